@@ -1,0 +1,67 @@
+// Wraps Storage so that every successful write publishes the change its caches depend on. Inside
+// a transaction the events wait for the commit (and are dropped on rollback), so no instance
+// reloads a state that was never committed. Writes cannot forget to invalidate.
+import type { Storage } from '../storage/ports.ts';
+import type { ChangeEvent, ChangeKind } from './bus.ts';
+
+type Publish = (event: ChangeEvent) => void;
+
+const WRITES: Record<string, { kinds: ChangeKind[]; methods: string[] }> = {
+  tenants: { kinds: ['tenants'], methods: ['create', 'update'] },
+  clients: { kinds: ['clients', 'grants'], methods: ['create', 'update', 'remove'] },
+  grants: { kinds: ['grants'], methods: ['create', 'update', 'remove', 'removeForClient', 'renameAudience'] },
+  resourceServers: { kinds: ['resource_servers'], methods: ['create', 'update', 'remove'] },
+  signingKeys: { kinds: ['keys'], methods: ['create', 'update'] },
+};
+
+function tenantOf(store: string, args: unknown[]): string {
+  const first = args[0];
+  if (typeof first === 'string') return first;
+  const record = first as { tenantId?: string; id?: string };
+  return store === 'tenants' ? String(record.id) : String(record.tenantId);
+}
+
+function wrapStore<T extends object>(name: string, store: T, emit: Publish): T {
+  const spec = WRITES[name];
+  if (!spec) return store;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || !spec.methods.includes(String(prop))) return value;
+      return async (...args: unknown[]) => {
+        const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const tenantId = tenantOf(name, args);
+        for (const kind of spec.kinds) emit({ tenantId, kind });
+        return result;
+      };
+    },
+  });
+}
+
+export function notifyingStorage(inner: Storage, publish: Publish): Storage {
+  const wrap = (s: Storage, emit: Publish): Storage => ({
+    dialect: s.dialect,
+    tenants: wrapStore('tenants', s.tenants, emit),
+    clients: wrapStore('clients', s.clients, emit),
+    grants: wrapStore('grants', s.grants, emit),
+    resourceServers: wrapStore('resourceServers', s.resourceServers, emit),
+    signingKeys: wrapStore('signingKeys', s.signingKeys, emit),
+    meta: s.meta,
+    async transaction(work) {
+      const pending: ChangeEvent[] = [];
+      const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));
+      const seen = new Set<string>();
+      for (const e of pending) {
+        const key = `${e.tenantId}\n${e.kind}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          emit(e);
+        }
+      }
+      return result;
+    },
+    ping: () => s.ping(),
+    close: () => s.close(),
+  });
+  return wrap(inner, publish);
+}

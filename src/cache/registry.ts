@@ -1,0 +1,227 @@
+// The in-process view of everything the hot paths read (DESIGN "Hot paths"): tenants by host,
+// clients with their secret digests, client grants, APIs and signing keys. Entries load on first
+// use and are dropped when a ChangeEvent names them, so a warm /oauth/token or bearer check makes
+// no database round trip.
+import type { Envelope } from '../crypto/envelope.ts';
+import { tenantFrom, type Tenant } from '../domain/tenant.ts';
+import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, Storage } from '../storage/ports.ts';
+import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
+import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
+import { apiSecretLocation } from '../domain/secret-locations.ts';
+import type { ChangeEvent } from './bus.ts';
+import { LoadingCache } from './loading-cache.ts';
+
+export interface CachedClient {
+  clientId: string;
+  name: string;
+  appType: string | undefined;
+  global: boolean;
+  grantTypes: ReadonlySet<string>;
+  authMethod: string;
+  /** HMAC of the secret; null for a public client. */
+  secretMac: Buffer | null;
+  record: ClientRecord;
+}
+
+export interface CachedApi {
+  id: string;
+  identifier: string;
+  name: string;
+  isSystem: boolean;
+  scopes: ReadonlySet<string>;
+  tokenLifetime: number;
+  tokenLifetimeForWeb: number;
+  signingAlg: 'RS256' | 'HS256';
+  /** Decrypted HS256 key; undefined for RS256 APIs. */
+  signingSecret: Buffer | undefined;
+  dialect: string | undefined;
+  record: ResourceServerRecord;
+}
+
+const MAX_ENTRIES = 50_000;
+
+class TenantCaches {
+  readonly clients = new LoadingCache<string, CachedClient | null>(MAX_ENTRIES);
+  readonly grants = new LoadingCache<string, ClientGrantRecord | null>(MAX_ENTRIES);
+  readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
+  readonly keys = new LoadingCache<'ring', KeyRing>(1);
+  readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
+}
+
+export interface RegistryOptions {
+  storage: Storage;
+  envelope: Envelope;
+  onError?: (error: unknown) => void;
+}
+
+export class Registry {
+  readonly #storage: Storage;
+  readonly #envelope: Envelope;
+  readonly #onError: (error: unknown) => void;
+  #byHost = new Map<string, Tenant>();
+  #byId = new Map<string, Tenant>();
+  #caches = new Map<string, TenantCaches>();
+  #tenantsLoad: Promise<void> | undefined;
+
+  constructor(options: RegistryOptions) {
+    this.#storage = options.storage;
+    this.#envelope = options.envelope;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  /** Loads every tenant; call before serving. */
+  async start(): Promise<void> {
+    await this.reloadTenants();
+  }
+
+  reloadTenants(): Promise<void> {
+    const load = (async () => {
+      const records = await this.#storage.tenants.list();
+      const byHost = new Map<string, Tenant>();
+      const byId = new Map<string, Tenant>();
+      for (const r of records) {
+        const t = tenantFrom(r);
+        byHost.set(t.domain, t);
+        byId.set(t.id, t);
+      }
+      this.#byHost = byHost;
+      this.#byId = byId;
+    })();
+    this.#tenantsLoad = load;
+    return load;
+  }
+
+  /** The tenant answering `host` (lower-cased host[:port]); never a fallback tenant (T-MG-10). */
+  tenantByHost(host: string): Tenant | undefined {
+    return this.#byHost.get(host.toLowerCase());
+  }
+
+  tenantById(id: string): Tenant | undefined {
+    return this.#byId.get(id);
+  }
+
+  tenants(): Tenant[] {
+    return [...this.#byId.values()];
+  }
+
+  #for(tenantId: string): TenantCaches {
+    let c = this.#caches.get(tenantId);
+    if (!c) {
+      c = new TenantCaches();
+      this.#caches.set(tenantId, c);
+    }
+    return c;
+  }
+
+  client(tenantId: string, clientId: string): Promise<CachedClient | null> {
+    return this.#for(tenantId).clients.get(clientId, async () => {
+      const r = await this.#storage.clients.get(tenantId, clientId);
+      return r ? cachedClient(r) : null;
+    });
+  }
+
+  /** The client-credentials grant (subject_type client) of a client for an audience. */
+  grant(tenantId: string, clientId: string, audience: string): Promise<ClientGrantRecord | null> {
+    return this.#for(tenantId).grants.get(`${clientId}\n${audience}`, async () => {
+      return (await this.#storage.grants.find(tenantId, clientId, audience, 'client')) ?? null;
+    });
+  }
+
+  api(tenantId: string, identifier: string): Promise<CachedApi | null> {
+    return this.#for(tenantId).apis.get(identifier, async () => {
+      const r = await this.#storage.resourceServers.getByIdentifier(tenantId, identifier);
+      return r ? this.#cachedApi(r) : null;
+    });
+  }
+
+  keys(tenantId: string): Promise<KeyRing> {
+    return this.#for(tenantId).keys.get('ring', async () => loadKeyRing(this.#envelope, await this.#storage.signingKeys.list(tenantId)));
+  }
+
+  /** Origins any client of the tenant allows (CORS for /oauth/token and /api/v2, spec §0 row 8). */
+  allowedOrigins(tenantId: string): Promise<ReadonlySet<string>> {
+    return this.#for(tenantId).origins.get('all', async () => {
+      const { items } = await this.#storage.clients.list(tenantId, {}, { offset: 0, limit: 100_000, withTotal: false });
+      const origins = new Set<string>();
+      for (const { data } of items) {
+        for (const o of [...(data.web_origins ?? []), ...(data.allowed_origins ?? [])]) origins.add(o.replace(/\/+$/, ''));
+        for (const cb of data.callbacks ?? []) {
+          try {
+            origins.add(new URL(cb).origin);
+          } catch {
+            // Not a URL; cannot be an origin.
+          }
+        }
+      }
+      origins.delete('null');
+      return origins;
+    });
+  }
+
+  #cachedApi(r: ResourceServerRecord): CachedApi {
+    const scopes = r.isSystem ? MANAGEMENT_SCOPES : r.data.scopes.map((s) => s.value);
+    return {
+      id: r.id,
+      identifier: r.identifier,
+      name: r.data.name,
+      isSystem: r.isSystem,
+      scopes: new Set(scopes),
+      tokenLifetime: r.data.token_lifetime,
+      tokenLifetimeForWeb: r.data.token_lifetime_for_web,
+      signingAlg: r.data.signing_alg,
+      signingSecret:
+        r.data.signing_alg === 'HS256' && r.signingSecretSealed
+          ? Buffer.from(this.#envelope.open(r.signingSecretSealed, apiSecretLocation(r.tenantId, r.id)), 'utf8')
+          : undefined,
+      dialect: r.data.token_dialect,
+      record: r,
+    };
+  }
+
+  /** Drops what an event names. */
+  apply(event: ChangeEvent): void {
+    const c = this.#caches.get(event.tenantId);
+    switch (event.kind) {
+      case 'tenants':
+        this.reloadTenants().catch(this.#onError);
+        break;
+      case 'clients':
+        c?.clients.clear();
+        c?.origins.clear();
+        break;
+      case 'grants':
+        c?.grants.clear();
+        break;
+      case 'resource_servers':
+        c?.apis.clear();
+        break;
+      case 'keys':
+        c?.keys.clear();
+        break;
+    }
+  }
+
+  /** The periodic backstop for a missed notification: forget everything, reload tenants. */
+  resync(): Promise<void> {
+    this.#caches = new Map();
+    return this.reloadTenants();
+  }
+
+  /** Waits for an in-flight tenant reload (tests and the CLI use it after a tenant change). */
+  async settled(): Promise<void> {
+    await this.#tenantsLoad;
+  }
+}
+
+export function cachedClient(r: ClientRecord): CachedClient {
+  return {
+    clientId: r.clientId,
+    name: r.data.name,
+    appType: r.data.app_type,
+    global: r.data.global,
+    grantTypes: new Set(r.data.grant_types ?? []),
+    authMethod: r.data.token_endpoint_auth_method ?? 'client_secret_post',
+    secretMac: r.secretMac ? Buffer.from(r.secretMac, 'base64') : null,
+    record: r,
+  };
+}

@@ -1,0 +1,61 @@
+// Every configuration key, described once: its flag, its environment variable, its default and
+// what it means. `load.ts` reads flags and environment against this table; the README's
+// configuration reference is generated from the same table (test/unit/config.test.ts checks it).
+
+export type ConfigKind = 'string' | 'integer' | 'boolean' | 'list';
+
+export interface ConfigKey {
+  key: keyof Config;
+  /** Command-line flag; absent for values that must not appear in a process listing. */
+  flag?: string;
+  env: string[];
+  kind: ConfigKind;
+  description: string;
+  /** Default shown in docs; `undefined` means "derived" (see description) or "unset". */
+  default?: string | number | boolean | string[];
+  /** A dev default that NODE_ENV=production refuses unless the key is set explicitly. */
+  devDefault?: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public host[:port] of the default tenant. The issuer is always `https://${domain}/`. */
+  domain: string;
+  dataDir: string;
+  databaseUrl: string;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Serve plain HTTP (TLS terminated by a proxy in front). */
+  http: boolean;
+  logLevel: string;
+  /** Peers (IPs or CIDRs) whose X-Forwarded-* headers are believed. */
+  trustProxy: string[];
+  /** Base64 of 32 bytes. */
+  masterKey: string | undefined;
+  masterKeyFile: string | undefined;
+  workers: number;
+  production: boolean;
+  /** How often every instance drops its caches, the backstop for a missed change notification. */
+  cacheResyncSeconds: number;
+  shutdownTimeoutSeconds: number;
+}
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { key: 'port', flag: '--port', env: ['SCOPEWARD_PORT', 'PORT'], kind: 'integer', default: 8443, description: 'TCP port to listen on.' },
+  { key: 'host', flag: '--host', env: ['SCOPEWARD_HOST'], kind: 'string', default: 'localhost', description: 'Interface to bind. `localhost` binds the loopback addresses only; use `0.0.0.0` or `::` in a container.' },
+  { key: 'domain', flag: '--domain', env: ['SCOPEWARD_DOMAIN'], kind: 'string', devDefault: true, description: 'Public host[:port] of the default tenant, as given to the SDKs. The issuer is `https://DOMAIN/` and the Management API audience `https://DOMAIN/api/v2/`. Default: `localhost:PORT`.' },
+  { key: 'dataDir', flag: '--data-dir', env: ['SCOPEWARD_DATA_DIR'], kind: 'string', default: './data', description: 'Directory for the SQLite file, the master key file and the local CA.' },
+  { key: 'databaseUrl', flag: '--database-url', env: ['DATABASE_URL'], kind: 'string', devDefault: true, description: 'Database. `sqlite:PATH` (or `sqlite::memory:`) or `postgres://user@host:port/db`. Default: `sqlite:DATA_DIR/scopeward.db`.' },
+  { key: 'tlsCert', flag: '--tls-cert', env: ['SCOPEWARD_TLS_CERT'], kind: 'string', description: 'PEM certificate (chain) for HTTPS. Without it a local CA and server certificate are made in DATA_DIR.' },
+  { key: 'tlsKey', flag: '--tls-key', env: ['SCOPEWARD_TLS_KEY'], kind: 'string', description: 'PEM private key for `--tls-cert`.' },
+  { key: 'http', flag: '--http', env: ['SCOPEWARD_HTTP'], kind: 'boolean', default: false, description: 'Serve plain HTTP for a TLS-terminating proxy. Issuers stay `https://DOMAIN/`.' },
+  { key: 'logLevel', flag: '--log-level', env: ['SCOPEWARD_LOG_LEVEL', 'LOG_LEVEL'], kind: 'string', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  { key: 'trustProxy', flag: '--trust-proxy', env: ['SCOPEWARD_TRUST_PROXY'], kind: 'list', default: [], description: 'Comma-separated IPs/CIDRs of proxies whose X-Forwarded-For/-Host/-Proto are believed. Empty: those headers are ignored.' },
+  { key: 'masterKey', env: ['SCOPEWARD_MASTER_KEY'], kind: 'string', devDefault: true, description: 'Base64 of 32 random bytes that encrypts secrets at rest (environment only, so it never shows in a process listing). Default: a key file made on first run.' },
+  { key: 'masterKeyFile', flag: '--master-key-file', env: ['SCOPEWARD_MASTER_KEY_FILE'], kind: 'string', description: 'File holding the master key (base64). Default: `DATA_DIR/master.key`, created with mode 0600.' },
+  { key: 'workers', flag: '--workers', env: ['SCOPEWARD_WORKERS'], kind: 'integer', default: 1, description: 'Worker processes (node:cluster) sharing the port.' },
+  { key: 'production', flag: '--production', env: [], kind: 'boolean', default: false, description: 'Production mode, also set by NODE_ENV=production: generated dev defaults (local CA, master key file, default domain and SQLite path) are refused unless set explicitly.' },
+  { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance drops its caches this often, bounding staleness if a change notification is missed.' },
+  { key: 'shutdownTimeoutSeconds', flag: '--shutdown-timeout-seconds', env: ['SCOPEWARD_SHUTDOWN_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.' },
+];

@@ -1,0 +1,156 @@
+// X.509 for two jobs: the self-signed certificate Auth0 publishes with every signing key
+// (`cert`, `pkcs7`, `x5c`, fingerprints; spec §3.5.8), and the local CA + server certificates the
+// dev server uses for HTTPS (the auth0 SDK only speaks https://DOMAIN, spec §0 row 1).
+import { createHash, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+import 'reflect-metadata'; // required by @peculiar/x509's dependency injection container
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto);
+
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+const DAY_MS = 86_400_000;
+
+export interface GeneratedKey {
+  keys: CryptoKeyPair;
+  /** PKCS#8 PEM of the private key. */
+  privatePem: string;
+}
+
+export async function generateRsaKey(): Promise<GeneratedKey> {
+  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']));
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return { keys, privatePem: toPem('PRIVATE KEY', pkcs8) };
+}
+
+export async function importRsaKey(privatePem: string): Promise<CryptoKeyPair> {
+  const der = fromPem(privatePem);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign']);
+  const jwk = await webcrypto.subtle.exportKey('jwk', privateKey);
+  const publicKey = await webcrypto.subtle.importKey('jwk', { kty: 'RSA', n: jwk.n, e: jwk.e, alg: 'RS256', ext: true }, RSA, true, ['verify']);
+  return { privateKey, publicKey };
+}
+
+function serial(): string {
+  // Positive, 16 random bytes (RFC 5280 §4.1.2.2 allows up to 20 octets).
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** Self-signed certificate for a token signing key, subject CN=domain (as Auth0 does). */
+export async function selfSignedCert(keys: CryptoKeyPair, commonName: string, now: Date, years = 10): Promise<string> {
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${escapeDn(commonName)}`,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + years * 365 * DAY_MS),
+    keys,
+    signingAlgorithm: RSA,
+    extensions: [new x509.BasicConstraintsExtension(false, undefined, true)],
+  });
+  return cert.toString('pem');
+}
+
+export async function createCa(commonName: string, now: Date): Promise<{ certPem: string; keyPem: string }> {
+  const { keys, privatePem } = await generateRsaKey();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=${escapeDn(commonName)}`,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + 10 * 365 * DAY_MS),
+    keys,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: cert.toString('pem'), keyPem: privatePem };
+}
+
+/** A TLS server certificate for `hostnames`, signed by the local CA. */
+export async function issueServerCert(
+  ca: { certPem: string; keyPem: string },
+  serverKeys: CryptoKeyPair,
+  hostnames: string[],
+  now: Date,
+): Promise<string> {
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const caKeys = await importRsaKey(ca.keyPem);
+  const names = hostnames.map((h) => (isIp(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${escapeDn(hostnames[0] ?? 'localhost')}`,
+    issuer: caCert.subject,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + 397 * DAY_MS),
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: RSA,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(names),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  return cert.toString('pem');
+}
+
+export interface CertFacts {
+  /** base64 DER, for `x5c`. */
+  der: string;
+  /** PKCS#7 bundle holding the certificate, PEM with CRLF line breaks as Auth0 sends it. */
+  pkcs7: string;
+  /** Colon-separated upper-case SHA-1 of the DER. */
+  fingerprint: string;
+  /** Plain upper-case hex SHA-1 of the DER. */
+  thumbprint: string;
+  /** base64url SHA-1 of the DER, for `x5t`. */
+  x5t: string;
+  subject: string;
+  notAfter: Date;
+}
+
+export function certFacts(certPem: string): CertFacts {
+  const der = fromPem(certPem);
+  const sha1 = createHash('sha1').update(der).digest();
+  const hex = sha1.toString('hex').toUpperCase();
+  const pkcs7 = auth0Pem(new x509.X509Certificates(new x509.X509Certificate(der)).export('pem').replace(/-----(BEGIN|END) CMS-----/g, '-----$1 PKCS7-----'));
+  const parsed = new NodeX509(der);
+  return {
+    der: der.toString('base64'),
+    pkcs7,
+    fingerprint: hex.match(/../g)!.join(':'),
+    thumbprint: hex,
+    x5t: sha1.toString('base64url'),
+    subject: `/${parsed.subject.replace(/\n/g, '/')}`,
+    notAfter: new Date(parsed.validTo),
+  };
+}
+
+/** PEM with CRLF line breaks and no trailing newline, the way Auth0 returns certificates. */
+export function auth0Pem(pem: string): string {
+  return pem.trim().split(/\r?\n/).join('\r\n');
+}
+
+export function toPem(label: string, der: Buffer): string {
+  const body = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+}
+
+export function fromPem(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+function isIp(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+}
+
+function escapeDn(value: string): string {
+  return value.replace(/([,+"\\<>;=])/g, '\\$1');
+}

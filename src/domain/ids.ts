@@ -1,0 +1,33 @@
+// Identifier and secret generation. Every value comes from the CSPRNG (RFC 6749 §10.10:
+// guessing probability ≤ 2^-128); formats follow what Auth0 emits (spec §8).
+import { randomBytes, randomInt } from 'node:crypto';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `length` characters drawn uniformly from `alphabet` (rejection sampling, no modulo bias). */
+export function randomString(length: number, alphabet: string = ALNUM): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/** 32 alphanumerics (~190 bits), like Auth0 client ids. */
+export const newClientId = (): string => randomString(32);
+
+/** 64 URL-safe characters (384 bits), not base64-padded, like Auth0 client secrets. */
+export const newClientSecret = (): string => randomBytes(48).toString('base64url');
+
+/** `cgr_` + 16 alphanumerics, like Auth0 client grant ids. */
+export const newGrantId = (): string => `cgr_${randomString(16)}`;
+
+/** 24 hex characters (an ObjectId-shaped id), like Auth0 resource server ids. */
+export const newResourceServerId = (): string => randomBytes(12).toString('hex');
+
+/** 21 alphanumerics, like Auth0 signing key ids. */
+export const newKid = (): string => randomString(21);
+
+/** 128-bit token id in hex. */
+export const newJti = (): string => randomBytes(16).toString('hex');
+
+/** Tenant ids are internal; a readable prefix helps in logs. */
+export const newTenantId = (): string => `ten_${randomString(20)}`;

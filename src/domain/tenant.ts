@@ -1,0 +1,34 @@
+// What a tenant is to the rest of the system: its issuer and Management API audience are derived
+// from its domain (spec conventions: ISSUER = https://DOMAIN/, MGMT_AUD = https://DOMAIN/api/v2/).
+import type { TenantRecord } from '../storage/ports.ts';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  domain: string;
+  isDefault: boolean;
+  issuer: string;
+  managementAudience: string;
+  settings: Record<string, unknown>;
+}
+
+export const issuerFor = (domain: string): string => `https://${domain}/`;
+export const managementAudienceFor = (domain: string): string => `https://${domain}/api/v2/`;
+
+export function tenantFrom(record: TenantRecord): Tenant {
+  return {
+    id: record.id,
+    name: record.name,
+    domain: record.domain,
+    isDefault: record.isDefault,
+    issuer: issuerFor(record.domain),
+    managementAudience: managementAudienceFor(record.domain),
+    settings: record.settings,
+  };
+}
+
+/** The tenant setting used when /oauth/token gets no audience (spec §3.5.7). */
+export function defaultAudience(tenant: Tenant): string | undefined {
+  const value = tenant.settings.default_audience;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

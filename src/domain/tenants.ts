@@ -1,0 +1,96 @@
+// Tenant provisioning: a tenant row, its system Management API (spec §3.5.3) and its two signing
+// keys (current + next), written in one transaction so no tenant exists half-made.
+import type { Envelope } from '../crypto/envelope.ts';
+import type { ResourceServerData } from '../schemas/resource-server.ts';
+import type { Storage, TenantRecord } from '../storage/ports.ts';
+import { createSigningKey } from '../tokens/keys.ts';
+import type { Clock } from './clock.ts';
+import { newResourceServerId, newTenantId } from './ids.ts';
+import { managementAudienceFor } from './tenant.ts';
+
+export const MANAGEMENT_API_NAME = 'Auth0 Management API';
+
+/** The system API's stored fields; its scope list is the catalogue, filled in when read. */
+export function systemApiData(id: string, domain: string): ResourceServerData {
+  return {
+    id,
+    name: MANAGEMENT_API_NAME,
+    identifier: managementAudienceFor(domain),
+    scopes: [],
+    signing_alg: 'RS256',
+    allow_offline_access: false,
+    skip_consent_for_verifiable_first_party_clients: false,
+    token_lifetime: 86400,
+    token_lifetime_for_web: 7200,
+    is_system: true,
+    subject_type_authorization: { user: { policy: 'allow_all' }, client: { policy: 'require_client_grant' } },
+  };
+}
+
+export class TenantConflict extends Error {
+  override name = 'TenantConflict';
+}
+
+export interface NewTenant {
+  name: string;
+  domain: string;
+  isDefault?: boolean;
+  settings?: Record<string, unknown>;
+}
+
+export async function createTenant(storage: Storage, envelope: Envelope, clock: Clock, input: NewTenant): Promise<TenantRecord> {
+  const domain = input.domain.toLowerCase();
+  if (await storage.tenants.getByName(input.name)) throw new TenantConflict(`a tenant named "${input.name}" already exists`);
+  if (await storage.tenants.getByDomain(domain)) throw new TenantConflict(`a tenant already answers ${domain}`);
+  const now = new Date(clock.now());
+  const record: TenantRecord = {
+    id: newTenantId(),
+    name: input.name,
+    domain,
+    isDefault: input.isDefault ?? false,
+    settings: { friendly_name: input.name, ...input.settings },
+    createdAt: now.toISOString(),
+  };
+  // Key generation is slow CPU work; do it before the transaction holds the database.
+  const current = await createSigningKey(envelope, record, 'current', now);
+  const next = await createSigningKey(envelope, record, 'next', now);
+  const apiId = newResourceServerId();
+  await storage.transaction(async (tx) => {
+    await tx.tenants.create(record);
+    await tx.resourceServers.create({
+      tenantId: record.id,
+      id: apiId,
+      identifier: managementAudienceFor(domain),
+      isSystem: true,
+      data: systemApiData(apiId, domain),
+      signingSecretSealed: null,
+      createdAt: record.createdAt,
+    });
+    await tx.signingKeys.create(current);
+    await tx.signingKeys.create(next);
+  });
+  return record;
+}
+
+/**
+ * The default tenant answers the configured domain. On first start it is created; when the
+ * configured domain changes it follows, and so do its Management API identifier and the grants
+ * that name it (otherwise every existing M2M application would lose its Management API access).
+ */
+export async function ensureDefaultTenant(storage: Storage, envelope: Envelope, clock: Clock, domain: string): Promise<TenantRecord> {
+  const tenants = await storage.tenants.list();
+  const existing = tenants.find((t) => t.isDefault);
+  if (!existing) return createTenant(storage, envelope, clock, { name: 'default', domain, isDefault: true });
+  if (existing.domain === domain) return existing;
+  const taken = tenants.find((t) => t.domain === domain);
+  if (taken) throw new TenantConflict(`tenant "${taken.name}" already answers ${domain}; the default tenant cannot move there`);
+  const from = managementAudienceFor(existing.domain);
+  const to = managementAudienceFor(domain);
+  await storage.transaction(async (tx) => {
+    await tx.tenants.update(existing.id, { domain });
+    const api = await tx.resourceServers.getByIdentifier(existing.id, from);
+    if (api?.isSystem) await tx.resourceServers.update(existing.id, api.id, { identifier: to, data: { ...api.data, identifier: to } });
+    await tx.grants.renameAudience(existing.id, from, to);
+  });
+  return { ...existing, domain };
+}

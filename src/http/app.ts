@@ -1,0 +1,121 @@
+// Fastify wiring: tenant resolution by Host, body parsers, validation, CORS, the Authentication
+// API, discovery, the Management API and health endpoints. Everything it needs arrives in
+// AppDeps (built by main.ts, or by the test helper); it keeps no module-level state.
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from '../cache/registry.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import type { Clock } from '../domain/clock.ts';
+import { BearerAuthenticator } from '../management/auth.ts';
+import { ManagementError } from '../management/errors.ts';
+import { registerManagementRoutes } from '../management/register.ts';
+import { MANAGEMENT_ROUTES } from '../management/routes.ts';
+import { discoveryDocument } from '../oauth/discovery.ts';
+import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { handleTokenRequest } from '../oauth/token/endpoint.ts';
+import type { Storage } from '../storage/ports.ts';
+import { installBodyParsers } from './body.ts';
+import { installCors } from './cors.ts';
+import { installErrorHandling, NO_STORE } from './errors.ts';
+import { compileValidator } from './validation.ts';
+
+export interface AppDeps {
+  storage: Storage;
+  registry: Registry;
+  envelope: Envelope;
+  clock: Clock;
+  logger: Logger;
+  /** Proxies whose X-Forwarded-* headers are believed (empty: none). */
+  trustProxy: string[];
+  /** Options for https.createServer; absent for plain HTTP. */
+  https?: HttpsOptions;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  authenticator: BearerAuthenticator;
+}
+
+const UNTENANTED = new Set(['/healthz', '/readyz']);
+const TOKEN_BODY_LIMIT = 64 * 1024;
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const options = {
+    loggerInstance: deps.logger,
+    // One access-log line per request is written in onResponse, with secrets masked.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: deps.trustProxy.length > 0 ? deps.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+    // Slow-header and slow-body clients are cut off (CVE-2018-12122, T-HTTP-10).
+    connectionTimeout: 0,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
+    ...(deps.https ? { https: deps.https } : {}),
+  };
+  const app = Fastify(options as FastifyServerOptions) as unknown as FastifyInstance;
+  app.server.headersTimeout = 15_000;
+
+  installBodyParsers(app);
+  app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
+  // Response schemas document the API (OpenAPI); bodies are serialized as they are.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    const path = request.url.split('?', 1)[0]!;
+    if (UNTENANTED.has(path)) return;
+    const tenant = deps.registry.tenantByHost(request.host);
+    if (!tenant) throw new ManagementError(404, 'No tenant answers the host this request was sent to');
+    request.tenant = tenant;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  installCors(app, deps.registry);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.storage.ping();
+      for (const tenant of deps.registry.tenants()) await deps.registry.keys(tenant.id);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/.well-known/openid-configuration', async (request) => discoveryDocument(request.tenant!));
+  app.get('/.well-known/jwks.json', async (request, reply) => {
+    const ring = await deps.registry.keys(request.tenant!.id);
+    return reply.header('cache-control', 'public, max-age=300').send(ring.jwks);
+  });
+
+  app.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT, config: { family: 'oauth' } }, async (request, reply) => {
+    const outcome = await handleTokenRequest(
+      { tenant: request.tenant!, body: request.body, query: request.query as Record<string, unknown>, authorization: request.headers.authorization },
+      deps,
+    );
+    return reply.headers(NO_STORE).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
+  });
+  // RFC 6749 §3.2: the token endpoint is POST only; a GET never yields a token (T-TOK-12).
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
+    url: '/oauth/token',
+    config: { family: 'oauth' },
+    handler: async (_request, reply) => {
+      reply.header('allow', 'POST, OPTIONS');
+      throw new OAuthError(405, 'invalid_request', TOKEN_TEXT.methodNotAllowed);
+    },
+  });
+
+  const authenticator = new BearerAuthenticator({ registry: deps.registry, clock: deps.clock });
+  registerManagementRoutes(app, MANAGEMENT_ROUTES, deps, authenticator);
+
+  await app.ready();
+  return { fastify: app, authenticator };
+}

@@ -1,0 +1,51 @@
+// CORS (spec §0 row 8). Discovery and JWKS are public (`*`). /oauth/token and /api/v2 answer only
+// origins that one of the tenant's applications lists in web_origins, allowed_origins or its
+// callbacks; preflights allow the headers the SDKs send (Auth0-Client, Authorization). No
+// credentials mode: these endpoints take bearer tokens and client secrets, never cookies.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from '../cache/registry.ts';
+
+const ALLOW_HEADERS = 'authorization, content-type, auth0-client, dpop';
+const MAX_AGE = '86400';
+
+async function allowedOrigin(request: FastifyRequest, registry: Registry): Promise<string | undefined> {
+  const origin = request.headers.origin;
+  if (!origin || !request.tenant) return undefined;
+  const allowed = await registry.allowedOrigins(request.tenant.id);
+  return allowed.has(origin) ? origin : undefined;
+}
+
+export function installCors(app: FastifyInstance, registry: Registry): void {
+  const publicPreflight = (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.code(204).headers({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET', 'access-control-max-age': MAX_AGE }).send();
+  app.options('/.well-known/*', publicPreflight);
+
+  const preflight = (methods: string) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = await allowedOrigin(request, registry);
+    reply.header('vary', 'Origin');
+    if (origin) {
+      reply.headers({
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': methods,
+        'access-control-allow-headers': ALLOW_HEADERS,
+        'access-control-max-age': MAX_AGE,
+      });
+    }
+    return reply.code(204).send();
+  };
+  app.options('/oauth/token', preflight('POST'));
+  app.options('/api/v2/*', preflight('GET, POST, PATCH, PUT, DELETE'));
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'OPTIONS') return payload;
+    const url = request.url;
+    if (url.startsWith('/.well-known/')) {
+      reply.header('access-control-allow-origin', '*');
+    } else if (url.startsWith('/oauth/token') || url.startsWith('/api/v2/')) {
+      reply.header('vary', 'Origin');
+      const origin = await allowedOrigin(request, registry);
+      if (origin) reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after' });
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,99 @@
+// The one place errors become responses (STYLE §4). Each route family has its own body shape:
+// the Authentication API answers {error, error_description} with RFC 6749 §5.1 headers, the
+// Management API answers Auth0's Boom body, everything unexpected is logged and answered with a
+// generic 500 that names no library, path or query.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODE, ManagementError, reasonPhrase, TEXT } from '../management/errors.ts';
+import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { StorageUnavailable } from '../storage/errors.ts';
+import { DecryptionError } from '../crypto/envelope.ts';
+import { validationMessage } from './validation.ts';
+
+export type Family = 'oauth' | 'management' | 'other';
+
+/** Headers every token-endpoint response carries, success or error (RFC 6749 §5.1). */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+export function familyOf(request: FastifyRequest): Family {
+  const configured = (request.routeOptions.config as { family?: Family } | undefined)?.family;
+  if (configured) return configured;
+  if (request.url.startsWith('/api/')) return 'management';
+  if (request.url.startsWith('/oauth/')) return 'oauth';
+  return 'other';
+}
+
+export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  const body: Record<string, string> = { error: error.error, error_description: error.description };
+  if (error.errorUri) body.error_uri = error.errorUri;
+  return reply
+    .code(error.status)
+    .headers({ ...NO_STORE, ...error.headers })
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(body));
+}
+
+export function sendManagementError(reply: FastifyReply, error: ManagementError): FastifyReply {
+  const body: Record<string, unknown> = { statusCode: error.statusCode, error: reasonPhrase(error.statusCode), message: error.message };
+  if (error.errorCode) body.errorCode = error.errorCode;
+  if (error.attributes) body.attributes = error.attributes;
+  return reply.code(error.statusCode).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** Translates a framework or library error into the family's error object. */
+function translate(error: FastifyError, family: Family): OAuthError | ManagementError {
+  const oauth = family === 'oauth';
+  if (error.validation) {
+    const part = error.validationContext ?? 'body';
+    const code = part === 'querystring' ? ERROR_CODE.invalidQuery : part === 'params' ? ERROR_CODE.invalidUri : ERROR_CODE.invalidBody;
+    const message = validationMessage(error.validation as never, part);
+    return oauth ? new OAuthError(400, 'invalid_request', message) : new ManagementError(400, message, { errorCode: code });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return oauth ? new OAuthError(413, 'invalid_request', TOKEN_TEXT.bodyTooLarge) : new ManagementError(413, 'Payload too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.contentType) : new ManagementError(415, 'Unsupported Media Type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });
+  }
+  if (error.name === 'BodySyntaxError') {
+    return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });
+  }
+  if ((error as unknown) instanceof StorageUnavailable) {
+    return oauth ? new OAuthError(503, 'temporarily_unavailable', TOKEN_TEXT.unavailable) : new ManagementError(503, TEXT.unavailable);
+  }
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status < 500) {
+    return oauth ? new OAuthError(400, 'invalid_request', reasonPhrase(status)) : new ManagementError(status, reasonPhrase(status));
+  }
+  return oauth ? new OAuthError(500, 'server_error', TOKEN_TEXT.internal) : new ManagementError(500, TEXT.internal);
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const family = familyOf(request);
+    let rendered: OAuthError | ManagementError;
+    if (error instanceof OAuthError || error instanceof ManagementError) rendered = error;
+    else rendered = translate(error, family);
+
+    const status = rendered instanceof OAuthError ? rendered.status : rendered.statusCode;
+    if (status >= 500) {
+      // A secret that no longer decrypts means a wrong master key or tampered rows: say so in the log.
+      const hint = (error as unknown) instanceof DecryptionError ? 'sealed secret did not decrypt (wrong master key or tampered row)' : 'request failed';
+      request.log.error({ err: error }, hint);
+    }
+    if (rendered instanceof OAuthError) {
+      if (family === 'oauth') return sendOAuthError(reply, rendered);
+      return sendManagementError(reply, new ManagementError(rendered.status, rendered.description));
+    }
+    if (family === 'oauth') return sendOAuthError(reply, new OAuthError(rendered.statusCode, rendered.statusCode === 401 ? 'access_denied' : 'invalid_request', rendered.message));
+    return sendManagementError(reply, rendered);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (familyOf(request) === 'oauth') return sendOAuthError(reply, new OAuthError(404, 'not_found', TEXT.notFoundRoute));
+    return sendManagementError(reply, new ManagementError(404, TEXT.notFoundRoute));
+  });
+}

@@ -1,0 +1,84 @@
+// How a stored client becomes a wire object: which fields the token's scopes may see (spec
+// §3.5.1 field visibility) and the defaults Auth0 fills in on create.
+import { auth0Pem } from '../crypto/certs.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import { clientSecretLocation } from '../domain/secret-locations.ts';
+import type { ClientCreate, ClientData } from '../schemas/client.ts';
+import type { ClientRecord } from '../storage/ports.ts';
+import type { KeyRing } from '../tokens/keys.ts';
+import type { AuthContext } from './route.ts';
+
+/** Any Client read scope (read:client_summary included) shows these. */
+const SUMMARY_FIELDS = new Set(['client_id', 'app_type', 'name', 'description']);
+
+export interface Visibility {
+  config: boolean;
+  secret: boolean;
+}
+
+/** Reads: config with read:clients or read:client_keys; the secret only with read:client_keys. */
+export function readVisibility(auth: AuthContext): Visibility {
+  return { config: auth.has('read:clients') || auth.has('read:client_keys'), secret: auth.has('read:client_keys') };
+}
+
+/** Create, update and rotate answer with the whole client, secret included (Auth0 behaviour). */
+export const FULL: Visibility = { config: true, secret: true };
+
+export function renderClient(record: ClientRecord, visibility: Visibility, envelope: Envelope, keys: KeyRing | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record.data)) {
+    if (visibility.config || SUMMARY_FIELDS.has(k)) out[k] = v;
+  }
+  if (visibility.secret) {
+    if (record.secretSealed) out.client_secret = envelope.open(record.secretSealed, clientSecretLocation(record.tenantId, record.clientId));
+    if (keys) {
+      const { facts, record: key } = keys.current;
+      out.signing_keys = [{ cert: auth0Pem(key.cert), pkcs7: facts.pkcs7, subject: facts.subject }];
+    }
+  }
+  return out;
+}
+
+const PUBLIC_TYPES = new Set(['spa', 'native']);
+
+/** Auth0's defaults for a new application; the dashboard's per-type grant types. */
+export function newClientData(input: ClientCreate, ids: { clientId: string; tenantName: string }): ClientData {
+  const appType = input.app_type;
+  const grantTypes =
+    appType === 'non_interactive'
+      ? ['client_credentials']
+      : appType && PUBLIC_TYPES.has(appType)
+        ? ['authorization_code', 'implicit', 'refresh_token']
+        : ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'];
+  return {
+    client_id: ids.clientId,
+    tenant: ids.tenantName,
+    global: false,
+    is_first_party: true,
+    is_token_endpoint_ip_header_trusted: false,
+    oidc_conformant: true,
+    callbacks: [],
+    allowed_origins: [],
+    web_origins: [],
+    allowed_logout_urls: [],
+    client_aliases: [],
+    allowed_clients: [],
+    grant_types: grantTypes as ClientData['grant_types'],
+    token_endpoint_auth_method: appType && PUBLIC_TYPES.has(appType) ? 'none' : 'client_secret_post',
+    jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000, secret_encoded: false },
+    sso_disabled: false,
+    cross_origin_authentication: false,
+    custom_login_page_on: true,
+    callback_url_template: false,
+    refresh_token: {
+      rotation_type: 'non-rotating',
+      expiration_type: 'non-expiring',
+      leeway: 0,
+      token_lifetime: 2592000,
+      infinite_token_lifetime: true,
+      idle_token_lifetime: 1296000,
+      infinite_idle_token_lifetime: true,
+    },
+    ...input,
+  };
+}

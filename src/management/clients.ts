@@ -1,0 +1,195 @@
+// /api/v2/clients (spec §3.5.1): list, get, create, update, delete, rotate-secret.
+import { Type } from 'typebox';
+import { isoNow } from '../domain/clock.ts';
+import { newClientId, newClientSecret } from '../domain/ids.ts';
+import { clientSecretLocation } from '../domain/secret-locations.ts';
+import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
+import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
+import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
+import type { ClientRecord } from '../storage/ports.ts';
+import { FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
+import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
+import { projection } from './fields.ts';
+import { listBody, pageOf } from './pagination.ts';
+import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
+
+const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
+const TAG = 'Clients';
+
+/** Fields that only update:client_keys (or update:client_credentials) may change. */
+const KEY_FIELDS = new Set(['client_secret']);
+
+const URL_LISTS = ['callbacks', 'allowed_logout_urls'] as const;
+const ORIGIN_LISTS = ['allowed_origins', 'web_origins'] as const;
+
+/** Registration-time URL rules (T-RU-20/21): nothing dangerous is ever stored. */
+function checkUrls(body: Record<string, unknown>): void {
+  const check = (field: string, problem: (v: string) => string | undefined): void => {
+    const list = body[field];
+    if (!Array.isArray(list)) return;
+    list.forEach((value: string, i) => {
+      const p = problem(value);
+      if (p) throw badRequest(`Payload validation error: 'Invalid URL: ${value.slice(0, 100)} ${p}' on property ${field}[${i}].`);
+    });
+  };
+  for (const f of URL_LISTS) check(f, redirectUrlProblem);
+  for (const f of ORIGIN_LISTS) check(f, originProblem);
+  for (const f of ['logo_uri', 'initiate_login_uri']) {
+    const v = body[f];
+    if (typeof v === 'string' && v !== '') {
+      const p = redirectUrlProblem(v);
+      if (p) throw badRequest(`Payload validation error: 'Invalid URL: ${v.slice(0, 100)} ${p}' on property ${f}.`);
+    }
+  }
+}
+
+async function load(deps: ManagementDeps, tenantId: string, clientId: string): Promise<ClientRecord> {
+  const record = await deps.storage.clients.get(tenantId, clientId);
+  if (!record) throw notFound(TEXT.clientNotFound, ERROR_CODE.inexistentClient);
+  return record;
+}
+
+async function render<S extends RouteSchemas>(ctx: HandlerContext<S>, record: ClientRecord, visibility: Visibility) {
+  const keys = visibility.secret ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
+  return renderClient(record, visibility, ctx.deps.envelope, keys);
+}
+
+const list = route({
+  method: 'GET',
+  url: '/clients',
+  summary: 'Get clients',
+  tag: TAG,
+  scopes: READ_SCOPES,
+  schema: {
+    querystring: Type.Object({ ...PageQuery, ...CheckpointQuery, ...FieldsQuery, ...ClientListQuery.properties }),
+    response: { 200: ListOf('clients', Client) },
+  },
+  async handler(ctx) {
+    const q = ctx.query;
+    const page = pageOf(q);
+    const appTypes = q.app_type?.split(',').map((s) => s.trim()).filter(Boolean);
+    const { items, total } = await ctx.deps.storage.clients.list(
+      ctx.tenant.id,
+      { ...(q.is_global !== undefined && { isGlobal: q.is_global }), ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }), ...(appTypes && { appTypes }) },
+      page,
+    );
+    const visibility = readVisibility(ctx.auth);
+    const keys = visibility.secret ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
+    const project = projection(q.fields, q.include_fields);
+    const clients = items.map((r) => project(renderClient(r, visibility, ctx.deps.envelope, keys)));
+    return { status: 200, body: listBody('clients', clients, page, total) };
+  },
+});
+
+const get = route({
+  method: 'GET',
+  url: '/clients/:id',
+  summary: 'Get a client',
+  tag: TAG,
+  scopes: READ_SCOPES,
+  schema: { params: IdParam, querystring: Type.Object(FieldsQuery), response: { 200: Client } },
+  async handler(ctx) {
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const body = await render(ctx, record, readVisibility(ctx.auth));
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(body) };
+  },
+});
+
+const create = route({
+  method: 'POST',
+  url: '/clients',
+  summary: 'Create a client',
+  tag: TAG,
+  scopes: ['create:clients'],
+  schema: { body: ClientCreate, response: { 201: Client } },
+  async handler(ctx) {
+    checkUrls(ctx.body);
+    const clientId = newClientId();
+    const secret = newClientSecret();
+    const now = isoNow(ctx.deps.clock);
+    const record: ClientRecord = {
+      tenantId: ctx.tenant.id,
+      clientId,
+      data: newClientData(ctx.body, { clientId, tenantName: ctx.tenant.name }),
+      secretSealed: ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, clientId)),
+      secretMac: ctx.deps.envelope.mac(secret).toString('base64'),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await ctx.deps.storage.clients.create(record);
+    return { status: 201, body: await render(ctx, record, FULL) };
+  },
+});
+
+const update = route({
+  method: 'PATCH',
+  url: '/clients/:id',
+  summary: 'Update a client',
+  tag: TAG,
+  scopes: ['update:clients', 'update:client_keys', 'update:client_credentials', 'update:client_token_vault_privileged_access'],
+  schema: { params: IdParam, body: ClientUpdate, response: { 200: Client } },
+  async handler(ctx) {
+    const body = (ctx.body ?? {}) as Record<string, unknown>;
+    // Field-level scopes (spec §3.1): secrets need update:client_keys, everything else update:clients.
+    const denied: string[] = [];
+    for (const field of Object.keys(body)) {
+      const needs = KEY_FIELDS.has(field) ? ['update:client_keys', 'update:client_credentials'] : ['update:clients'];
+      if (!needs.some((s) => ctx.auth.has(s))) denied.push(`${field} requires ${needs.join(' or ')}`);
+    }
+    if (denied.length > 0) throw new ManagementError(403, TEXT.fieldsForbidden(denied.join('; ')), { errorCode: ERROR_CODE.insufficientScope });
+    checkUrls(body);
+
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const { client_secret: secret, ...settings } = body;
+    const data = { ...record.data, ...settings };
+    if (settings.refresh_token === null) delete data.refresh_token;
+    const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
+    if (typeof secret === 'string') {
+      patch.secretSealed = ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, record.clientId));
+      patch.secretMac = ctx.deps.envelope.mac(secret).toString('base64');
+    }
+    await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
+    return { status: 200, body: await render(ctx, { ...record, ...patch, data }, FULL) };
+  },
+});
+
+const remove = route({
+  method: 'DELETE',
+  url: '/clients/:id',
+  summary: 'Delete a client',
+  tag: TAG,
+  scopes: ['delete:clients'],
+  schema: { params: IdParam },
+  async handler(ctx) {
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    if (record.data.global) throw badRequest(TEXT.globalClientDelete, ERROR_CODE.operationNotSupported);
+    // Its grants go with it (the foreign key cascades; the explicit delete keeps both dialects alike).
+    await ctx.deps.storage.transaction(async (tx) => {
+      await tx.grants.removeForClient(ctx.tenant.id, record.clientId);
+      await tx.clients.remove(ctx.tenant.id, record.clientId);
+    });
+    return { status: 204 };
+  },
+});
+
+const rotateSecret = route({
+  method: 'POST',
+  url: '/clients/:id/rotate-secret',
+  summary: "Rotate a client's secret",
+  tag: TAG,
+  scopes: ['update:client_keys'],
+  schema: { params: IdParam, response: { 200: Client } },
+  async handler(ctx) {
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const secret = newClientSecret();
+    const patch = {
+      secretSealed: ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, record.clientId)),
+      secretMac: ctx.deps.envelope.mac(secret).toString('base64'),
+      updatedAt: isoNow(ctx.deps.clock),
+    };
+    await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
+    return { status: 200, body: await render(ctx, { ...record, ...patch }, FULL) };
+  },
+});
+
+export const clientRoutes = [list, get, create, update, remove, rotateSecret];

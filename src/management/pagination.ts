@@ -1,0 +1,45 @@
+// Page/per_page/include_totals and from/take (spec §3.4). Out-of-range pages are empty, never an
+// error: the v5+ SDK iterates until it receives an empty page.
+import type { Cursor, PageRequest } from '../storage/ports.ts';
+import { badRequest, ERROR_CODE } from './errors.ts';
+
+export interface PageQuery {
+  page?: number;
+  per_page?: number;
+  include_totals?: boolean;
+}
+
+export interface Page extends PageRequest {
+  includeTotals: boolean;
+}
+
+export const DEFAULT_PER_PAGE = 50;
+
+export function pageOf(query: PageQuery): Page {
+  const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+  const page = query.page ?? 0;
+  const includeTotals = query.include_totals === true;
+  return { offset: page * perPage, limit: perPage, withTotal: includeTotals, includeTotals };
+}
+
+/** A bare array, or the object form `{start, limit, total, <key>}` when include_totals=true. */
+export function listBody(key: string, items: unknown[], page: Page, total: number | undefined): unknown {
+  if (!page.includeTotals) return items;
+  return { start: page.offset, limit: page.limit, total: total ?? items.length, [key]: items };
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(from: string): Cursor {
+  try {
+    const value = JSON.parse(Buffer.from(from, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { createdAt: value[0], id: value[1] };
+    }
+  } catch {
+    // Fall through to the error below.
+  }
+  throw badRequest("Query validation error: 'Invalid checkpoint' on property from.", ERROR_CODE.invalidQuery);
+}

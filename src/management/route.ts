@@ -1,0 +1,68 @@
+// How a Management API route is declared: method, path, the scopes that admit it (beside the
+// handler, STYLE §3), TypeBox schemas and a framework-free handler. register.ts mounts them.
+import type { Static, TSchema } from 'typebox';
+import type { Registry } from '../cache/registry.ts';
+import type { Envelope } from '../crypto/envelope.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Tenant } from '../domain/tenant.ts';
+import type { Storage } from '../storage/ports.ts';
+import type { VerifiedToken } from '../tokens/verify.ts';
+
+export interface AuthContext {
+  token: VerifiedToken;
+  scopes: ReadonlySet<string>;
+  /** `sub` of the token (`CLIENT_ID@clients` for client credentials). */
+  subject: string | undefined;
+  /** `azp` or `client_id` of the token. */
+  clientId: string | undefined;
+  has(scope: string): boolean;
+}
+
+export interface ManagementDeps {
+  storage: Storage;
+  registry: Registry;
+  envelope: Envelope;
+  clock: Clock;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export interface RouteSchemas {
+  params?: TSchema;
+  querystring?: TSchema;
+  body?: TSchema;
+  /** Documentation of success bodies by status (OpenAPI); not used to serialize. */
+  response?: Record<number, TSchema>;
+}
+
+type StaticOr<T, D> = T extends TSchema ? Static<T> : D;
+
+export interface HandlerContext<S extends RouteSchemas> {
+  tenant: Tenant;
+  auth: AuthContext;
+  params: StaticOr<S['params'], Record<string, never>>;
+  query: StaticOr<S['querystring'], Record<string, never>>;
+  body: StaticOr<S['body'], undefined>;
+  deps: ManagementDeps;
+}
+
+export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path under /api/v2, Fastify syntax (`/clients/:id`). */
+  url: string;
+  summary: string;
+  tag: string;
+  /** Scopes that admit the call: any one of them, or all with `scopeMode: 'all'`. */
+  scopes: readonly string[];
+  scopeMode?: 'any' | 'all';
+  schema: S;
+  handler(ctx: HandlerContext<S>): Promise<Reply>;
+}
+
+/** Declares a route with its handler typed from its schemas. */
+export function route<S extends RouteSchemas>(definition: ManagementRoute<S>): ManagementRoute {
+  return definition;
+}

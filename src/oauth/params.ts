@@ -1,0 +1,27 @@
+// Token-endpoint parameters, read strictly (RFC 6749 §3.1, §3.2): each parameter at most once
+// (counting the query string and the body together), values must be strings, and a parameter
+// sent with an empty value counts as not sent. Nothing here interprets nesting or arrays.
+import { invalidRequest, TOKEN_TEXT } from './errors.ts';
+
+export type Params = ReadonlyMap<string, string>;
+
+/** `body` comes from http/body.ts: form fields repeated on the wire arrive as arrays. */
+export function readParams(body: unknown, query: Record<string, unknown>): Params {
+  const params = new Map<string, string>();
+  const seen = new Set<string>();
+  const add = (name: string, value: unknown): void => {
+    if (seen.has(name)) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
+    seen.add(name);
+    if (Array.isArray(value)) throw invalidRequest(value.every((v) => typeof v === 'string') ? TOKEN_TEXT.duplicateParameter(name) : TOKEN_TEXT.notAString(name));
+    if (typeof value !== 'string') throw invalidRequest(TOKEN_TEXT.notAString(name));
+    if (value !== '') params.set(name, value);
+  };
+  if (body !== undefined && body !== null) {
+    if (typeof body !== 'object' || Array.isArray(body)) throw invalidRequest(TOKEN_TEXT.malformedBody);
+    for (const [name, value] of Object.entries(body)) add(name, value);
+  }
+  for (const name of Object.keys(query)) {
+    if (seen.has(name)) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
+  }
+  return params;
+}

@@ -1,0 +1,70 @@
+// grant_type=client_credentials (RFC 6749 §4.4, spec §2.2): a confidential client gets an access
+// token for an API it holds a client grant on, with the grant's scopes or the subset it asks for.
+// No refresh token (§4.4.3). Statuses and texts are Auth0's (D1).
+import { nowSeconds } from '../../../domain/clock.ts';
+import { parseScopeParam } from '../../../domain/scopes.ts';
+import { defaultAudience } from '../../../domain/tenant.ts';
+import { issueAccessToken, type Signer } from '../../../tokens/issue.ts';
+import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
+import { authenticateClient } from '../client-auth.ts';
+import type { Grant } from './grant.ts';
+
+const GRANT = 'client_credentials';
+
+export const clientCredentials: Grant = {
+  grantType: GRANT,
+  async handle({ tenant, params, authorization, deps }) {
+    const client = await authenticateClient(tenant, params, authorization, deps);
+    if (!client.grantTypes.has(GRANT)) {
+      throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
+    }
+
+    const audience = params.get('audience') ?? defaultAudience(tenant);
+    if (audience === undefined) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.noAudience);
+    const api = await deps.registry.api(tenant.id, audience);
+    if (!api) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.serviceNotEnabled(audience));
+    const grant = await deps.registry.grant(tenant.id, client.clientId, audience);
+    if (!grant) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.noClientGrant(audience));
+
+    const granted = grant.extra.allow_all_scopes === true ? [...api.scopes] : grant.scope;
+    let scopes = granted;
+    const requested = params.get('scope');
+    if (requested !== undefined) {
+      const wanted = parseScopeParam(requested);
+      if (!wanted) throw new OAuthError(400, 'invalid_scope', TOKEN_TEXT.invalidScope);
+      const allowed = new Set(granted);
+      const missing = wanted.filter((s) => !allowed.has(s));
+      if (missing.length > 0) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.scopesNotGranted(missing));
+      scopes = wanted;
+    }
+
+    let signer: Signer;
+    if (api.signingAlg === 'HS256' && api.signingSecret) {
+      signer = { alg: 'HS256', secret: api.signingSecret };
+    } else {
+      const ring = await deps.registry.keys(tenant.id);
+      signer = { alg: 'RS256', kid: ring.current.kid, key: ring.current.privateKey! };
+    }
+    const issued = issueAccessToken({
+      issuer: tenant.issuer,
+      subject: `${client.clientId}@clients`,
+      audience,
+      clientId: client.clientId,
+      scopes,
+      now: nowSeconds(deps.clock),
+      lifetime: api.tokenLifetime,
+      grantType: 'client-credentials',
+      dialect: api.dialect,
+      signer,
+    });
+    const scope = scopes.join(' ');
+    return {
+      body: { access_token: issued.token, ...(scope ? { scope } : {}), expires_in: api.tokenLifetime, token_type: 'Bearer' },
+      clientId: client.clientId,
+      clientName: client.name,
+      audience,
+      scope,
+      jti: issued.jti,
+    };
+  },
+};

@@ -1,0 +1,43 @@
+// What every grant module exports (one file per grant type, collected in grants/index.ts).
+import type { Registry } from '../../../cache/registry.ts';
+import type { Envelope } from '../../../crypto/envelope.ts';
+import type { Clock } from '../../../domain/clock.ts';
+import type { Tenant } from '../../../domain/tenant.ts';
+import type { Params } from '../../params.ts';
+
+export interface GrantDeps {
+  registry: Registry;
+  envelope: Envelope;
+  clock: Clock;
+}
+
+export interface GrantContext {
+  tenant: Tenant;
+  params: Params;
+  authorization: string | undefined;
+  deps: GrantDeps;
+}
+
+export interface TokenSuccess {
+  access_token: string;
+  id_token?: string;
+  refresh_token?: string;
+  scope?: string;
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+/** Facts about the exchange for the audit log (never the token itself). */
+export interface TokenOutcome {
+  body: TokenSuccess;
+  clientId: string;
+  clientName: string;
+  audience: string;
+  scope: string;
+  jti: string;
+}
+
+export interface Grant {
+  grantType: string;
+  handle(ctx: GrantContext): Promise<TokenOutcome>;
+}

@@ -1,0 +1,77 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ClientData } from '../../schemas/client.ts';
+import type { ClientRecord, ClientStore } from '../ports.ts';
+import type { ClientsTable, Database } from './schema.ts';
+
+const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
+  tenantId: row.tenant_id,
+  clientId: row.client_id,
+  data: JSON.parse(row.data) as ClientData,
+  secretSealed: row.secret_sealed,
+  secretMac: row.secret_mac,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Columns kept beside the JSON document so that lists can filter on them. */
+const indexed = (data: ClientData) => ({
+  name: data.name,
+  app_type: data.app_type ?? null,
+  is_global: data.global ? 1 : 0,
+  is_first_party: data.is_first_party === false ? 0 : 1,
+});
+
+export function clientStore(db: Kysely<Database>): ClientStore {
+  return {
+    async list(tenantId, filter, page) {
+      let q = db.selectFrom('clients').where('tenant_id', '=', tenantId);
+      if (filter.isGlobal !== undefined) q = q.where('is_global', '=', filter.isGlobal ? 1 : 0);
+      if (filter.isFirstParty !== undefined) q = q.where('is_first_party', '=', filter.isFirstParty ? 1 : 0);
+      if (filter.appTypes?.length) q = q.where('app_type', 'in', filter.appTypes);
+      const rows = await q.selectAll().orderBy('created_at').orderBy('client_id').limit(page.limit).offset(page.offset).execute();
+      const result: { items: ClientRecord[]; total?: number } = { items: rows.map(toRecord) };
+      if (page.withTotal) {
+        const { n } = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+        result.total = Number(n);
+      }
+      return result;
+    },
+    async get(tenantId, clientId) {
+      const row = await db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async create(r) {
+      await db
+        .insertInto('clients')
+        .values({
+          tenant_id: r.tenantId,
+          client_id: r.clientId,
+          ...indexed(r.data),
+          data: JSON.stringify(r.data),
+          secret_sealed: r.secretSealed,
+          secret_mac: r.secretMac,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+        })
+        .execute();
+    },
+    async update(tenantId, clientId, patch) {
+      const result = await db
+        .updateTable('clients')
+        .set({
+          ...(patch.data ? { ...indexed(patch.data), data: JSON.stringify(patch.data) } : {}),
+          ...(patch.secretSealed !== undefined ? { secret_sealed: patch.secretSealed } : {}),
+          ...(patch.secretMac !== undefined ? { secret_mac: patch.secretMac } : {}),
+          ...(patch.updatedAt !== undefined ? { updated_at: patch.updatedAt } : {}),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async remove(tenantId, clientId) {
+      const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Opens a Kysely instance for a DATABASE_URL: `sqlite:PATH` on Node's built-in node:sqlite (no
+// native addon to build) or `postgres://…` on `pg`.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
+  pgSchema?: string;
+  pgPoolSize?: number;
+}
+
+export interface Opened {
+  db: Kysely<Database>;
+  dialect: 'sqlite' | 'postgres';
+}
+
+/** Adapts node:sqlite's synchronous API to the better-sqlite3 subset Kysely's SQLite driver uses. */
+function adaptNodeSqlite(file: string): SqliteDatabase {
+  const db = new DatabaseSync(file);
+  // D12: WAL with synchronous=FULL (an acknowledged write survives power loss), FKs on, one writer
+  // at a time with a busy timeout for several processes on one file (`--workers`).
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  const cache = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      if (cache.size > 500) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  type Param = null | number | bigint | string | NodeJS.ArrayBufferView;
+  const bind = (params: ReadonlyArray<unknown>): Param[] =>
+    params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : (p as Param)));
+  return {
+    close: () => db.close(),
+    prepare(sql: string): SqliteStatement {
+      const stmt = prepare(sql);
+      return {
+        reader: stmt.columns().length > 0,
+        all: (params) => stmt.all(...bind(params)),
+        run: (params) => stmt.run(...bind(params)),
+        iterate: (params) => stmt.iterate(...bind(params)),
+      };
+    },
+  };
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Opened {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const target = file === ':memory:' ? ':memory:' : path.resolve(file);
+    if (target !== ':memory:') mkdirSync(path.dirname(target), { recursive: true });
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(target) }) }), dialect: 'sqlite' };
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.pgPoolSize ?? 10,
+    ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+  });
+  // An idle client that loses its connection (database restart) must not crash the process; the
+  // pool drops it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}

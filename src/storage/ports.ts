@@ -1,0 +1,163 @@
+// The storage interface: one small port per entity. Every method is tenant-scoped except the
+// tenant port itself. Implementations map database errors to storage/errors.ts and never know
+// about HTTP. Repository verbs are fixed: get, list, create, update, remove.
+import type { ClientData } from '../schemas/client.ts';
+import type { ResourceServerData } from '../schemas/resource-server.ts';
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  /** Lower-case host[:port]; the issuer is `https://${domain}/`. */
+  domain: string;
+  isDefault: boolean;
+  settings: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ClientRecord {
+  tenantId: string;
+  clientId: string;
+  data: ClientData;
+  /** AES-GCM sealed secret (crypto/envelope.ts); null for public clients. */
+  secretSealed: string | null;
+  /** base64 HMAC of the secret, for authentication without decryption. */
+  secretMac: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ClientGrantRecord {
+  tenantId: string;
+  id: string;
+  clientId: string;
+  audience: string;
+  subjectType: 'client' | 'user';
+  scope: string[];
+  /** Remaining Auth0 fields (organization_usage, allow_any_organization, …). */
+  extra: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface ResourceServerRecord {
+  tenantId: string;
+  id: string;
+  identifier: string;
+  isSystem: boolean;
+  data: ResourceServerData;
+  signingSecretSealed: string | null;
+  createdAt: string;
+}
+
+export type SigningKeyState = 'next' | 'current' | 'previous' | 'revoked';
+
+export interface SigningKeyRecord {
+  tenantId: string;
+  kid: string;
+  alg: 'RS256';
+  state: SigningKeyState;
+  privateSealed: string;
+  /** Public JWK (no private members). */
+  publicJwk: Record<string, unknown>;
+  /** PEM certificate. */
+  cert: string;
+  createdAt: string;
+  currentSince: string | null;
+  currentUntil: string | null;
+  revokedAt: string | null;
+}
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  /** Count every match (include_totals=true). */
+  withTotal: boolean;
+}
+
+export interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  total?: number;
+}
+
+export interface TenantStore {
+  list(): Promise<TenantRecord[]>;
+  get(id: string): Promise<TenantRecord | undefined>;
+  getByDomain(domain: string): Promise<TenantRecord | undefined>;
+  getByName(name: string): Promise<TenantRecord | undefined>;
+  create(record: TenantRecord): Promise<void>;
+  update(id: string, patch: Partial<Pick<TenantRecord, 'domain' | 'settings' | 'name'>>): Promise<void>;
+}
+
+export interface ClientFilter {
+  isGlobal?: boolean;
+  isFirstParty?: boolean;
+  appTypes?: string[];
+}
+
+export interface ClientStore {
+  list(tenantId: string, filter: ClientFilter, page: PageRequest): Promise<ListResult<ClientRecord>>;
+  get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
+  create(record: ClientRecord): Promise<void>;
+  update(tenantId: string, clientId: string, patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'updatedAt'>>): Promise<boolean>;
+  remove(tenantId: string, clientId: string): Promise<boolean>;
+}
+
+export interface GrantFilter {
+  clientId?: string;
+  audience?: string;
+  subjectType?: 'client' | 'user';
+  allowAnyOrganization?: boolean;
+}
+
+export interface ClientGrantStore {
+  list(tenantId: string, filter: GrantFilter, page: PageRequest): Promise<ListResult<ClientGrantRecord>>;
+  /** Checkpoint pagination: items strictly after `after`, in (createdAt, id) order. */
+  listAfter(tenantId: string, filter: GrantFilter, after: Cursor | undefined, limit: number): Promise<ClientGrantRecord[]>;
+  get(tenantId: string, id: string): Promise<ClientGrantRecord | undefined>;
+  find(tenantId: string, clientId: string, audience: string, subjectType: 'client' | 'user'): Promise<ClientGrantRecord | undefined>;
+  create(record: ClientGrantRecord): Promise<void>;
+  update(tenantId: string, id: string, patch: Partial<Pick<ClientGrantRecord, 'scope' | 'extra'>>): Promise<boolean>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+  removeForClient(tenantId: string, clientId: string): Promise<number>;
+  /** Used when a tenant's domain (and so its Management API audience) changes. */
+  renameAudience(tenantId: string, from: string, to: string): Promise<void>;
+}
+
+export interface ResourceServerStore {
+  list(tenantId: string, filter: { identifiers?: string[] }, page: PageRequest): Promise<ListResult<ResourceServerRecord>>;
+  get(tenantId: string, id: string): Promise<ResourceServerRecord | undefined>;
+  getByIdentifier(tenantId: string, identifier: string): Promise<ResourceServerRecord | undefined>;
+  create(record: ResourceServerRecord): Promise<void>;
+  update(tenantId: string, id: string, patch: Partial<Pick<ResourceServerRecord, 'identifier' | 'data' | 'signingSecretSealed'>>): Promise<boolean>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface SigningKeyStore {
+  list(tenantId: string): Promise<SigningKeyRecord[]>;
+  create(record: SigningKeyRecord): Promise<void>;
+  update(tenantId: string, kid: string, patch: Partial<Pick<SigningKeyRecord, 'state' | 'currentSince' | 'currentUntil' | 'revokedAt'>>): Promise<boolean>;
+}
+
+export interface MetaStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface Storage {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly tenants: TenantStore;
+  readonly clients: ClientStore;
+  readonly grants: ClientGrantStore;
+  readonly resourceServers: ResourceServerStore;
+  readonly signingKeys: SigningKeyStore;
+  readonly meta: MetaStore;
+  /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
+  transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,130 @@
+// The one verifier for every bearer token the Management API sees. One key, one algorithm
+// (RFC 8725 §3.1): an RS256 token is checked only against the tenant's published RSA keys, found
+// by `kid`; an HS256 token only against the Global Client Secret, and only when the tenant has
+// legacy tokens on (D8). The algorithm comes from the key record, never from the header alone.
+import { createHmac, timingSafeEqual, verify as rsaVerify } from 'node:crypto';
+import { MalformedToken, parseJws, type JsonObject } from './jws.ts';
+import type { KeyRing } from './keys.ts';
+
+export type RejectReason =
+  | 'malformed'
+  | 'unknown_key'
+  | 'algorithm'
+  | 'signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'claims'
+  | 'issuer'
+  | 'audience'
+  | 'not_global'
+  | 'revoked';
+
+export class TokenRejected extends Error {
+  override name = 'TokenRejected';
+  readonly reason: RejectReason;
+  /** The offending value where it helps (the token's `aud` for 'audience'). */
+  readonly detail: string | undefined;
+  constructor(reason: RejectReason, message: string, detail?: string) {
+    super(message);
+    this.reason = reason;
+    this.detail = detail;
+  }
+}
+
+export interface LegacyKey {
+  globalClientId: string;
+  /** The base64-decoded Global Client Secret (seed: "check the secret base64 encoded flag"). */
+  secret: Buffer;
+}
+
+export interface VerifyOptions {
+  issuer: string;
+  audience: string;
+  /** Seconds since the epoch. */
+  now: number;
+  /** D3: 30 s for exp/nbf; an iat further than this in the future is refused. */
+  leeway: number;
+  keys: KeyRing;
+  /** Present only when the tenant accepts legacy HS256 tokens. */
+  legacy?: LegacyKey | undefined;
+}
+
+export interface VerifiedToken {
+  header: JsonObject;
+  claims: JsonObject;
+  alg: 'RS256' | 'HS256';
+  scopes: string[];
+  /** undefined for a legacy token minted without expiry. */
+  exp: number | undefined;
+}
+
+const ALLOWED_TYP = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
+
+const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1e11;
+
+function macEquals(expected: Buffer, actual: Buffer): boolean {
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+export function verifyToken(token: string, options: VerifyOptions): VerifiedToken {
+  let parsed;
+  try {
+    parsed = parseJws(token);
+  } catch (error) {
+    if (error instanceof MalformedToken) throw new TokenRejected('malformed', error.message);
+    throw error;
+  }
+  const { header, payload, signingInput, signature } = parsed;
+
+  // RFC 7515 §4.1.11: we understand no critical extensions, so any `crit` (and `b64`, RFC 7797)
+  // makes the token unverifiable. `jku`/`x5u`/`jwk`/`x5c` are never followed: keys come only from
+  // the tenant's own key store (ASVS 9.1.3).
+  if ('crit' in header || 'b64' in header) throw new TokenRejected('claims', 'critical header parameters are not supported');
+  if (header.typ !== undefined && (typeof header.typ !== 'string' || !ALLOWED_TYP.has(header.typ.toLowerCase()))) {
+    throw new TokenRejected('claims', 'not an access token type');
+  }
+
+  let alg: VerifiedToken['alg'];
+  if (header.alg === 'RS256') {
+    const key = typeof header.kid === 'string' ? options.keys.verifying.get(header.kid) : undefined;
+    if (!key) throw new TokenRejected('unknown_key', 'no published key has this kid');
+    if (!rsaVerify('sha256', signingInput, key.publicKey, signature)) throw new TokenRejected('signature', 'RS256 signature does not verify');
+    alg = 'RS256';
+  } else if (header.alg === 'HS256' && options.legacy) {
+    if (payload.aud !== options.legacy.globalClientId) throw new TokenRejected('not_global', 'HS256 token whose aud is not the global client');
+    const expected = createHmac('sha256', options.legacy.secret).update(signingInput).digest();
+    if (!macEquals(expected, signature)) throw new TokenRejected('signature', 'HS256 signature does not verify');
+    alg = 'HS256';
+  } else {
+    throw new TokenRejected('algorithm', `alg ${JSON.stringify(header.alg)} is not accepted here`);
+  }
+
+  const { now, leeway } = options;
+  const { exp, nbf, iat } = payload;
+  if (exp === undefined) {
+    if (alg !== 'HS256') throw new TokenRejected('claims', 'exp is required');
+  } else if (!isNumericDate(exp)) {
+    throw new TokenRejected('claims', 'exp is not a NumericDate');
+  } else if (now > exp + leeway) {
+    throw new TokenRejected('expired', 'token has expired');
+  }
+  if (nbf !== undefined && (!isNumericDate(nbf) || nbf > now + leeway)) throw new TokenRejected('not_yet_valid', 'nbf is in the future');
+  if (iat !== undefined && (!isNumericDate(iat) || iat > now + leeway)) throw new TokenRejected('not_yet_valid', 'iat is in the future');
+
+  if (payload.iss !== options.issuer) throw new TokenRejected('issuer', 'issuer does not match this tenant');
+
+  const aud = payload.aud;
+  const audOk =
+    alg === 'HS256' ||
+    aud === options.audience ||
+    (Array.isArray(aud) && aud.every((a) => typeof a === 'string') && aud.includes(options.audience));
+  if (!audOk) throw new TokenRejected('audience', 'audience does not match', Array.isArray(aud) ? aud.join(' ') : String(aud));
+
+  // An ID token is never an access token (CVE-2025-68129): it carries a nonce or is for a client.
+  if ('nonce' in payload) throw new TokenRejected('claims', 'an ID token is not an access token');
+  if (payload.scope !== undefined && typeof payload.scope !== 'string') throw new TokenRejected('claims', 'scope is not a string');
+  if (payload.sub !== undefined && typeof payload.sub !== 'string') throw new TokenRejected('claims', 'sub is not a string');
+
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+  return { header, claims: payload, alg, scopes, exp: exp };
+}
