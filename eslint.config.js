@@ -15,7 +15,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['bin/*.js', '*.js'] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/require-await': 'off',
@@ -25,7 +25,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   layer(['src/storage/**'], ['**/http/**', '**/oauth/**', '**/management/**', '**/tokens/**', '**/cache/**', '**/domain/**', 'fastify'], 'storage is the bottom layer: it knows no HTTP, protocol or cache code.'),
   layer(['src/tokens/**', 'src/domain/**', 'src/crypto/**', 'src/schemas/**'], ['**/http/**', '**/oauth/**', '**/management/**', '**/cache/**', 'fastify', 'kysely', 'pg'], 'tokens/domain sit below the protocol layers and never see Fastify or SQL.'),
   layer(['src/oauth/**'], ['**/http/**', '**/management/**', '**/storage/kysely/**', 'fastify', 'kysely', 'pg'], 'protocol code is framework-free: no Fastify, no SQL.'),

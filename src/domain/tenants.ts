@@ -77,11 +77,18 @@ export async function createTenant(storage: Storage, envelope: Envelope, clock: 
  * configured domain changes it follows, and so do its Management API identifier and the grants
  * that name it (otherwise every existing M2M application would lose its Management API access).
  */
-export async function ensureDefaultTenant(storage: Storage, envelope: Envelope, clock: Clock, domain: string): Promise<TenantRecord> {
+export async function ensureDefaultTenant(
+  storage: Storage,
+  envelope: Envelope,
+  clock: Clock,
+  domain: string,
+  options: { follow: boolean } = { follow: true },
+): Promise<TenantRecord> {
   const tenants = await storage.tenants.list();
   const existing = tenants.find((t) => t.isDefault);
   if (!existing) return createTenant(storage, envelope, clock, { name: 'default', domain, isDefault: true });
-  if (existing.domain === domain) return existing;
+  // Only the server follows the configured domain; a CLI run with other settings never moves it.
+  if (existing.domain === domain || !options.follow) return existing;
   const taken = tenants.find((t) => t.domain === domain);
   if (taken) throw new TenantConflict(`tenant "${taken.name}" already answers ${domain}; the default tenant cannot move there`);
   const from = managementAudienceFor(existing.domain);

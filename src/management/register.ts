@@ -4,13 +4,14 @@
 // A route without scopes, or with a scope missing from the catalogue, stops the server at start.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isCurrentUserScope, isManagementScope } from '../domain/scopes.ts';
+import { API_PREFIX_PATH } from './paths.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
 import type { AuthContext, ManagementDeps, ManagementRoute } from './route.ts';
 
-export const API_PREFIX = '/api/v2';
+export const API_PREFIX = API_PREFIX_PATH;
 
 declare module 'fastify' {
   interface FastifyRequest {

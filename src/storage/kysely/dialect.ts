@@ -1,6 +1,6 @@
 // Opens a Kysely instance for a DATABASE_URL: `sqlite:PATH` on Node's built-in node:sqlite (no
 // native addon to build) or `postgres://…` on `pg`.
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -58,7 +58,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): Opened {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const target = file === ':memory:' ? ':memory:' : path.resolve(file);
-    if (target !== ':memory:') mkdirSync(path.dirname(target), { recursive: true });
+    if (target !== ':memory:') {
+      mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      // Sealed secrets are not plaintext, but the file is still nobody else's business.
+      if (!existsSync(target)) closeSync(openSync(target, 'wx', 0o600));
+    }
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(target) }) }), dialect: 'sqlite' };
   }
   const pool = new pg.Pool({

@@ -1,0 +1,62 @@
+// The `scopeward` command line.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.ts';
+import { MasterKeyError } from '../config/master-key.ts';
+import { createStorage } from '../storage/kysely/index.ts';
+import { serve } from '../main.ts';
+import { decodeCommand } from './commands/decode.ts';
+import { initCommand } from './commands/init.ts';
+import { scopesForCommand } from './commands/scopes-for.ts';
+import { tenantsCommand } from './commands/tenants.ts';
+import { tokenCommand } from './commands/token.ts';
+import { configFrom, STORAGE_KEYS, withConfigOptions } from './config-options.ts';
+import { CliError, EXIT } from './errors.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('scopeward')
+    .description('Self-hosted, Auth0-compatible identity server for machine-to-machine and Management API tokens.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  withConfigOptions(program.command('serve').description('Start the server (HTTPS on https://localhost:8443 by default).')).action(async (options: Record<string, unknown>) => {
+    await serve(configFrom(options));
+  });
+
+  withConfigOptions(program.command('migrate').description('Create or upgrade the database schema, then exit.'), STORAGE_KEYS).action(async (options: Record<string, unknown>) => {
+    const config = configFrom(options);
+    const storage = await createStorage(config.databaseUrl);
+    await storage.close();
+    process.stdout.write(`database is up to date (${config.databaseUrl.startsWith('sqlite') ? config.databaseUrl : 'PostgreSQL'})\n`);
+  });
+
+  tenantsCommand(program);
+  initCommand(program);
+  tokenCommand(program);
+  decodeCommand(program);
+  scopesForCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`scopeward: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof ConfigError || error instanceof MasterKeyError) {
+      process.stderr.write(`scopeward: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(`scopeward: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.failure;
+  }
+}

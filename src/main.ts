@@ -1,0 +1,173 @@
+// Composition root: config -> storage -> keys/cache/clock -> createApp(deps) -> listen. Also the
+// process lifecycle: one-time preparation, optional cluster workers, graceful shutdown.
+import cluster from 'node:cluster';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
+import { notifyingStorage } from './cache/notifying-storage.ts';
+import { Registry } from './cache/registry.ts';
+import { checkCanary, loadMasterKey } from './config/master-key.ts';
+import type { Config } from './config/schema.ts';
+import { createEnvelope } from './crypto/envelope.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
+import { ensureDefaultTenant } from './domain/tenants.ts';
+import { createApp, type App } from './http/app.ts';
+import { createLogger } from './http/logger.ts';
+import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
+import { createStorage } from './storage/kysely/index.ts';
+
+export interface RunningServer {
+  app: App;
+  /** The base URL it listens on (https://localhost:8443). */
+  url: string;
+  port: number;
+  caCertPath: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * One-time work that must not race between workers: data directory, master key (made on first
+ * run), migrations, the key canary, the default tenant and the local CA files.
+ */
+export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined }> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const master = loadMasterKey(config);
+  if (master.created) logger.warn({ file: master.origin }, 'created a new master key file (development default); back it up: without it no secret can be read');
+  const envelope = createEnvelope(master.key);
+  const storage = await createStorage(config.databaseUrl);
+  try {
+    await checkCanary(storage.meta, envelope);
+    await ensureDefaultTenant(storage, envelope, clock, config.domain);
+  } finally {
+    await storage.close();
+  }
+  if (config.http || config.tlsCert) return { caCertPath: undefined };
+  return ensureLocalCa(config.dataDir, new Date(clock.now()));
+}
+
+async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
+  if (config.databaseUrl.startsWith('postgres')) {
+    return postgresBus(config.databaseUrl, { onError: (err) => logger.warn({ err }, 'change notification channel error; caches fall back to periodic resync') });
+  }
+  return cluster.isWorker ? clusterBus() : localBus();
+}
+
+/** Starts one serving process (after prepare). */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const envelope = createEnvelope(loadMasterKey(config).key);
+  const raw = await createStorage(config.databaseUrl, { migrate: false });
+  const bus = await changeBus(config, logger);
+  const storage = notifyingStorage(raw, (event) => bus.publish(event));
+  const registry = new Registry({ storage, envelope, onError: (err) => logger.error({ err }, 'cache reload failed') });
+  bus.subscribe((event) => registry.apply(event));
+  await registry.start();
+
+  let https;
+  let caCertPath: string | undefined;
+  if (config.tlsCert && config.tlsKey) {
+    https = fileHttps(config.tlsCert, config.tlsKey);
+  } else if (!config.http) {
+    const local = await localCaHttps(config.dataDir, config.domain, (host) => registry.tenants().some((t) => t.domain.replace(/:\d+$/, '') === host), () => new Date(clock.now()));
+    https = local.https;
+    caCertPath = local.caCertPath;
+  }
+
+  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: config.trustProxy, ...(https ? { https } : {}) });
+  const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
+  resync.unref();
+
+  await app.fastify.listen({ port: config.port, host: config.host });
+  const port = (app.fastify.server.address() as AddressInfo).port;
+  const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(resync);
+      // Stop accepting, let in-flight requests finish; cut whatever is still open at the deadline.
+      const deadline = setTimeout(() => app.fastify.server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);
+      deadline.unref();
+      await app.fastify.close();
+      clearTimeout(deadline);
+      await bus.close();
+      await storage.close();
+    })();
+    return closing;
+  };
+  return { app, url, port, caCertPath, close };
+}
+
+function banner(config: Config, url: string, caCertPath: string | undefined, logger: Logger): void {
+  const lines = [
+    `Scopeward is listening on ${url}`,
+    `  issuer (default tenant): https://${config.domain}/`,
+    `  Management API audience: https://${config.domain}/api/v2/`,
+    `  database: ${config.databaseUrl.startsWith('sqlite') ? config.databaseUrl : 'PostgreSQL'}`,
+  ];
+  if (caCertPath) {
+    lines.push(
+      `  local CA: ${caCertPath}`,
+      `  trust it in Node.js with: export NODE_EXTRA_CA_CERTS=${caCertPath}`,
+      '  (or add it to your system or browser trust store; it signs only certificates for this server)',
+    );
+  }
+  if (config.http) lines.push('  serving plain HTTP: put a TLS-terminating proxy in front (issuers stay https://)');
+  logger.info({ url, issuer: `https://${config.domain}/` }, 'scopeward ready');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `scopeward serve`: prepare once, then serve in this process or in N cluster workers. */
+export async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  if (cluster.isPrimary) {
+    const { caCertPath } = await prepare(config, logger);
+    if (config.workers > 1) {
+      relayClusterChanges();
+      for (let i = 0; i < config.workers; i++) cluster.fork();
+      let announced = false;
+      cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
+        if (message?.type === 'scopeward_listening' && !announced && message.url) {
+          announced = true;
+          banner(config, message.url, caCertPath, logger);
+        }
+      });
+      cluster.on('exit', (worker, code, signal) => {
+        if (!stopping) {
+          logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting a new one');
+          cluster.fork();
+        }
+      });
+      let stopping = false;
+      const stop = (): void => {
+        stopping = true;
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      return;
+    }
+  }
+  const server = await startServer(config, { logger });
+  if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
+  else banner(config, server.url, server.caCertPath, logger);
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
