@@ -46,7 +46,11 @@ class TenantCaches {
   readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
   readonly keys = new LoadingCache<'ring', KeyRing>(1);
   readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
+  readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
 }
+
+/** Tenants with more applications than this are listed from the database, not from memory. */
+export const CLIENT_LIST_CACHE_LIMIT = 10_000;
 
 export interface RegistryOptions {
   storage: Storage;
@@ -138,6 +142,17 @@ export class Registry {
     return this.#for(tenantId).keys.get('ring', async () => loadKeyRing(this.#envelope, await this.#storage.signingKeys.list(tenantId)));
   }
 
+  /**
+   * Every application of a tenant in list order (created_at, client_id), or null when the tenant
+   * has too many to keep in memory. GET /api/v2/clients pages through this without a query.
+   */
+  clientRecords(tenantId: string): Promise<readonly ClientRecord[] | null> {
+    return this.#for(tenantId).clientList.get('all', async () => {
+      const { items } = await this.#storage.clients.list(tenantId, {}, { offset: 0, limit: CLIENT_LIST_CACHE_LIMIT + 1, withTotal: false });
+      return items.length > CLIENT_LIST_CACHE_LIMIT ? null : items;
+    });
+  }
+
   /** Origins any client of the tenant allows (CORS for /oauth/token and /api/v2, spec §0 row 8). */
   allowedOrigins(tenantId: string): Promise<ReadonlySet<string>> {
     return this.#for(tenantId).origins.get('all', async () => {
@@ -188,6 +203,7 @@ export class Registry {
       case 'clients':
         c?.clients.clear();
         c?.origins.clear();
+        c?.clientList.clear();
         break;
       case 'grants':
         c?.grants.clear();

@@ -6,7 +6,7 @@ import { clientSecretLocation } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
-import type { ClientRecord } from '../storage/ports.ts';
+import type { ClientFilter, ClientRecord, ListResult, PageRequest } from '../storage/ports.ts';
 import { FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
 import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
@@ -43,6 +43,17 @@ function checkUrls(body: Record<string, unknown>): void {
   }
 }
 
+/** The same filter and order as the storage query, over the registry's in-memory list. */
+function pageInMemory(all: readonly ClientRecord[], filter: ClientFilter, page: PageRequest): ListResult<ClientRecord> {
+  const matching = all.filter(
+    ({ data }) =>
+      (filter.isGlobal === undefined || data.global === filter.isGlobal) &&
+      (filter.isFirstParty === undefined || (data.is_first_party !== false) === filter.isFirstParty) &&
+      (filter.appTypes === undefined || (data.app_type !== undefined && filter.appTypes.includes(data.app_type))),
+  );
+  return { items: matching.slice(page.offset, page.offset + page.limit), ...(page.withTotal && { total: matching.length }) };
+}
+
 async function load(deps: ManagementDeps, tenantId: string, clientId: string): Promise<ClientRecord> {
   const record = await deps.storage.clients.get(tenantId, clientId);
   if (!record) throw notFound(TEXT.clientNotFound, ERROR_CODE.inexistentClient);
@@ -68,11 +79,13 @@ const list = route({
     const q = ctx.query;
     const page = pageOf(q);
     const appTypes = q.app_type?.split(',').map((s) => s.trim()).filter(Boolean);
-    const { items, total } = await ctx.deps.storage.clients.list(
-      ctx.tenant.id,
-      { ...(q.is_global !== undefined && { isGlobal: q.is_global }), ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }), ...(appTypes && { appTypes }) },
-      page,
-    );
+    const filter: ClientFilter = {
+      ...(q.is_global !== undefined && { isGlobal: q.is_global }),
+      ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }),
+      ...(appTypes && { appTypes }),
+    };
+    const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
+    const { items, total } = cached ? pageInMemory(cached, filter, page) : await ctx.deps.storage.clients.list(ctx.tenant.id, filter, page);
     const visibility = readVisibility(ctx.auth);
     const keys = visibility.secret ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
     const project = projection(q.fields, q.include_fields);
