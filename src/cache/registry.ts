@@ -2,12 +2,12 @@
 // clients with their secret digests, client grants, APIs and signing keys. Entries load on first
 // use and are dropped when a ChangeEvent names them, so a warm /oauth/token or bearer check makes
 // no database round trip.
-import type { Envelope } from '../crypto/envelope.ts';
+import { DecryptionError, digestsEqual, type Envelope } from '../crypto/envelope.ts';
 import { tenantFrom, type Tenant } from '../domain/tenant.ts';
 import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, Storage } from '../storage/ports.ts';
 import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
-import { apiSecretLocation } from '../domain/secret-locations.ts';
+import { apiSecretLocation, clientSecretLocation } from '../domain/secret-locations.ts';
 import type { ChangeEvent } from './bus.ts';
 import { LoadingCache } from './loading-cache.ts';
 
@@ -120,8 +120,26 @@ export class Registry {
   client(tenantId: string, clientId: string): Promise<CachedClient | null> {
     return this.#for(tenantId).clients.get(clientId, async () => {
       const r = await this.#storage.clients.get(tenantId, clientId);
-      return r ? cachedClient(r) : null;
+      return r ? this.#verifiedClient(r) : null;
     });
+  }
+
+  /**
+   * T-SR-04: the MAC alone is not bound to its row, so a MAC (or sealed secret) copied from another
+   * client by a database edit would let that client's secret in. Trust the MAC only when this row's
+   * own sealed secret opens at this row's location (AAD) and has that MAC; otherwise fail closed.
+   */
+  #verifiedClient(r: ClientRecord): CachedClient {
+    const cached = cachedClient(r);
+    if (!cached.secretMac) return cached;
+    try {
+      const secret = this.#envelope.open(r.secretSealed ?? '', clientSecretLocation(r.tenantId, r.clientId));
+      if (digestsEqual(this.#envelope.mac(secret), cached.secretMac)) return cached;
+    } catch (error) {
+      if (!(error instanceof DecryptionError)) throw error;
+    }
+    this.#onError(new Error(`client ${r.clientId} of tenant ${r.tenantId}: stored secret does not belong to this row; its authentication is refused`));
+    return { ...cached, secretMac: null };
   }
 
   /** The client-credentials grant (subject_type client) of a client for an audience. */

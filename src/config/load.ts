@@ -88,7 +88,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   c.dataDir = path.resolve(c.dataDir);
   if (c.domain === undefined) c.domain = `localhost:${c.port}`;
   c.domain = c.domain.trim().toLowerCase();
-  if (!isHostPort(c.domain)) {
+  // A derived domain is only invalid when the port is, which is reported already.
+  if (explicit.has('domain') && !isHostPort(c.domain)) {
     problems.push(`--domain: ${JSON.stringify(c.domain)} is not a host[:port] (no scheme, path or trailing slash)`);
   }
   if (c.databaseUrl === undefined) c.databaseUrl = `sqlite:${path.join(c.dataDir, 'scopeward.db')}`;

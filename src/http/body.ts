@@ -2,27 +2,42 @@
 // rotate/revoke with no body, go-auth0 sends null), prototype-polluting keys are refused.
 // Forms: parsed with URLSearchParams into a prototype-free object; a repeated field becomes an
 // array so that the token endpoint can refuse it (RFC 6749 §3.2), and `a[b]=c` is just a name.
-import type { FastifyInstance } from 'fastify';
+// Both are read as UTF-8, so a body declared in another charset is refused rather than misread,
+// and a JSON byte-order mark is refused rather than skipped (T-TOK-02, T-TOK-03).
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { parseStrictJson } from '../tokens/strict-json.ts';
+import { familyOf } from './errors.ts';
 
 export class BodySyntaxError extends Error {
   override name = 'BodySyntaxError';
   statusCode = 400;
 }
 
+function declaresForeignCharset(request: FastifyRequest): boolean {
+  const match = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(request.headers['content-type'] ?? '');
+  return match !== null && !/^(utf-?8|us-ascii)$/i.test(match[1] ?? '');
+}
+
 export function installBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (declaresForeignCharset(request)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
     const text = String(body);
+    if (text.charCodeAt(0) === 0xfeff) return done(new BodySyntaxError('The request body starts with a byte-order mark'), undefined);
     if (text.trim() === '') return done(null, undefined);
     try {
       const value: unknown = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      // RFC 6749 §3.1: a token-endpoint parameter is sent at most once, so a repeated member name,
+      // which JSON.parse silently resolves to the last, is refused too (T-TOK-07).
+      if (familyOf(request) === 'oauth') parseStrictJson(text);
       done(null, value ?? undefined);
     } catch {
       done(new BodySyntaxError('The request body is not valid JSON'), undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (declaresForeignCharset(request)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
     const fields = Object.create(null) as Record<string, string | string[]>;
     for (const [name, value] of new URLSearchParams(String(body))) {
       const seen = fields[name];

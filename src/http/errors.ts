@@ -52,8 +52,10 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return oauth ? new OAuthError(413, 'invalid_request', TOKEN_TEXT.bodyTooLarge) : new ManagementError(413, 'Payload too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.contentType) : new ManagementError(415, 'Unsupported Media Type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      // A body shorter or longer than its Content-Length is malformed, not of the wrong type (T-TOK-11).
+      return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(415, 'Unsupported Media Type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });

@@ -3,14 +3,15 @@
 // that might be logged by mistake, and a last scrubber masks JWT- and PEM-shaped text.
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-const SENSITIVE_QUERY = /^(code|code_verifier|access_token|id_token|refresh_token|client_secret|client_assertion|password|token|state|nonce)$/i;
+const SENSITIVE_QUERY = /^(code|code_verifier|access_token|id_token|id_token_hint|refresh_token|client_secret|client_assertion|assertion|subject_token|actor_token|password|token|state|nonce)$/i;
 
+/** Masks sensitive query values, and any token-shaped text left anywhere in the URL (T-LOG-01). */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0) return url;
+  if (q < 0) return scrub(url);
   const params = new URLSearchParams(url.slice(q + 1));
   for (const key of [...params.keys()]) if (SENSITIVE_QUERY.test(key)) params.set(key, '[redacted]');
-  return `${url.slice(0, q)}?${params.toString()}`;
+  return scrub(`${url.slice(0, q)}?${params.toString()}`);
 }
 
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;

@@ -46,12 +46,15 @@ const list = route({
     };
     if (q.from !== undefined || q.take !== undefined) {
       // Checkpoint pagination (spec §0 row 6): {client_grants, next?}; no next on the last page.
+      // One row more than asked tells whether another page exists, so a full last page ends
+      // the iteration instead of sending the SDK to fetch an empty one.
       const take = q.take ?? DEFAULT_PER_PAGE;
-      const items = await ctx.deps.storage.grants.listAfter(ctx.tenant.id, filter, q.from ? decodeCursor(q.from) : undefined, take);
+      const rows = await ctx.deps.storage.grants.listAfter(ctx.tenant.id, filter, q.from ? decodeCursor(q.from) : undefined, take + 1);
+      const items = rows.slice(0, take);
       const last = items.at(-1);
       return {
         status: 200,
-        body: { client_grants: items.map(renderGrant), ...(items.length === take && last ? { next: encodeCursor({ createdAt: last.createdAt, id: last.id }) } : {}) },
+        body: { client_grants: items.map(renderGrant), ...(rows.length > take && last ? { next: encodeCursor({ createdAt: last.createdAt, id: last.id }) } : {}) },
       };
     }
     const page = pageOf(q);

@@ -35,7 +35,10 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(from: string): Cursor {
   try {
     const value = JSON.parse(Buffer.from(from, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+    // Control characters never occur in stored values, and a NUL would reach PostgreSQL as an error.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+    const clean = (v: unknown): v is string => typeof v === 'string' && !/[\u0000-\u001f]/.test(v);
+    if (Array.isArray(value) && value.length === 2 && clean(value[0]) && clean(value[1])) {
       return { createdAt: value[0], id: value[1] };
     }
   } catch {

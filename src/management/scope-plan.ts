@@ -33,10 +33,15 @@ export function endpointScopes(routes: readonly ManagementRoute[], endpoint: str
   return route && { endpoint, route, scopes: route.scopes, mode: route.scopeMode ?? 'any' };
 }
 
+/** Search nodes after which the best cover found so far is returned (keeps the CLI responsive). */
+const SEARCH_BUDGET = 200_000;
+
 /**
  * The smallest scope set admitting every endpoint: all-of scopes are mandatory; the any-of
- * requirements are a hitting-set problem, solved exactly by trying sets of growing size (the
- * candidates are few). Ties go to scopes that serve more endpoints, then to earlier-listed ones.
+ * requirements are a hitting-set problem, solved by branch and bound over the candidates in
+ * preference order (scopes that serve more endpoints, then earlier-listed ones), so that among the
+ * smallest sets the most preferred is returned. Trying every set of growing size instead took
+ * minutes for twenty-odd endpoints; past the search budget the best cover found so far is used.
  */
 export function minimalScopes(requirements: readonly EndpointScopes[]): string[] {
   const chosen = new Set<string>();
@@ -52,25 +57,41 @@ export function minimalScopes(requirements: readonly EndpointScopes[]): string[]
     }),
   );
   const candidates = [...score.keys()].sort((a, b) => score.get(b)!.count - score.get(a)!.count || score.get(a)!.first - score.get(b)!.first);
-  const covers = (set: string[]): boolean => open.every((r) => r.scopes.some((s) => set.includes(s)));
+  const rank = new Map(candidates.map((s, i) => [s, i]));
+  // Each requirement as the candidate indexes that satisfy it.
+  const needs = open.map((r) => [...new Set(r.scopes)].map((s) => rank.get(s)!).sort((a, b) => a - b));
 
-  const search = (size: number, start: number, picked: string[]): string[] | undefined => {
-    if (picked.length === size) return covers(picked) ? picked : undefined;
-    for (let i = start; i < candidates.length; i++) {
-      const found = search(size, i + 1, [...picked, candidates[i]!]);
-      if (found) return found;
+  // Greedy cover as the starting bound: always valid, often already minimal.
+  const greedy: number[] = [];
+  for (let i = 0; i < candidates.length; i++) if (needs.some((n) => n.includes(i) && !n.some((x) => greedy.includes(x)))) greedy.push(i);
+  let best = greedy.map((i) => candidates[i]!);
+  let bound = best.length + 1; // look for covers of size < bound, so an equal-size preferred one replaces greedy
+  let nodes = 0;
+
+  const search = (i: number, picked: number[], uncovered: number[][]): void => {
+    if (uncovered.length === 0) {
+      best = picked.map((x) => candidates[x]!);
+      bound = picked.length;
+      return;
     }
-    return undefined;
+    if (i >= candidates.length || ++nodes > SEARCH_BUDGET) return;
+    // Lower bound: requirements whose remaining candidates are pairwise disjoint need one scope each.
+    const used = new Set<number>();
+    let lower = 0;
+    for (const n of uncovered) {
+      const rest = n.filter((x) => x >= i);
+      if (rest.length === 0) return; // cannot be covered from here on
+      if (rest.every((x) => !used.has(x))) {
+        lower++;
+        rest.forEach((x) => used.add(x));
+      }
+    }
+    if (picked.length + lower >= bound) return;
+    // Include candidate i first (depth-first, so preferred candidates win ties), then skip it.
+    const remaining = uncovered.filter((n) => !n.includes(i));
+    if (remaining.length < uncovered.length) search(i + 1, [...picked, i], remaining);
+    search(i + 1, picked, uncovered);
   };
-  // Exact search is cheap for the handful of candidates real requests have; past that, greedy.
-  if (candidates.length > 24) {
-    const picked: string[] = [];
-    for (const s of candidates) if (!covers(picked) && open.some((r) => r.scopes.includes(s) && !r.scopes.some((x) => picked.includes(x)))) picked.push(s);
-    return [...chosen, ...picked];
-  }
-  for (let size = 1; size <= Math.min(open.length, candidates.length); size++) {
-    const found = search(size, 0, []);
-    if (found) return [...chosen, ...found];
-  }
-  return [...chosen, ...open.map((r) => r.scopes[0]!)];
+  search(0, [], needs);
+  return [...chosen, ...best];
 }

@@ -30,7 +30,8 @@ export const unauthorizedClient = (basicRealm?: string): OAuthError =>
  */
 export function echo(value: string): string {
   const safe = value.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?');
-  return safe.length > 200 ? `${safe.slice(0, 200)}…` : safe;
+  // ASCII '...': a typographic ellipsis would itself fall outside the allowed set.
+  return safe.length > 200 ? `${safe.slice(0, 200)}...` : safe;
 }
 
 export const TOKEN_TEXT = {

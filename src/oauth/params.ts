@@ -12,7 +12,9 @@ export function readParams(body: unknown, query: Record<string, unknown>): Param
   const add = (name: string, value: unknown): void => {
     if (seen.has(name)) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
     seen.add(name);
-    if (Array.isArray(value)) throw invalidRequest(value.every((v) => typeof v === 'string') ? TOKEN_TEXT.duplicateParameter(name) : TOKEN_TEXT.notAString(name));
+    // A repeated form field arrives as an array of two or more strings; any other array is a JSON value.
+    const repeated = Array.isArray(value) && value.length > 1 && value.every((v) => typeof v === 'string');
+    if (repeated) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
     if (typeof value !== 'string') throw invalidRequest(TOKEN_TEXT.notAString(name));
     if (value !== '') params.set(name, value);
   };

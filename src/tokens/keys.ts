@@ -39,6 +39,11 @@ export interface KeyRing {
   all: SigningKey[];
 }
 
+/** RFC 7518 §3.3 and T-JWT-14: an RS256 key is RSA of at least 2048 bits; any other stored key is never published nor used. */
+const MIN_RSA_BITS = 2048;
+const isRs256Key = (k: SigningKey): boolean =>
+  k.record.publicJwk.kty === 'RSA' && k.publicKey.asymmetricKeyType === 'rsa' && (k.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) >= MIN_RSA_BITS;
+
 const location = (tenantId: string, kid: string): SecretLocation => ({ tenantId, table: 'signing_keys', recordId: kid, field: 'private_key' });
 
 /** Makes a new key record (sealed private key, public JWK, certificate) without storing it. */
@@ -88,8 +93,9 @@ export function loadKeyRing(envelope: Envelope, records: SigningKeyRecord[]): Ke
   });
   const current = all.find((k) => k.state === 'current');
   if (!current) throw new Error(`tenant ${records[0]?.tenantId ?? '?'} has no current signing key`);
+  if (!isRs256Key(current)) throw new Error(`tenant ${current.record.tenantId}: the current signing key is not a ${MIN_RSA_BITS}-bit RSA key`);
   const order: Record<SigningKeyState, number> = { current: 0, next: 1, previous: 2, revoked: 3 };
-  const published = all.filter((k) => k.state !== 'revoked').sort((a, b) => order[a.state] - order[b.state]);
+  const published = all.filter((k) => k.state !== 'revoked' && isRs256Key(k)).sort((a, b) => order[a.state] - order[b.state]);
   return {
     current,
     verifying: new Map(published.map((k) => [k.kid, k])),

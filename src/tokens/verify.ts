@@ -113,12 +113,14 @@ export function verifyToken(token: string, options: VerifyOptions): VerifiedToke
 
   if (payload.iss !== options.issuer) throw new TokenRejected('issuer', 'issuer does not match this tenant');
 
-  const aud = payload.aud;
-  const audOk =
-    alg === 'HS256' ||
-    aud === options.audience ||
-    (Array.isArray(aud) && aud.every((a) => typeof a === 'string') && aud.includes(options.audience));
-  if (!audOk) throw new TokenRejected('audience', 'audience does not match', Array.isArray(aud) ? aud.join(' ') : String(aud));
+  if (alg !== 'HS256') {
+    // RFC 8725 §3.9: aud is required. A missing or malformed one is an invalid token, not a
+    // "Bad audience: undefined".
+    const aud = payload.aud;
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : undefined;
+    if (!audiences) throw new TokenRejected('claims', 'aud is missing or not a string or array of strings');
+    if (!audiences.includes(options.audience)) throw new TokenRejected('audience', 'audience does not match', audiences.join(' '));
+  }
 
   // An ID token is never an access token (CVE-2025-68129): it carries a nonce or is for a client.
   if ('nonce' in payload) throw new TokenRejected('claims', 'an ID token is not an access token');

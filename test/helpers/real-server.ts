@@ -60,7 +60,16 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
   for (const f of ['ca.crt', 'ca.key', 'server.key']) copyFileSync(path.join(ca, f), path.join(dataDir, f));
   const port = options.port ?? (await freePort());
   const domain = `localhost:${port}`;
-  const baseEnv = { ...process.env, SCOPEWARD_DATA_DIR: dataDir, SCOPEWARD_DOMAIN: domain, SCOPEWARD_PORT: String(port), ...options.env };
+  // The SQLite file of this data dir, whatever DATABASE_URL the test run has (CI exports the
+  // PostgreSQL one for storage tests; servers sharing it would fight over one default tenant).
+  const baseEnv = {
+    ...process.env,
+    SCOPEWARD_DATA_DIR: dataDir,
+    SCOPEWARD_DOMAIN: domain,
+    SCOPEWARD_PORT: String(port),
+    DATABASE_URL: `sqlite:${path.join(dataDir, 'scopeward.db')}`,
+    ...options.env,
+  };
 
   const cli = (args: string[], env: Record<string, string> = {}) => {
     const r = spawnSync(NODE, [BIN, ...args], { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });

@@ -1,0 +1,209 @@
+// D5 / DESIGN "Scaling out": a change written through one instance's notifying storage reaches
+// every other instance's registry within one second over PostgreSQL LISTEN/NOTIFY; and the
+// notifying storage announces a transaction's changes only after it commits, never on rollback.
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { localBus, postgresBus, type ChangeBus, type ChangeEvent } from '../../src/cache/bus.ts';
+import { notifyingStorage } from '../../src/cache/notifying-storage.ts';
+import { Registry } from '../../src/cache/registry.ts';
+import { createEnvelope } from '../../src/crypto/envelope.ts';
+import { clientSecretLocation } from '../../src/domain/secret-locations.ts';
+import { createTenant } from '../../src/domain/tenants.ts';
+import { createStorage } from '../../src/storage/kysely/index.ts';
+import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
+import { frozenClock } from '../helpers/clock.ts';
+import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
+import { clientRecord, grantRecord, seedTenant } from './records.ts';
+
+const envelope = createEnvelope(randomBytes(32));
+const PROPAGATION_MS = 1000;
+
+/** Polls `probe` every 20 ms until it returns true; resolves with the elapsed milliseconds. */
+async function within(ms: number, probe: () => Promise<boolean>): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (await probe()) return performance.now() - start;
+    if (performance.now() - start > ms) throw new Error(`not seen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Instance {
+  raw: Storage;
+  storage: Storage;
+  bus: ChangeBus;
+  registry: Registry;
+}
+
+describe('two instances on one PostgreSQL schema (D5: ≤ 1 s through LISTEN/NOTIFY)', () => {
+  let schema: PgSchema;
+  let a: Instance;
+  let b: Instance;
+  const errors: unknown[] = [];
+
+  const instance = async (): Promise<Instance> => {
+    const raw = await createStorage(schema.url, { pgSchema: schema.schema, pgPoolSize: 3 });
+    const bus = await postgresBus(schema.url, { schema: schema.schema, onError: (e) => errors.push(e) });
+    const storage = notifyingStorage(raw, (e) => bus.publish(e));
+    const registry = new Registry({ storage, envelope, onError: (e) => errors.push(e) });
+    bus.subscribe((e) => registry.apply(e));
+    await registry.start();
+    return { raw, storage, bus, registry };
+  };
+
+  beforeAll(async () => {
+    schema = await createPgSchema();
+    a = await instance();
+    b = await instance();
+  });
+  afterAll(async () => {
+    for (const i of [a, b]) {
+      await i?.bus.close();
+      await i?.raw.close();
+    }
+    await schema?.drop();
+    expect(errors).toEqual([]);
+  });
+
+  it('a tenant created on A is answered by B within 1 s', async () => {
+    const t = await createTenant(a.storage, envelope, frozenClock(), { name: `t-${randomBytes(3).toString('hex')}`, domain: 'created-on-a.example' });
+    expect(b.registry.tenantByHost('created-on-a.example')).toBeUndefined();
+    const elapsed = await within(PROPAGATION_MS, async () => b.registry.tenantByHost('created-on-a.example')?.id === t.id);
+    expect(elapsed).toBeLessThanOrEqual(PROPAGATION_MS);
+  });
+
+  describe('with a client and its grant cached on B', () => {
+    let tenant: TenantRecord;
+    let secret: string;
+    let clientId: string;
+    let grantId: string;
+    const audience = 'https://api.example/';
+
+    beforeEach(async () => {
+      tenant = await seedTenant(a.raw);
+      secret = randomBytes(32).toString('base64url');
+      const c = clientRecord(tenant.id);
+      clientId = c.clientId;
+      await a.raw.clients.create({ ...c, secretSealed: envelope.seal(secret, clientSecretLocation(tenant.id, clientId)), secretMac: envelope.mac(secret).toString('base64') });
+      const g = grantRecord(tenant.id, clientId, { audience });
+      grantId = g.id;
+      await a.raw.grants.create(g);
+      // Warm B's caches.
+      expect((await b.registry.grant(tenant.id, clientId, audience))?.id).toBe(grantId);
+      expect((await b.registry.client(tenant.id, clientId))?.secretMac).toEqual(envelope.mac(secret));
+    });
+
+    it('T-MI-02: a client-grant deletion on A is seen by B within 1 s', async () => {
+      expect(await a.storage.grants.remove(tenant.id, grantId)).toBe(true);
+      const elapsed = await within(PROPAGATION_MS, async () => (await b.registry.grant(tenant.id, clientId, audience)) === null);
+      expect(elapsed).toBeLessThanOrEqual(PROPAGATION_MS);
+    });
+
+    it('T-MI-03: a secret rotation on A is seen by B within 1 s (old MAC gone, new MAC in place)', async () => {
+      const next = randomBytes(32).toString('base64url');
+      await a.storage.clients.update(tenant.id, clientId, {
+        secretSealed: envelope.seal(next, clientSecretLocation(tenant.id, clientId)),
+        secretMac: envelope.mac(next).toString('base64'),
+      });
+      const elapsed = await within(PROPAGATION_MS, async () => (await b.registry.client(tenant.id, clientId))?.secretMac?.equals(envelope.mac(next)) === true);
+      expect(elapsed).toBeLessThanOrEqual(PROPAGATION_MS);
+    });
+
+    it('control: a write behind the bus (raw storage) stays invisible to B until its resync', async () => {
+      expect(await a.raw.grants.remove(tenant.id, grantId)).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await b.registry.grant(tenant.id, clientId, audience))?.id).toBe(grantId);
+      await b.registry.resync();
+      expect(await b.registry.grant(tenant.id, clientId, audience)).toBeNull();
+    });
+  });
+});
+
+describe('notifyingStorage publishes after commit only (SQLite, local bus)', () => {
+  let raw: Storage;
+  let storage: Storage;
+  let events: ChangeEvent[];
+  let tenant: TenantRecord;
+  beforeEach(async () => {
+    raw = await createStorage('sqlite::memory:');
+    const bus = localBus();
+    events = [];
+    bus.subscribe((e) => events.push(e));
+    storage = notifyingStorage(raw, (e) => bus.publish(e));
+    tenant = await seedTenant(raw);
+  });
+  afterEach(async () => {
+    await raw.close();
+  });
+
+  it('a write outside a transaction publishes once it has been written', async () => {
+    const c = clientRecord(tenant.id);
+    await storage.clients.create(c);
+    expect(events).toEqual([
+      { tenantId: tenant.id, kind: 'clients' },
+      { tenantId: tenant.id, kind: 'grants' },
+    ]);
+    events.length = 0;
+    await storage.grants.create(grantRecord(tenant.id, c.clientId));
+    expect(events).toEqual([{ tenantId: tenant.id, kind: 'grants' }]);
+  });
+
+  it('reads, meta writes and failed writes publish nothing', async () => {
+    const c = clientRecord(tenant.id);
+    await raw.clients.create(c);
+    await storage.clients.get(tenant.id, c.clientId);
+    await storage.meta.set('k', 'v');
+    await expect(storage.clients.create(c)).rejects.toThrow();
+    expect(events).toEqual([]);
+  });
+
+  it('inside a transaction nothing is published until commit; then each (tenant, kind) once', async () => {
+    const c = clientRecord(tenant.id);
+    await storage.transaction(async (tx) => {
+      await tx.clients.create(c);
+      await tx.grants.create(grantRecord(tenant.id, c.clientId));
+      await tx.grants.create(grantRecord(tenant.id, c.clientId, { audience: 'https://other/' }));
+      await tx.tenants.update(tenant.id, { name: 'renamed' });
+      expect(events).toEqual([]);
+    });
+    expect(events).toEqual([
+      { tenantId: tenant.id, kind: 'clients' },
+      { tenantId: tenant.id, kind: 'grants' },
+      { tenantId: tenant.id, kind: 'tenants' },
+    ]);
+  });
+
+  it('a rolled-back transaction publishes nothing', async () => {
+    const c = clientRecord(tenant.id);
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.clients.create(c);
+        await tx.grants.create(grantRecord(tenant.id, c.clientId));
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(events).toEqual([]);
+    expect(await raw.clients.get(tenant.id, c.clientId)).toBeUndefined();
+  });
+
+  it('a nested transaction publishes with the outer commit, and nothing when the outer one rolls back', async () => {
+    const c = clientRecord(tenant.id);
+    await expect(
+      storage.transaction(async (tx) => {
+        await tx.transaction(async (inner) => inner.clients.create(c));
+        expect(events).toEqual([]);
+        throw new Error('outer rollback');
+      }),
+    ).rejects.toThrow('outer rollback');
+    expect(events).toEqual([]);
+
+    await storage.transaction(async (tx) => {
+      await tx.transaction(async (inner) => inner.clients.create(c));
+      expect(events).toEqual([]);
+    });
+    expect(events).toEqual([
+      { tenantId: tenant.id, kind: 'clients' },
+      { tenantId: tenant.id, kind: 'grants' },
+    ]);
+  });
+});
