@@ -7,7 +7,7 @@ import { tenantFrom, type Tenant } from '../domain/tenant.ts';
 import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, Storage } from '../storage/ports.ts';
 import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
-import { apiSecretLocation, clientSecretLocation } from '../domain/secret-locations.ts';
+import { apiSecretLocation, clientSecretLocation, clientSecretMac } from '../domain/secret-locations.ts';
 import type { ChangeEvent } from './bus.ts';
 import { LoadingCache } from './loading-cache.ts';
 
@@ -120,25 +120,25 @@ export class Registry {
   client(tenantId: string, clientId: string): Promise<CachedClient | null> {
     return this.#for(tenantId).clients.get(clientId, async () => {
       const r = await this.#storage.clients.get(tenantId, clientId);
-      return r ? this.#verifiedClient(r) : null;
+      return r ? this.#checkedClient(r) : null;
     });
   }
 
   /**
-   * T-SR-04: the MAC alone is not bound to its row, so a MAC (or sealed secret) copied from another
-   * client by a database edit would let that client's secret in. Trust the MAC only when this row's
-   * own sealed secret opens at this row's location (AAD) and has that MAC; otherwise fail closed.
+   * Tamper check on load (T-SR-04): the row's sealed secret must open at this row and match this
+   * row's MAC. The MAC is row-bound already, so a copied MAC matches nothing; this also refuses a
+   * row whose ciphertext was swapped. A row that fails authenticates nobody, and the log says why.
    */
-  #verifiedClient(r: ClientRecord): CachedClient {
+  #checkedClient(r: ClientRecord): CachedClient {
     const cached = cachedClient(r);
     if (!cached.secretMac) return cached;
     try {
       const secret = this.#envelope.open(r.secretSealed ?? '', clientSecretLocation(r.tenantId, r.clientId));
-      if (digestsEqual(this.#envelope.mac(secret), cached.secretMac)) return cached;
+      if (digestsEqual(clientSecretMac(this.#envelope, r.tenantId, r.clientId, secret), cached.secretMac)) return cached;
     } catch (error) {
       if (!(error instanceof DecryptionError)) throw error;
     }
-    this.#onError(new Error(`client ${r.clientId} of tenant ${r.tenantId}: stored secret does not belong to this row; its authentication is refused`));
+    this.#onError(new Error(`client ${r.clientId} of tenant ${r.tenantId}: its stored secret does not belong to its row; authentication refused`));
     return { ...cached, secretMac: null };
   }
 

@@ -1,7 +1,8 @@
 // Secrets at rest (security catalogue §2.10): AES-256-GCM under purpose keys derived with HKDF from
 // one master key that never touches the database. The AAD binds every ciphertext to the tenant,
 // table, record and field it belongs to, so a ciphertext copied onto another row fails to decrypt.
-// Client secrets are also stored as an HMAC so authentication never needs the plaintext.
+// Client secrets are also stored as an HMAC, bound to the same location, so authentication never
+// needs the plaintext and a MAC copied onto another row matches nothing there.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'v1';
@@ -22,8 +23,8 @@ export interface Envelope {
   seal(plaintext: string, at: SecretLocation): string;
   /** Decrypts; throws DecryptionError when the key, the location or the bytes do not match. */
   open(sealed: string, at: SecretLocation): string;
-  /** Keyed digest of a secret, for constant-time comparison without decrypting. */
-  mac(secret: string): Buffer;
+  /** Keyed digest of a secret at a location, for constant-time comparison without decrypting. */
+  mac(secret: string, at: SecretLocation): Buffer;
   /** The key id written into ciphertexts (first 8 hex chars of a hash of the master key). */
   readonly keyId: string;
 }
@@ -63,8 +64,8 @@ export function createEnvelope(masterKey: Buffer): Envelope {
         throw new DecryptionError('ciphertext does not authenticate for this record');
       }
     },
-    mac(secret) {
-      return createHmac('sha256', macKey).update(secret, 'utf8').digest();
+    mac(secret, at) {
+      return createHmac('sha256', macKey).update(aad(at)).update('\n').update(secret, 'utf8').digest();
     },
   };
 }

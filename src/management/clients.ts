@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { isoNow } from '../domain/clock.ts';
 import { newClientId, newClientSecret } from '../domain/ids.ts';
-import { clientSecretLocation } from '../domain/secret-locations.ts';
+import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
@@ -124,8 +124,7 @@ const create = route({
       tenantId: ctx.tenant.id,
       clientId,
       data: newClientData(ctx.body, { clientId, tenantName: ctx.tenant.name }),
-      secretSealed: ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, clientId)),
-      secretMac: ctx.deps.envelope.mac(secret).toString('base64'),
+      ...sealClientSecret(ctx.deps.envelope, ctx.tenant.id, clientId, secret),
       createdAt: now,
       updatedAt: now,
     };
@@ -157,10 +156,7 @@ const update = route({
     const data = { ...record.data, ...settings };
     if (settings.refresh_token === null) delete data.refresh_token;
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
-    if (typeof secret === 'string') {
-      patch.secretSealed = ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, record.clientId));
-      patch.secretMac = ctx.deps.envelope.mac(secret).toString('base64');
-    }
+    if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));
     await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
     return { status: 200, body: await render(ctx, { ...record, ...patch, data }, FULL) };
   },
@@ -195,11 +191,7 @@ const rotateSecret = route({
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const secret = newClientSecret();
-    const patch = {
-      secretSealed: ctx.deps.envelope.seal(secret, clientSecretLocation(ctx.tenant.id, record.clientId)),
-      secretMac: ctx.deps.envelope.mac(secret).toString('base64'),
-      updatedAt: isoNow(ctx.deps.clock),
-    };
+    const patch = { ...sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret), updatedAt: isoNow(ctx.deps.clock) };
     await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
     return { status: 200, body: await render(ctx, { ...record, ...patch }, FULL) };
   },

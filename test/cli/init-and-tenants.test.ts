@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { clientSecretLocation } from '../../src/domain/secret-locations.ts';
+import { clientSecretLocation, clientSecretMac } from '../../src/domain/secret-locations.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import { runCli } from './run.ts';
 
@@ -55,7 +55,7 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
       const client = (await storage.clients.get(tenantId, init.client_id!))!;
       expect([client.data.name, client.data.app_type, client.data.grant_types]).toEqual(['Scopeward Management (init)', 'non_interactive', ['client_credentials']]);
       expect(envelope.open(client.secretSealed!, clientSecretLocation(tenantId, init.client_id!))).toBe(init.client_secret);
-      expect(client.secretMac).toBe(envelope.mac(init.client_secret!).toString('base64'));
+      expect(client.secretMac).toBe(clientSecretMac(envelope, tenantId, init.client_id!, init.client_secret!).toString('base64'));
       const { items } = await storage.grants.list(tenantId, { clientId: init.client_id! }, { offset: 0, limit: 10, withTotal: false });
       expect(items.map((g) => [g.audience, g.subjectType])).toEqual([['https://localhost:8443/api/v2/', 'client']]);
       expect([...items[0]!.scope].sort()).toEqual([...MANAGEMENT_SCOPES].sort());

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientData } from '../../src/management/client-view.ts';
 import { newClientId, newClientSecret } from '../../src/domain/ids.ts';
-import { clientSecretLocation } from '../../src/domain/secret-locations.ts';
+import { sealClientSecret } from '../../src/domain/secret-locations.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -55,8 +55,7 @@ async function seedGlobalClient(s: TestServer): Promise<string> {
     tenantId: s.tenant.id,
     clientId,
     data: { ...newClientData({ name: 'All Applications' }, { clientId, tenantName: s.tenant.name }), global: true },
-    secretSealed: s.envelope.seal(secret, clientSecretLocation(s.tenant.id, clientId)),
-    secretMac: s.envelope.mac(secret).toString('base64'),
+    ...sealClientSecret(s.envelope, s.tenant.id, clientId, secret),
     createdAt: now,
     updatedAt: now,
   });

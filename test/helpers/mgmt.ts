@@ -10,7 +10,7 @@ export interface M2M {
 export async function seedM2M(server: TestServer, scopes: string[], audience = server.tenant.managementAudience, name = 'test app'): Promise<M2M> {
   const { newClientData } = await import('../../src/management/client-view.ts');
   const { newClientId, newClientSecret, newGrantId } = await import('../../src/domain/ids.ts');
-  const { clientSecretLocation } = await import('../../src/domain/secret-locations.ts');
+  const { sealClientSecret } = await import('../../src/domain/secret-locations.ts');
   const clientId = newClientId();
   const clientSecret = newClientSecret();
   const now = new Date(server.clock.now()).toISOString();
@@ -18,8 +18,7 @@ export async function seedM2M(server: TestServer, scopes: string[], audience = s
     tenantId: server.tenant.id,
     clientId,
     data: newClientData({ name, app_type: 'non_interactive' }, { clientId, tenantName: server.tenant.name }),
-    secretSealed: server.envelope.seal(clientSecret, clientSecretLocation(server.tenant.id, clientId)),
-    secretMac: server.envelope.mac(clientSecret).toString('base64'),
+    ...sealClientSecret(server.envelope, server.tenant.id, clientId, clientSecret),
     createdAt: now,
     updatedAt: now,
   });

@@ -81,7 +81,7 @@ export async function seedClient(
 ): Promise<void> {
   const { newClientData } = await import('../../src/management/client-view.ts');
   const { newGrantId } = await import('../../src/domain/ids.ts');
-  const { clientSecretLocation } = await import('../../src/domain/secret-locations.ts');
+  const { sealClientSecret } = await import('../../src/domain/secret-locations.ts');
   const now = new Date(s.clock.now()).toISOString();
   const data = newClientData({ name: 'seeded', app_type: 'non_interactive' }, { clientId: options.clientId, tenantName: s.tenant.name });
   if (options.grantTypes) data.grant_types = options.grantTypes as typeof data.grant_types;
@@ -89,8 +89,7 @@ export async function seedClient(
     tenantId: s.tenant.id,
     clientId: options.clientId,
     data,
-    secretSealed: s.envelope.seal(options.secret, clientSecretLocation(s.tenant.id, options.clientId)),
-    secretMac: s.envelope.mac(options.secret).toString('base64'),
+    ...sealClientSecret(s.envelope, s.tenant.id, options.clientId, options.secret),
     createdAt: now,
     updatedAt: now,
   });

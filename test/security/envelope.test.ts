@@ -97,26 +97,34 @@ describe('envelope seal/open', () => {
 });
 
 describe('envelope mac', () => {
+  const at = { tenantId: 't1', table: 'clients', recordId: 'c1', field: 'client_secret' };
   it('is deterministic per key: same secret, same 32-byte digest', () => {
-    const m = envelope.mac('secret');
+    const m = envelope.mac('secret', at);
     expect(m).toHaveLength(32);
-    expect(envelope.mac('secret').equals(m)).toBe(true);
-    expect(createEnvelope(key).mac('secret').equals(m)).toBe(true);
+    expect(envelope.mac('secret', at).equals(m)).toBe(true);
+    expect(createEnvelope(key).mac('secret', at).equals(m)).toBe(true);
   });
 
   it('differs for another secret and for another master key', () => {
-    expect(envelope.mac('secret').equals(envelope.mac('secret2'))).toBe(false);
-    expect(createEnvelope(randomBytes(32)).mac('secret').equals(envelope.mac('secret'))).toBe(false);
+    expect(envelope.mac('secret', at).equals(envelope.mac('secret2', at))).toBe(false);
+    expect(createEnvelope(randomBytes(32)).mac('secret', at).equals(envelope.mac('secret', at))).toBe(false);
+  });
+
+  it('T-SR-04: is bound to its location — the same secret at another row, field or tenant has another MAC', () => {
+    const m = envelope.mac('secret', at);
+    expect(envelope.mac('secret', { ...at, recordId: 'c2' }).equals(m)).toBe(false);
+    expect(envelope.mac('secret', { ...at, field: 'other' }).equals(m)).toBe(false);
+    expect(envelope.mac('secret', { ...at, tenantId: 't2' }).equals(m)).toBe(false);
   });
 
   it('is keyed: not the plain SHA-256 of the secret', () => {
-    expect(envelope.mac('secret').equals(createHash('sha256').update('secret').digest())).toBe(false);
+    expect(envelope.mac('secret', at).equals(createHash('sha256').update('secret').digest())).toBe(false);
   });
 
   it('digestsEqual compares in constant time and refuses different lengths', () => {
-    const m = envelope.mac('x');
+    const m = envelope.mac('x', at);
     expect(digestsEqual(m, Buffer.from(m))).toBe(true);
-    expect(digestsEqual(m, envelope.mac('y'))).toBe(false);
+    expect(digestsEqual(m, envelope.mac('y', at))).toBe(false);
     expect(digestsEqual(m, m.subarray(0, 31))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { localBus, postgresBus, type ChangeBus, type ChangeEvent } from '../../s
 import { notifyingStorage } from '../../src/cache/notifying-storage.ts';
 import { Registry } from '../../src/cache/registry.ts';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { clientSecretLocation } from '../../src/domain/secret-locations.ts';
+import { clientSecretMac, sealClientSecret } from '../../src/domain/secret-locations.ts';
 import { createTenant } from '../../src/domain/tenants.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
@@ -84,13 +84,13 @@ describe('two instances on one PostgreSQL schema (D5: ≤ 1 s through LISTEN/NOT
       secret = randomBytes(32).toString('base64url');
       const c = clientRecord(tenant.id);
       clientId = c.clientId;
-      await a.raw.clients.create({ ...c, secretSealed: envelope.seal(secret, clientSecretLocation(tenant.id, clientId)), secretMac: envelope.mac(secret).toString('base64') });
+      await a.raw.clients.create({ ...c, ...sealClientSecret(envelope, tenant.id, clientId, secret) });
       const g = grantRecord(tenant.id, clientId, { audience });
       grantId = g.id;
       await a.raw.grants.create(g);
       // Warm B's caches.
       expect((await b.registry.grant(tenant.id, clientId, audience))?.id).toBe(grantId);
-      expect((await b.registry.client(tenant.id, clientId))?.secretMac).toEqual(envelope.mac(secret));
+      expect((await b.registry.client(tenant.id, clientId))?.secretMac).toEqual(clientSecretMac(envelope, tenant.id, clientId, secret));
     });
 
     it('T-MI-02: a client-grant deletion on A is seen by B within 1 s', async () => {
@@ -101,11 +101,8 @@ describe('two instances on one PostgreSQL schema (D5: ≤ 1 s through LISTEN/NOT
 
     it('T-MI-03: a secret rotation on A is seen by B within 1 s (old MAC gone, new MAC in place)', async () => {
       const next = randomBytes(32).toString('base64url');
-      await a.storage.clients.update(tenant.id, clientId, {
-        secretSealed: envelope.seal(next, clientSecretLocation(tenant.id, clientId)),
-        secretMac: envelope.mac(next).toString('base64'),
-      });
-      const elapsed = await within(PROPAGATION_MS, async () => (await b.registry.client(tenant.id, clientId))?.secretMac?.equals(envelope.mac(next)) === true);
+      await a.storage.clients.update(tenant.id, clientId, sealClientSecret(envelope, tenant.id, clientId, next));
+      const elapsed = await within(PROPAGATION_MS, async () => (await b.registry.client(tenant.id, clientId))?.secretMac?.equals(clientSecretMac(envelope, tenant.id, clientId, next)) === true);
       expect(elapsed).toBeLessThanOrEqual(PROPAGATION_MS);
     });
 

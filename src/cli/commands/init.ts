@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { isoNow } from '../../domain/clock.ts';
 import { newClientId, newClientSecret, newGrantId } from '../../domain/ids.ts';
 import { MANAGEMENT_SCOPES } from '../../domain/scopes.ts';
-import { clientSecretLocation } from '../../domain/secret-locations.ts';
+import { sealClientSecret } from '../../domain/secret-locations.ts';
 import { issuerFor, managementAudienceFor } from '../../domain/tenant.ts';
 import { newClientData } from '../../management/client-view.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
@@ -32,8 +32,7 @@ export function initCommand(program: Command): void {
             tenantId: tenant.id,
             clientId,
             data: newClientData({ name: String(options.name), app_type: 'non_interactive' }, { clientId, tenantName: tenant.name }),
-            secretSealed: store.envelope.seal(clientSecret, clientSecretLocation(tenant.id, clientId)),
-            secretMac: store.envelope.mac(clientSecret).toString('base64'),
+            ...sealClientSecret(store.envelope, tenant.id, clientId, clientSecret),
             createdAt: now,
             updatedAt: now,
           });

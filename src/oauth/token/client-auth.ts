@@ -4,6 +4,7 @@
 // and give the same answer (D1, T-CA-05/06/07).
 import type { CachedClient, Registry } from '../../cache/registry.ts';
 import { digestsEqual, type Envelope } from '../../crypto/envelope.ts';
+import { clientSecretMac } from '../../domain/secret-locations.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import { invalidRequest, TOKEN_TEXT, unauthorizedClient } from '../errors.ts';
 import type { Params } from '../params.ts';
@@ -57,7 +58,7 @@ export async function authenticateClient(
   const secret = basic?.secret ?? bodySecret ?? '';
 
   const client = clientId.length <= 255 ? await deps.registry.client(tenant.id, clientId) : null;
-  const presented = deps.envelope.mac(secret);
+  const presented = clientSecretMac(deps.envelope, tenant.id, clientId, secret);
   const expected = client?.secretMac ?? DUMMY_MAC;
   const matches = digestsEqual(expected, presented);
   if (!client || !client.secretMac || !matches || secret === '' || client.authMethod === 'none') {
