@@ -19,12 +19,23 @@ export class LoadingCache<K, V> {
     return this.#entries.has(key);
   }
 
-  async get(key: K, load: () => Promise<V>): Promise<V> {
+  /** Read-through; `keep` decides which loaded values are worth remembering (default: all). */
+  async get(key: K, load: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
     if (this.#entries.has(key)) return this.#entries.get(key) as V;
     const generation = this.#generation;
     const value = await load();
-    if (generation === this.#generation) this.set(key, value);
+    if (generation === this.#generation && keep(value)) this.set(key, value);
     return value;
+  }
+
+  /** The generation a caller can hand back to setIfCurrent after its own load. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Stores only if nothing was invalidated since `generation` was read. */
+  setIfCurrent(key: K, value: V, generation: number): void {
+    if (generation === this.#generation) this.set(key, value);
   }
 
   set(key: K, value: V): void {

@@ -39,9 +39,12 @@ export interface CachedApi {
 }
 
 const MAX_ENTRIES = 50_000;
+const MISSING_ENTRIES = 10_000;
 
 class TenantCaches {
   readonly clients = new LoadingCache<string, CachedClient | null>(MAX_ENTRIES);
+  /** Ids looked up and not found, kept apart so a flood of made-up ids cannot evict real clients. */
+  readonly missingClients = new LoadingCache<string, true>(MISSING_ENTRIES);
   readonly grants = new LoadingCache<string, ClientGrantRecord | null>(MAX_ENTRIES);
   readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
   readonly keys = new LoadingCache<'ring', KeyRing>(1);
@@ -117,11 +120,20 @@ export class Registry {
     return c;
   }
 
-  client(tenantId: string, clientId: string): Promise<CachedClient | null> {
-    return this.#for(tenantId).clients.get(clientId, async () => {
-      const r = await this.#storage.clients.get(tenantId, clientId);
-      return r ? this.#checkedClient(r) : null;
-    });
+  async client(tenantId: string, clientId: string): Promise<CachedClient | null> {
+    const c = this.#for(tenantId);
+    if (c.missingClients.has(clientId)) return null;
+    const generation = c.missingClients.generation;
+    const found = await c.clients.get(
+      clientId,
+      async () => {
+        const r = await this.#storage.clients.get(tenantId, clientId);
+        return r ? this.#checkedClient(r) : null;
+      },
+      (value) => value !== null,
+    );
+    if (found === null) c.missingClients.setIfCurrent(clientId, true, generation);
+    return found;
   }
 
   /**
@@ -220,6 +232,7 @@ export class Registry {
         break;
       case 'clients':
         c?.clients.clear();
+        c?.missingClients.clear();
         c?.origins.clear();
         c?.clientList.clear();
         break;

@@ -3,7 +3,6 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
-import { serve } from '../main.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { initCommand } from './commands/init.ts';
 import { scopesForCommand } from './commands/scopes-for.ts';
@@ -19,6 +18,8 @@ export function buildProgram(): Command {
     .exitOverride();
 
   withConfigOptions(program.command('serve').description('Start the server (HTTPS on https://localhost:8443 by default).')).action(async (options: Record<string, unknown>) => {
+    // Loaded on demand: the other commands should not pay for the whole server at start-up.
+    const { serve } = await import('../main.ts');
     await serve(configFrom(options));
   });
 

@@ -2,6 +2,7 @@
 // keys (current + next), written in one transaction so no tenant exists half-made.
 import type { Envelope } from '../crypto/envelope.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
+import { UniqueViolation } from '../storage/errors.ts';
 import type { Storage, TenantRecord } from '../storage/ports.ts';
 import { createSigningKey } from '../tokens/keys.ts';
 import type { Clock } from './clock.ts';
@@ -56,7 +57,10 @@ export async function createTenant(storage: Storage, envelope: Envelope, clock: 
   const next = await createSigningKey(envelope, record, 'next', now);
   const apiId = newResourceServerId();
   await storage.transaction(async (tx) => {
-    await tx.tenants.create(record);
+    await tx.tenants.create(record).catch((error: unknown) => {
+      // Lost a race with another create of the same name or domain.
+      throw error instanceof UniqueViolation ? new TenantConflict(`a tenant named "${input.name}" or answering ${domain} already exists`) : error;
+    });
     await tx.resourceServers.create({
       tenantId: record.id,
       id: apiId,

@@ -17,7 +17,7 @@ import { handleTokenRequest } from '../oauth/token/endpoint.ts';
 import type { Storage } from '../storage/ports.ts';
 import { installBodyParsers } from './body.ts';
 import { installCors } from './cors.ts';
-import { installErrorHandling, NO_STORE } from './errors.ts';
+import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
 import { compileValidator } from './validation.ts';
 
 export interface AppDeps {
@@ -52,6 +52,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
     return503OnClosing: true,
+    frameworkErrors: renderFrameworkError,
+    clientErrorHandler: writeClientError,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
     ...(deps.https ? { https: deps.https } : {}),
   };

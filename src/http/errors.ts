@@ -2,6 +2,7 @@
 // the Authentication API answers {error, error_description} with RFC 6749 §5.1 headers, the
 // Management API answers Auth0's Boom body, everything unexpected is logged and answered with a
 // generic 500 that names no library, path or query.
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE, ManagementError, reasonPhrase, TEXT } from '../management/errors.ts';
 import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
@@ -55,7 +56,7 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
       return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.contentType) : new ManagementError(415, 'Unsupported Media Type');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       // A body shorter or longer than its Content-Length is malformed, not of the wrong type (T-TOK-11).
-      return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(415, 'Unsupported Media Type');
+      return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'The request body does not match its Content-Length', { errorCode: ERROR_CODE.invalidBody });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });
@@ -71,6 +72,31 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
     return oauth ? new OAuthError(400, 'invalid_request', reasonPhrase(status)) : new ManagementError(status, reasonPhrase(status));
   }
   return oauth ? new OAuthError(500, 'server_error', TOKEN_TEXT.internal) : new ManagementError(500, TEXT.internal);
+}
+
+/**
+ * Errors Fastify raises before routing (a URL that does not decode, a path parameter over the
+ * limit): rendered by the same rules, with the status Fastify chose.
+ */
+export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.header('x-content-type-options', 'nosniff');
+  if (familyOf(request) === 'oauth') return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
+  return sendManagementError(reply, new ManagementError(status, status === 414 ? 'The request URI is too long' : 'The request URI is malformed', { errorCode: ERROR_CODE.invalidUri }));
+}
+
+/** A request so malformed that HTTP parsing failed: a bare 400 with a JSON body, then close. */
+export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message: status === 431 ? 'Request headers are too large' : 'Malformed HTTP request' });
+  socket.end(
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

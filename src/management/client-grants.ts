@@ -124,7 +124,7 @@ const update = route({
   schema: { params: IdParam, body: ClientGrantUpdate, response: { 200: ClientGrant } },
   async handler(ctx) {
     const grant = await ctx.deps.storage.grants.get(ctx.tenant.id, ctx.params.id);
-    if (!grant) throw notFound('The client grant does not exist.', ERROR_CODE.inexistentGrant);
+    if (!grant) throw notFound(TEXT.grantUpdateNotFound, ERROR_CODE.inexistentGrant);
     const body = (ctx.body ?? {}) as Record<string, unknown>;
     const scope = Array.isArray(body.scope) ? [...new Set(body.scope as string[])] : body.scope === null ? [] : grant.scope;
     if (grant.audience === ctx.tenant.managementAudience) checkManagementScopes(scope);

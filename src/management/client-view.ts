@@ -13,24 +13,33 @@ const SUMMARY_FIELDS = new Set(['client_id', 'app_type', 'name', 'description'])
 
 export interface Visibility {
   config: boolean;
+  /** signing_keys (public certificates). */
+  credentials: boolean;
+  /** client_secret. */
   secret: boolean;
 }
 
-/** Reads: config with read:clients or read:client_keys; the secret only with read:client_keys. */
+/**
+ * Reads (spec §3.5.1): configuration with read:clients, read:client_keys or read:client_credentials;
+ * signing_keys with read:client_keys or read:client_credentials; client_secret only with
+ * read:client_keys (the stricter reading, decision 0001).
+ */
 export function readVisibility(auth: AuthContext): Visibility {
-  return { config: auth.has('read:clients') || auth.has('read:client_keys'), secret: auth.has('read:client_keys') };
+  const keys = auth.has('read:client_keys');
+  const credentials = keys || auth.has('read:client_credentials');
+  return { config: credentials || auth.has('read:clients'), credentials, secret: keys };
 }
 
 /** Create, update and rotate answer with the whole client, secret included (Auth0 behaviour). */
-export const FULL: Visibility = { config: true, secret: true };
+export const FULL: Visibility = { config: true, credentials: true, secret: true };
 
 export function renderClient(record: ClientRecord, visibility: Visibility, envelope: Envelope, keys: KeyRing | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.data)) {
     if (visibility.config || SUMMARY_FIELDS.has(k)) out[k] = v;
   }
-  if (visibility.secret) {
-    if (record.secretSealed) out.client_secret = envelope.open(record.secretSealed, clientSecretLocation(record.tenantId, record.clientId));
+  if (visibility.secret && record.secretSealed) out.client_secret = envelope.open(record.secretSealed, clientSecretLocation(record.tenantId, record.clientId));
+  if (visibility.credentials) {
     if (keys) {
       const { facts, record: key } = keys.current;
       out.signing_keys = [{ cert: auth0Pem(key.cert), pkcs7: facts.pkcs7, subject: facts.subject }];
@@ -40,6 +49,17 @@ export function renderClient(record: ClientRecord, visibility: Visibility, envel
 }
 
 const PUBLIC_TYPES = new Set(['spa', 'native']);
+
+/** Auth0's refresh-token settings for a new application (also what `refresh_token: null` restores). */
+export const DEFAULT_REFRESH_TOKEN = {
+  rotation_type: 'non-rotating',
+  expiration_type: 'non-expiring',
+  leeway: 0,
+  token_lifetime: 2592000,
+  infinite_token_lifetime: true,
+  idle_token_lifetime: 1296000,
+  infinite_idle_token_lifetime: true,
+} as const;
 
 /** Auth0's defaults for a new application; the dashboard's per-type grant types. */
 export function newClientData(input: ClientCreate, ids: { clientId: string; tenantName: string }): ClientData {
@@ -70,15 +90,7 @@ export function newClientData(input: ClientCreate, ids: { clientId: string; tena
     cross_origin_authentication: false,
     custom_login_page_on: true,
     callback_url_template: false,
-    refresh_token: {
-      rotation_type: 'non-rotating',
-      expiration_type: 'non-expiring',
-      leeway: 0,
-      token_lifetime: 2592000,
-      infinite_token_lifetime: true,
-      idle_token_lifetime: 1296000,
-      infinite_idle_token_lifetime: true,
-    },
+    refresh_token: { ...DEFAULT_REFRESH_TOKEN },
     ...input,
   };
 }

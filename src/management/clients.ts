@@ -7,7 +7,7 @@ import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, ListResult, PageRequest } from '../storage/ports.ts';
-import { FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
+import { DEFAULT_REFRESH_TOKEN, FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
 import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { listBody, pageOf } from './pagination.ts';
@@ -61,7 +61,7 @@ async function load(deps: ManagementDeps, tenantId: string, clientId: string): P
 }
 
 async function render<S extends RouteSchemas>(ctx: HandlerContext<S>, record: ClientRecord, visibility: Visibility) {
-  const keys = visibility.secret ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
+  const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   return renderClient(record, visibility, ctx.deps.envelope, keys);
 }
 
@@ -87,7 +87,7 @@ const list = route({
     const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
     const { items, total } = cached ? pageInMemory(cached, filter, page) : await ctx.deps.storage.clients.list(ctx.tenant.id, filter, page);
     const visibility = readVisibility(ctx.auth);
-    const keys = visibility.secret ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
+    const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
     const project = projection(q.fields, q.include_fields);
     const clients = items.map((r) => project(renderClient(r, visibility, ctx.deps.envelope, keys)));
     return { status: 200, body: listBody('clients', clients, page, total) };
@@ -154,7 +154,7 @@ const update = route({
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const { client_secret: secret, ...settings } = body;
     const data = { ...record.data, ...settings };
-    if (settings.refresh_token === null) delete data.refresh_token;
+    if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
     if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));
     await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);

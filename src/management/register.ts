@@ -65,10 +65,21 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
       config: { family: 'management', scopes: route.scopes },
       async onRequest(request) {
         const tenant = request.tenant!;
+        // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
+        // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
+        if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
+          throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
+        }
         const auth = await authenticator.authenticate(tenant, request.headers.authorization);
         checkScopes(route, auth, tenant);
         request.managementAuth = auth;
       },
+      // A PATCH sent with no body changes nothing (spec §1.2: empty and null bodies are "no body").
+      ...(route.method === 'PATCH' && {
+        async preValidation(request: FastifyRequest) {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+      }),
       async handler(request, reply) {
         const result = await route.handler({
           tenant: request.tenant!,

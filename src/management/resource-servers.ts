@@ -139,6 +139,11 @@ const update = route({
     const { signing_secret: givenSecret, ...settings } = (ctx.body ?? {}) as Record<string, unknown>;
     const data = { ...record.data, ...settings };
     if (settings.consent_policy === null) delete data.consent_policy;
+    // Lowering token_lifetime alone (the SDKs' typed update has no token_lifetime_for_web) brings
+    // the browser lifetime down with it instead of refusing a field the caller never sent.
+    if (settings.token_lifetime !== undefined && settings.token_lifetime_for_web === undefined) {
+      data.token_lifetime_for_web = Math.min(data.token_lifetime_for_web, data.token_lifetime);
+    }
     checkLifetimes(data);
     let sealed = record.signingSecretSealed;
     if (typeof givenSecret === 'string') sealed = ctx.deps.envelope.seal(givenSecret, apiSecretLocation(ctx.tenant.id, record.id));

@@ -38,6 +38,7 @@ export const TOKEN_TEXT = {
   missingParameter: (name: string) => `Missing required parameter: ${echo(name)}`,
   duplicateParameter: (name: string) => `Parameter ${echo(name)} must not be sent more than once`,
   notAString: (name: string) => `Parameter ${echo(name)} must be a string`,
+  controlCharacter: (name: string) => `Parameter ${echo(name)} contains a NUL character`,
   unsupportedGrantType: (value: string) => `Unsupported grant type: ${echo(value)}`,
   grantTypeNotAllowed: (grant: string) => `Grant type '${grant}' not allowed for the client.`,
   grantTypeUri: 'https://auth0.com/docs/clients/client-grant-types',

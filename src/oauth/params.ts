@@ -16,6 +16,8 @@ export function readParams(body: unknown, query: Record<string, unknown>): Param
     const repeated = Array.isArray(value) && value.length > 1 && value.every((v) => typeof v === 'string');
     if (repeated) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
     if (typeof value !== 'string') throw invalidRequest(TOKEN_TEXT.notAString(name));
+    // NUL is never part of an identifier or secret, and PostgreSQL text cannot hold it.
+    if (value.includes('\u0000') || name.includes('\u0000')) throw invalidRequest(TOKEN_TEXT.controlCharacter(name));
     if (value !== '') params.set(name, value);
   };
   if (body !== undefined && body !== null) {

@@ -47,14 +47,27 @@ describe('PATCH /api/v2/clients/{id}', () => {
     expect((await admin.get(`/clients/${before.client_id}`)).json()).toStrictEqual(expected);
   });
 
-  it('spec §3.5.1: refresh_token: null removes the client refresh-token settings', async () => {
+  it('spec §3.5.1: refresh_token: null restores the default refresh-token settings', async () => {
     const before = (await admin.post('/clients', { name: 'rt' })).json<ClientBody>();
-    expect(before.refresh_token).toBeDefined();
+    const changed = await admin.patch(`/clients/${before.client_id}`, { refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 3600 } });
+    expect(changed.json<ClientBody>().refresh_token).toEqual({ rotation_type: 'rotating', expiration_type: 'expiring', token_lifetime: 3600 });
     const res = await admin.patch(`/clients/${before.client_id}`, { refresh_token: null });
     expect(res.statusCode).toBe(200);
-    const { refresh_token: _gone, ...rest } = before;
-    expect(res.json()).toStrictEqual(rest);
-    expect((await admin.get(`/clients/${before.client_id}`)).json()).toStrictEqual(rest);
+    expect(res.json()).toStrictEqual(before);
+    expect((await admin.get(`/clients/${before.client_id}`)).json()).toStrictEqual(before);
+  });
+
+  it('spec §1.2: PATCH with no body (or null) changes nothing and answers the client', async () => {
+    const before = (await admin.post('/clients', { name: 'untouched' })).json<ClientBody>();
+    for (const payload of [undefined, 'null']) {
+      const res = await s.inject({
+        method: 'PATCH',
+        url: `/api/v2/clients/${before.client_id}`,
+        headers: { authorization: admin.authorization, ...(payload && { 'content-type': 'application/json' }) },
+        ...(payload && { payload }),
+      });
+      expect([res.statusCode, res.json()]).toEqual([200, before]);
+    }
   });
 
   it('spec §3.1: client_secret without update:client_keys → 403 insufficient_scope; the secret is unchanged', async () => {
@@ -164,9 +177,10 @@ describe('field visibility by scope (spec §3.5.1)', () => {
     expect(listed.find((c) => c.client_id === full.client_id)).toStrictEqual(config);
   });
 
-  it('read:client_credentials alone sees the summary only (the secret needs read:client_keys)', async () => {
+  it('read:client_credentials sees configuration and signing_keys but not client_secret (needs read:client_keys)', async () => {
     const api = mgmt(s, await mgmtToken(s, ['read:client_credentials']));
-    expect((await api.get(`/clients/${full.client_id}`)).json()).toStrictEqual({ client_id: full.client_id, app_type: 'spa', name: 'visible', description: 'shown to everyone' });
+    const { client_secret: _secret, ...withoutSecret } = full;
+    expect((await api.get(`/clients/${full.client_id}`)).json()).toStrictEqual(withoutSecret);
   });
 
   it('read:client_keys sees client_secret and signing_keys [{cert, pkcs7, subject}] as CRLF PEM of the current key', async () => {

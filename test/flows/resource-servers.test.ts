@@ -155,12 +155,22 @@ describe('custom APIs', () => {
     expect(res.json()).toStrictEqual({ ...rs, signing_alg: 'HS256', name: 'Switched', signing_secret: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/) });
   });
 
-  it('spec §3.5.3: token_lifetime_for_web above token_lifetime → 400 on create and on PATCH', async () => {
+  it('spec §3.5.3: token_lifetime_for_web above token_lifetime → 400 on create and on PATCH when both are sent', async () => {
     const message = "Payload validation error: 'token_lifetime_for_web must be less than or equal to token_lifetime' on property token_lifetime_for_web.";
     expectMgmtError(await api.post('/resource-servers', { identifier: 'urn:lifetimes', token_lifetime: 600, token_lifetime_for_web: 601 }), 400, message, 'invalid_body');
     const rs = (await api.post('/resource-servers', { identifier: 'urn:lifetimes', token_lifetime: 600, token_lifetime_for_web: 600 })).json<Api>();
-    expectMgmtError(await api.patch(`/resource-servers/${rs.id}`, { token_lifetime: 599 }), 400, message, 'invalid_body');
+    expectMgmtError(await api.patch(`/resource-servers/${rs.id}`, { token_lifetime: 599, token_lifetime_for_web: 600 }), 400, message, 'invalid_body');
     expect((await api.get(`/resource-servers/${rs.id}`)).json()).toStrictEqual(rs);
+  });
+
+  it('lowering token_lifetime alone (what the SDKs\' typed update sends) brings token_lifetime_for_web down with it', async () => {
+    const rs = (await api.post('/resource-servers', { identifier: 'urn:shorter' })).json<Api>();
+    expect([rs.token_lifetime, rs.token_lifetime_for_web]).toEqual([86400, 7200]);
+    const res = await api.patch(`/resource-servers/${rs.id}`, { token_lifetime: 600 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toStrictEqual({ ...rs, token_lifetime: 600, token_lifetime_for_web: 600 });
+    const raised = await api.patch(`/resource-servers/${rs.id}`, { token_lifetime: 90000 });
+    expect(raised.json()).toStrictEqual({ ...rs, token_lifetime: 90000, token_lifetime_for_web: 600 });
   });
 
   it.each([

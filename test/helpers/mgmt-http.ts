@@ -6,6 +6,8 @@ import type { TestServer } from './test-server.ts';
 export const JSON_UTF8 = 'application/json; charset=utf-8';
 
 export interface MgmtCaller {
+  /** The Authorization header value, for requests the helpers do not shape. */
+  authorization: string;
   get(path: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   post(path: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   patch(path: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
@@ -23,6 +25,7 @@ export function mgmt(server: TestServer, token: string, host?: string): MgmtCall
       ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
     });
   return {
+    authorization: `Bearer ${token}`,
     get: (path, headers) => send('GET', path, undefined, headers),
     post: (path, payload, headers) => send('POST', path, payload, headers),
     patch: (path, payload, headers) => send('PATCH', path, payload, headers),

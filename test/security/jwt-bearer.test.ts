@@ -101,9 +101,15 @@ describe('T-JWT-25: the Authorization scheme', () => {
     expect([res.statusCode, res.body, res.headers['www-authenticate']]).toEqual([401, missingBody, plainChallenge]);
   });
 
-  it('a query-string token never authenticates, even beside a bad header → 400, never 200', async () => {
-    const res = await s.inject({ method: 'GET', url: `${PROBE_URL}?access_token=${valid}`, headers: { authorization: 'Bearer opaque' } });
-    expect([res.statusCode, res.body]).toEqual([400, badFormatBody]);
+  it('T-JWT-25 / RFC 6750 §3.1: a token in the header and also in the query → 400 invalid_request, even when both are valid', async () => {
+    for (const authorization of [`Bearer ${valid}`, 'Bearer opaque']) {
+      const res = await s.inject({ method: 'GET', url: `${PROBE_URL}?access_token=${valid}`, headers: { authorization } });
+      expect([res.statusCode, res.json(), res.headers['www-authenticate']]).toEqual([
+        400,
+        { statusCode: 400, error: 'Bad Request', message: 'The access token must be sent in the Authorization header only, not also in the query string' },
+        'Bearer realm="tenant-a.test", error="invalid_request"',
+      ]);
+    }
   });
 });
 

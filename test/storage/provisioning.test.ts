@@ -72,7 +72,8 @@ describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
     expect([won.length, lost.length]).toEqual([1, 1]);
-    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(UniqueViolation);
+    // The loser's insert hits the unique constraint; the caller sees the same TenantConflict as a sequential duplicate.
+    expect((lost[0] as PromiseRejectedResult).reason).toBeInstanceOf(TenantConflict);
     const tenants = await storage.tenants.list();
     expect(tenants).toHaveLength(1);
     // Only the winner's rows exist: nothing references a tenant id that was rolled back.
