@@ -1,25 +1,47 @@
-#!/usr/bin/env node
-// Entry point of the `scopeward` command. Scopeward runs on the Node.js 24 that `npm install`
-// brings (the `node` package); when this file is started by an older system Node, it re-runs
-// itself on that one, so `npx scopeward` and `./bin/scopeward.js` both work.
+#!/usr/bin/env -S node --max-semi-space-size=4
+// Entry point of the `scopeward` command.
+// - Scopeward runs on the Node.js 24 that `npm install` brings (the `node` package); started by an
+//   older system Node, this file re-runs itself on that one, so `npx scopeward` works anywhere.
+// - It runs the compiled build in dist/ (made by `npm install` / `npm run build`) when that build
+//   is newer than every source file, and the TypeScript sources directly otherwise.
+// - --max-semi-space-size=4 caps V8's young generation at 4 MB per semi-space: the idle server
+//   then stays ~25 MB smaller, with no measurable cost in throughput (bench/README.md).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..');
 const major = Number(process.versions.node.split('.')[0]);
+const V8_FLAGS = ['--max-semi-space-size=4'];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function entryModule() {
+  const built = path.join(root, 'dist', 'cli', 'index.js');
+  const stamp = path.join(root, 'dist', '.built'); // written by npm run build after a successful compile
+  if (existsSync(built) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(path.join(root, 'src'))) return built;
+  return path.join(root, 'src', 'cli', 'index.ts');
+}
 
 if (major < 24) {
-  const pinned = path.join(here, '..', 'node_modules', 'node', 'bin', 'node');
+  const pinned = path.join(root, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(pinned)) {
     process.stderr.write(`scopeward needs Node.js 24 or newer (this is ${process.version}); run npm install first.\n`);
     process.exit(1);
   }
-  const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(pinned, [...V8_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
-  const { main } = await import('../src/cli/index.ts');
+  const { main } = await import(pathToFileURL(entryModule()).href);
   await main(process.argv);
 }

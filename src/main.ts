@@ -80,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     caCertPath = local.caCertPath;
   }
 
-  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: config.trustProxy, ...(https ? { https } : {}) });
+  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
   resync.unref();
 

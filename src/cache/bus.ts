@@ -4,7 +4,7 @@
 // (cacheResyncSeconds) as the backstop.
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 
 export type ChangeKind = 'tenants' | 'clients' | 'grants' | 'resource_servers' | 'keys';
 
@@ -75,6 +75,7 @@ export function relayClusterChanges(): void {
 
 /** PostgreSQL LISTEN/NOTIFY: every instance on the same database hears every change. */
 export async function postgresBus(url: string, options: { schema?: string; onError: (error: Error) => void }): Promise<ChangeBus> {
+  const { default: pg } = await import('pg');
   const local = localBus();
   const origin = randomUUID();
   const channel = options.schema ? `${CHANNEL}_${options.schema}` : CHANNEL;

@@ -1,13 +1,23 @@
-// X.509 for two jobs: the self-signed certificate Auth0 publishes with every signing key
-// (`cert`, `pkcs7`, `x5c`, fingerprints; spec §3.5.8), and the local CA + server certificates the
-// dev server uses for HTTPS (the auth0 SDK only speaks https://DOMAIN, spec §0 row 1).
-import { createHash, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+// Making X.509 certificates, for two jobs: the self-signed certificate Auth0 publishes with every
+// signing key (spec §3.5.8), and the local CA + server certificates of the dev server's HTTPS (the
+// auth0 SDK only speaks https://DOMAIN, spec §0 row 1). The generation library (~20 MB resident)
+// is loaded on first use only: a server that creates no key and serves plain HTTP never loads it.
+import { webcrypto } from 'node:crypto';
+import { fromPem, toPem } from './cert-facts.ts';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-import 'reflect-metadata'; // required by @peculiar/x509's dependency injection container
-import * as x509 from '@peculiar/x509';
+type X509 = typeof import('@peculiar/x509');
 
-x509.cryptoProvider.set(webcrypto);
+let library: Promise<X509> | undefined;
+function x509lib(): Promise<X509> {
+  library ??= (async () => {
+    await import('reflect-metadata'); // required by @peculiar/x509's dependency injection container
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto);
+    return x509;
+  })();
+  return library;
+}
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
 const DAY_MS = 86_400_000;
@@ -41,6 +51,7 @@ function serial(): string {
 
 /** Self-signed certificate for a token signing key, subject CN=domain (as Auth0 does). */
 export async function selfSignedCert(keys: CryptoKeyPair, commonName: string, now: Date, years = 10): Promise<string> {
+  const x509 = await x509lib();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${escapeDn(commonName)}`,
@@ -54,6 +65,7 @@ export async function selfSignedCert(keys: CryptoKeyPair, commonName: string, no
 }
 
 export async function createCa(commonName: string, now: Date): Promise<{ certPem: string; keyPem: string }> {
+  const x509 = await x509lib();
   const { keys, privatePem } = await generateRsaKey();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -78,6 +90,7 @@ export async function issueServerCert(
   hostnames: string[],
   now: Date,
 ): Promise<string> {
+  const x509 = await x509lib();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKeys = await importRsaKey(ca.keyPem);
   const names = hostnames.map((h) => (isIp(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }));
@@ -99,52 +112,6 @@ export async function issueServerCert(
     ],
   });
   return cert.toString('pem');
-}
-
-export interface CertFacts {
-  /** base64 DER, for `x5c`. */
-  der: string;
-  /** PKCS#7 bundle holding the certificate, PEM with CRLF line breaks as Auth0 sends it. */
-  pkcs7: string;
-  /** Colon-separated upper-case SHA-1 of the DER. */
-  fingerprint: string;
-  /** Plain upper-case hex SHA-1 of the DER. */
-  thumbprint: string;
-  /** base64url SHA-1 of the DER, for `x5t`. */
-  x5t: string;
-  subject: string;
-  notAfter: Date;
-}
-
-export function certFacts(certPem: string): CertFacts {
-  const der = fromPem(certPem);
-  const sha1 = createHash('sha1').update(der).digest();
-  const hex = sha1.toString('hex').toUpperCase();
-  const pkcs7 = auth0Pem(new x509.X509Certificates(new x509.X509Certificate(der)).export('pem').replace(/-----(BEGIN|END) CMS-----/g, '-----$1 PKCS7-----'));
-  const parsed = new NodeX509(der);
-  return {
-    der: der.toString('base64'),
-    pkcs7,
-    fingerprint: hex.match(/../g)!.join(':'),
-    thumbprint: hex,
-    x5t: sha1.toString('base64url'),
-    subject: `/${parsed.subject.replace(/\n/g, '/')}`,
-    notAfter: new Date(parsed.validTo),
-  };
-}
-
-/** PEM with CRLF line breaks and no trailing newline, the way Auth0 returns certificates. */
-export function auth0Pem(pem: string): string {
-  return pem.trim().split(/\r?\n/).join('\r\n');
-}
-
-export function toPem(label: string, der: Buffer): string {
-  const body = der.toString('base64').match(/.{1,64}/g)!.join('\n');
-  return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
-}
-
-export function fromPem(pem: string): Buffer {
-  return Buffer.from(pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
 function isIp(host: string): boolean {

@@ -3,7 +3,7 @@
 // table, record and field it belongs to, so a ciphertext copied onto another row fails to decrypt.
 // Client secrets are also stored as an HMAC, bound to the same location, so authentication never
 // needs the plaintext and a MAC copied onto another row matches nothing there.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'v1';
 
@@ -33,7 +33,8 @@ export function createEnvelope(masterKey: Buffer): Envelope {
   if (masterKey.length !== 32) throw new Error('the master key must be exactly 32 bytes');
   const derive = (info: string): Buffer => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
   const encKey = derive('scopeward secret encryption');
-  const macKey = derive('scopeward secret mac');
+  // A KeyObject made once: passing raw bytes would re-import the key on every MAC (hot path).
+  const macKey = createSecretKey(derive('scopeward secret mac'));
   const keyId = createHmac('sha256', derive('scopeward key id')).update('id').digest('hex').slice(0, 8);
 
   const aad = (at: SecretLocation): Buffer =>

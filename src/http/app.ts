@@ -26,6 +26,8 @@ export interface AppDeps {
   envelope: Envelope;
   clock: Clock;
   logger: Logger;
+  /** One log line per request (method, path with sensitive values masked, status, duration). */
+  accessLog?: boolean;
   /** Proxies whose X-Forwarded-* headers are believed (empty: none). */
   trustProxy: string[];
   /** Options for https.createServer; absent for plain HTTP. */
@@ -66,17 +68,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks on every request are synchronous (callback style): no promise per request per hook.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
     const path = request.url.split('?', 1)[0]!;
-    if (UNTENANTED.has(path)) return;
+    if (UNTENANTED.has(path)) return done();
     const tenant = deps.registry.tenantByHost(request.host);
-    if (!tenant) throw new ManagementError(404, 'No tenant answers the host this request was sent to');
+    if (!tenant) return done(new ManagementError(404, 'No tenant answers the host this request was sent to'));
     request.tenant = tenant;
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-  });
+  if (deps.accessLog) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      done();
+    });
+  }
 
   installCors(app, deps.registry);
 

@@ -7,6 +7,7 @@ import type { Registry } from '../cache/registry.ts';
 
 const ALLOW_HEADERS = 'authorization, content-type, auth0-client, dpop';
 const MAX_AGE = '86400';
+const EXPOSE_HEADERS = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after';
 
 async function allowedOrigin(request: FastifyRequest, registry: Registry): Promise<string | undefined> {
   const origin = request.headers.origin;
@@ -36,16 +37,20 @@ export function installCors(app: FastifyInstance, registry: Registry): void {
   app.options('/oauth/token', preflight('POST'));
   app.options('/api/v2/*', preflight('GET, POST, PATCH, PUT, DELETE'));
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method === 'OPTIONS') return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
     const url = request.url;
+    if (request.method === 'OPTIONS') return done(null, payload);
     if (url.startsWith('/.well-known/')) {
       reply.header('access-control-allow-origin', '*');
-    } else if (url.startsWith('/oauth/token') || url.startsWith('/api/v2/')) {
-      reply.header('vary', 'Origin');
-      const origin = await allowedOrigin(request, registry);
-      if (origin) reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after' });
+      return done(null, payload);
     }
-    return payload;
+    if (!url.startsWith('/oauth/token') && !url.startsWith('/api/v2/')) return done(null, payload);
+    reply.header('vary', 'Origin');
+    // Server-to-server calls (the common case) carry no Origin: nothing to look up.
+    if (!request.headers.origin) return done(null, payload);
+    allowedOrigin(request, registry).then((origin) => {
+      if (origin) reply.headers({ 'access-control-allow-origin': origin, 'access-control-expose-headers': EXPOSE_HEADERS });
+      done(null, payload);
+    }, done);
   });
 }

@@ -1,6 +1,6 @@
 // How a stored client becomes a wire object: which fields the token's scopes may see (spec
 // §3.5.1 field visibility) and the defaults Auth0 fills in on create.
-import { auth0Pem } from '../crypto/certs.ts';
+import { auth0Pem } from '../crypto/cert-facts.ts';
 import type { Envelope } from '../crypto/envelope.ts';
 import { clientSecretLocation } from '../domain/secret-locations.ts';
 import type { ClientCreate, ClientData } from '../schemas/client.ts';

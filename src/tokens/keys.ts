@@ -2,7 +2,8 @@
 // States: next (published ahead so verifiers can cache it, D7), current (the only one that signs),
 // previous (still verifies until revoked), revoked (gone from the JWKS, its tokens refused).
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { certFacts, generateRsaKey, selfSignedCert, type CertFacts } from '../crypto/certs.ts';
+import { certFacts, type CertFacts } from '../crypto/cert-facts.ts';
+import { generateRsaKey, selfSignedCert } from '../crypto/certs.ts';
 import type { Envelope, SecretLocation } from '../crypto/envelope.ts';
 import { newKid } from '../domain/ids.ts';
 import type { SigningKeyRecord, SigningKeyState } from '../storage/ports.ts';

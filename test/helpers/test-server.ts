@@ -61,7 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   bus.subscribe((e) => registry.apply(e));
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await registry.start();
-  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: [] });
+  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: [], accessLog: true });
   const server: TestServer = {
     app,
     fastify: app.fastify,

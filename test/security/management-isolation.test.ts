@@ -16,7 +16,7 @@ const ALL_CRUD = [
   'read:resource_servers', 'create:resource_servers', 'update:resource_servers', 'delete:resource_servers',
 ];
 
-describe('T-MG-04: client_secret and signing_keys appear only with read:client_keys', () => {
+describe('T-MG-04: client_secret appears only with read:client_keys; signing_keys with read:client_keys or read:client_credentials', () => {
   let s: TestServer;
   let wide: M2M;
   let target: string;
@@ -40,6 +40,7 @@ describe('T-MG-04: client_secret and signing_keys appear only with read:client_k
         const scopes = extra ? [...reads, 'read:users'] : reads;
         const api = mgmt(s, await tokenWith(scopes));
         const keys = scopes.includes('read:client_keys');
+        const credentials = keys || scopes.includes('read:client_credentials');
         const one = (await api.get(`/clients/${target}`)).json<Record<string, unknown>>();
         const list = (await api.get('/clients')).json<Record<string, unknown>[]>();
         const totals = (await api.get('/clients?include_totals=true')).json<{ clients: Record<string, unknown>[] }>().clients;
@@ -47,9 +48,9 @@ describe('T-MG-04: client_secret and signing_keys appear only with read:client_k
         const pickedList = (await api.get('/clients?fields=client_secret&include_fields=true')).json<Record<string, unknown>[]>();
         for (const body of [one, ...list, ...totals]) {
           expect('client_secret' in body).toBe(keys);
-          expect('signing_keys' in body).toBe(keys);
+          expect('signing_keys' in body).toBe(credentials);
         }
-        expect(Object.keys(picked).sort()).toStrictEqual(keys ? ['client_secret', 'signing_keys'] : []);
+        expect(Object.keys(picked).sort()).toStrictEqual([...(keys ? ['client_secret'] : []), ...(credentials ? ['signing_keys'] : [])]);
         expect(pickedList.every((c) => Object.keys(c).join() === (keys ? 'client_secret' : ''))).toBe(true);
       }),
       { numRuns: 40 },

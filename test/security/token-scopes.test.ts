@@ -81,9 +81,14 @@ describe('T-SCP-03: scope look-alikes never match', () => {
     ['a double quote', 'read:a"'],
     ['a backslash', 'read:\\a'],
     ['DEL (0x7F)', 'read:a\x7f'],
-    ['a NUL byte', 'read:a\0'],
   ])('T-SCP-03: %s (outside RFC 6749 §3.3 NQCHAR grammar) → 400 invalid_scope', async (_l, scope) => {
     for (const kind of ['form', 'json'] as const) expectTokenError(await ask(API, scope, kind), 400, 'invalid_scope', INVALID_SCOPE);
+  });
+
+  test('T-SCP-03: a NUL byte is refused before scope parsing → 400 invalid_request (PostgreSQL text cannot hold it)', async () => {
+    for (const kind of ['form', 'json'] as const) {
+      expectTokenError(await ask(API, 'read:a\0', kind), 400, 'invalid_request', 'Parameter scope contains a NUL character');
+    }
   });
 
   test('T-SCP-03 / RFC 6749 §3.3: duplicates collapse; the token carries each scope once', async () => {

@@ -34,6 +34,7 @@ describe('loadConfig: sources and defaults', () => {
       tlsKey: undefined,
       http: false,
       logLevel: 'info',
+      accessLog: false,
       trustProxy: [],
       masterKey: undefined,
       masterKeyFile: undefined,

@@ -4,7 +4,6 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import pg from 'pg';
 import type { Database } from './schema.ts';
 
 export interface OpenOptions {
@@ -54,7 +53,8 @@ function adaptNodeSqlite(file: string): SqliteDatabase {
   };
 }
 
-export function openDatabase(url: string, options: OpenOptions = {}): Opened {
+/** Opens the database; `pg` is loaded only for a PostgreSQL URL. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Opened> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const target = file === ':memory:' ? ':memory:' : path.resolve(file);
@@ -65,6 +65,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Opened {
     }
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(target) }) }), dialect: 'sqlite' };
   }
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.pgPoolSize ?? 10,

@@ -77,7 +77,7 @@ export interface CreateStorageOptions extends OpenOptions {
 }
 
 export async function createStorage(url: string, options: CreateStorageOptions = {}): Promise<Storage> {
-  const { db, dialect } = openDatabase(url, options);
+  const { db, dialect } = await openDatabase(url, options);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(db as unknown as Kysely<unknown>);
