@@ -2,6 +2,7 @@
 // generator (autocannon, in its own process) to CPU 1; everything runs on 127.0.0.1; each
 // scenario runs BENCH_RUNS times for BENCH_DURATION seconds, interleaved with the other scenarios
 // of its group, and the medians are reported. See bench/README.md for how to read the output.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { peekJwt, requestJson, type Endpoint } from './lib/http.ts';
 import { freePort, installExitCleanup, removeTempDirs, rssBytes, runNodeJson, sleep, stopAll, trackTempDir, childPids, type Child } from './lib/proc.ts';
 import { evaluateTargets, machine, median, render, writeJson, type RssReport, type ScenarioResult, type TransportReport } from './lib/report.ts';
 import { clientsScenario, processTree, runScenarios, tokenScenario } from './lib/scenarios.ts';
-import { initScopeward, prepareTls, seed, startOidcProvider, startScopeward, type InitResult, type Seeded, type Transport } from './lib/servers.ts';
+import { initScopeward, prepareTls, seed, startCeiling, startOidcProvider, startScopeward, type InitResult, type Seeded, type Transport } from './lib/servers.ts';
 import { CPUS, cpuLabel, estimateSeconds, measuresWorkers, pinTo, readSettings, type Settings } from './lib/settings.ts';
 import type { SignRate } from './sign-rate.ts';
 
@@ -57,6 +58,7 @@ interface Context {
   dataDir: string;
   ourPort: number;
   theirPort: number;
+  ceilingPort: number;
   init: InitResult;
   tls?: { caPem: string; oidcCertFile: string; keyFile: string };
   seeded?: Seeded;
@@ -73,6 +75,7 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
 
   let server = await startScopeward({ dataDir: ctx.dataDir, port: ctx.ourPort, transport, workers: 1, ...pinned(one) });
   let oidc: Child | undefined;
+  let ceiling: Child | undefined;
   try {
     const s = (ctx.seeded ??= await seed(ours, ctx.init, settings.seedClients));
     const oursFields = { grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret, audience: s.audience, scope: s.scope };
@@ -80,6 +83,8 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
     const theirFields = { grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret, resource: s.audience, scope: s.scope };
     const tls = transport === 'https' ? { certFile: ctx.tls!.oidcCertFile, keyFile: ctx.tls!.keyFile } : {};
     oidc = await startOidcProvider({ port: ctx.theirPort, clientId: s.clientId, clientSecret: s.clientSecret, audience: s.audience, scope: s.scope, ...tls }, pinTo(settings, one));
+    ceiling = await startCeiling({ port: ctx.ceilingPort, ...tls }, pinTo(settings, one));
+    const probe: Endpoint = { scheme: transport, port: ctx.ceilingPort, ...ca };
 
     const token = await getToken(ours, oursFields, s.audience, 'Scopeward');
     await getToken(theirs, theirFields, s.audience, 'oidc-provider');
@@ -94,8 +99,10 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
         tokenScenario(at('scopeward-1-token', 'Scopeward tokens (1 process)', server), ours, oursFields),
         tokenScenario(at('oidc-provider-token', 'oidc-provider tokens (1 process)', oidc), theirs, theirFields),
         clientsScenario(at('scopeward-1-clients', 'Scopeward GET /api/v2/clients (1 process)', server), ours, token),
+        tokenScenario(at('ceiling-token', 'ceiling: node:http + signing only', ceiling), probe, oursFields),
       ])),
     );
+    await ceiling.stop();
     rss.scopewardAfterLoad = rssBytes(server.pid);
     rss.oidcProviderAfterLoad = rssBytes(oidc.pid);
     await oidc.stop();
@@ -118,6 +125,7 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
     );
     return { transport, scenarios: results, rss };
   } finally {
+    await ceiling?.stop();
     await oidc?.stop();
     await server.stop();
   }
@@ -132,6 +140,10 @@ async function main(): Promise<void> {
   console.log(`bench: ${s.runs} run(s) x ${s.duration} s, ${s.connections} connections, warm-up ${s.warmup} s, transports ${s.transports.join(', ')}; about ${estimateSeconds(s)} s`);
   console.log(`machine: ${String(host.cpuModel)}, ${String(host.cpus)} cpus, load average ${JSON.stringify(host.loadAverageAtStart)}`);
 
+  // Measure the compiled build users run after `npm install` (bin/scopeward.js prefers it when fresh).
+  const build = spawnSync('npm', ['run', 'build'], { cwd: path.join(BENCH, '..'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'scopeward-bench-'));
   trackTempDir(dataDir);
   try {
@@ -143,7 +155,8 @@ async function main(): Promise<void> {
 
     const ourPort = await freePort();
     const theirPort = await freePort();
-    const ctx: Context = { dataDir, ourPort, theirPort, init: initScopeward(dataDir, ourPort) };
+    const ceilingPort = await freePort();
+    const ctx: Context = { dataDir, ourPort, theirPort, ceilingPort, init: initScopeward(dataDir, ourPort) };
     if (s.transports.includes('https')) ctx.tls = await prepareTls(dataDir);
     const reports: TransportReport[] = [];
     for (const t of s.transports) reports.push(await benchTransport(t, ctx));

@@ -138,6 +138,11 @@ export function render(signRate: SignRate[], reports: TransportReport[], targets
       const perCpu = 1e6 / ours.median.cpuUsPerRequest;
       lines.push(`${t.transport}: tokens/s Scopeward / bare signing = ${num((100 * ours.median.rps) / sign, 1)} % (per CPU-second: ${num(perCpu)} / ${num(signCpu)} = ${num((100 * perCpu) / signCpu, 1)} %)`);
     }
+    const ceiling = t.scenarios.find((s) => s.key === 'ceiling-token');
+    if (ceiling) {
+      lines.push(`${t.transport}: ceiling (node:http + signing only) / bare signing = ${num((100 * ceiling.median.rps) / sign, 1)} %: the most any Node.js token endpoint reaches here`);
+      if (ours) lines.push(`${t.transport}: tokens/s Scopeward / ceiling = ${num((100 * ours.median.rps) / ceiling.median.rps, 1)} %`);
+    }
     const r = t.rss;
     lines.push(
       `${t.transport}: RSS Scopeward idle ${mb(r.scopewardIdle)}, after load ${mb(r.scopewardAfterLoad)}; oidc-provider idle ${mb(r.oidcProviderIdle)}, after load ${mb(r.oidcProviderAfterLoad)}; Scopeward --workers 2 idle (all processes) ${mb(r.scopewardWorkersIdle)}`,

@@ -63,7 +63,8 @@ export async function prepareTls(dataDir: string): Promise<{ caPem: string; oidc
 }
 
 export async function startScopeward(o: { dataDir: string; port: number; transport: Transport; workers: number; cpus?: string }): Promise<Child> {
-  const args = [BIN, 'serve', '--host', '127.0.0.1', '--port', String(o.port), '--domain', `localhost:${o.port}`, '--data-dir', o.dataDir, '--log-level', 'warn'];
+  // The V8 flag is the one `npm start` and bin/scopeward.js's shebang pass: measure what users run.
+  const args = ['--max-semi-space-size=4', BIN, 'serve', '--host', '127.0.0.1', '--port', String(o.port), '--domain', `localhost:${o.port}`, '--data-dir', o.dataDir, '--log-level', 'warn'];
   if (o.transport === 'http') args.push('--http');
   if (o.workers > 1) args.push('--workers', String(o.workers));
   const child = startNode(`scopeward (${o.transport}, workers=${o.workers})`, args, { env: devEnv(), ...(o.cpus ? { cpus: o.cpus } : {}) });
@@ -74,6 +75,14 @@ export async function startScopeward(o: { dataDir: string; port: number; transpo
 export async function startOidcProvider(spec: OidcProviderSpec, cpus?: string): Promise<Child> {
   const env = { ...process.env, NODE_ENV: 'production', BENCH_SPEC: JSON.stringify(spec) };
   const child = startNode('oidc-provider', [path.join(BENCH, 'oidc-provider-server.ts')], { env, ...(cpus ? { cpus } : {}) });
+  await waitForOutput(child, /^listening$/m);
+  return child;
+}
+
+/** The ceiling probe (bench/ceiling-server.ts): node:http + signing only. */
+export async function startCeiling(spec: { port: number; certFile?: string; keyFile?: string }, cpus?: string): Promise<Child> {
+  const env = { ...process.env, BENCH_SPEC: JSON.stringify(spec) };
+  const child = startNode('ceiling probe', [path.join(BENCH, 'ceiling-server.ts')], { env, ...(cpus ? { cpus } : {}) });
   await waitForOutput(child, /^listening$/m);
   return child;
 }

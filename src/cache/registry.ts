@@ -50,6 +50,8 @@ class TenantCaches {
   readonly keys = new LoadingCache<'ring', KeyRing>(1);
   readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
   readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
+  /** Serialized GET /clients answers without secrets, by visibility and query. */
+  readonly clientViews = new LoadingCache<string, string>(64);
 }
 
 /** Tenants with more applications than this are listed from the database, not from memory. */
@@ -183,6 +185,14 @@ export class Registry {
     });
   }
 
+  /**
+   * A serialized client view, made by `render` on a miss. Only views without plaintext secrets
+   * may be cached here (security catalogue §2.10: no secret in caches).
+   */
+  clientView(tenantId: string, key: string, render: () => Promise<string>): Promise<string> {
+    return this.#for(tenantId).clientViews.get(key, render);
+  }
+
   /** Origins any client of the tenant allows (CORS for /oauth/token and /api/v2, spec §0 row 8). */
   allowedOrigins(tenantId: string): Promise<ReadonlySet<string>> {
     return this.#for(tenantId).origins.get('all', async () => {
@@ -235,6 +245,7 @@ export class Registry {
         c?.missingClients.clear();
         c?.origins.clear();
         c?.clientList.clear();
+        c?.clientViews.clear();
         break;
       case 'grants':
         c?.grants.clear();
@@ -244,6 +255,7 @@ export class Registry {
         break;
       case 'keys':
         c?.keys.clear();
+        c?.clientViews.clear(); // views carry the current signing certificate
         break;
     }
   }

@@ -6,11 +6,11 @@ import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
-import type { ClientFilter, ClientRecord, ListResult, PageRequest } from '../storage/ports.ts';
+import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
 import { DEFAULT_REFRESH_TOKEN, FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
 import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
-import { listBody, pageOf } from './pagination.ts';
+import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
 
 const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
@@ -43,14 +43,52 @@ function checkUrls(body: Record<string, unknown>): void {
   }
 }
 
+type ListQuery = { page?: number; per_page?: number; include_totals?: boolean; from?: string; take?: number; fields?: string; include_fields?: boolean; is_global?: boolean; is_first_party?: boolean; app_type?: string };
+
+/** The list body: page/per_page (array or totals object) or from/take ({clients, next?}). */
+async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibility): Promise<unknown> {
+  const q = ctx.query as ListQuery;
+  const appTypes = q.app_type?.split(',').map((s) => s.trim()).filter(Boolean);
+  const filter: ClientFilter = {
+    ...(q.is_global !== undefined && { isGlobal: q.is_global }),
+    ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }),
+    ...(appTypes && { appTypes }),
+  };
+  const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
+  const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
+  const project = projection(q.fields, q.include_fields);
+  const view = (r: ClientRecord) => project(renderClient(r, visibility, ctx.deps.envelope, keys));
+
+  if (q.from !== undefined || q.take !== undefined) {
+    const take = q.take ?? DEFAULT_PER_PAGE;
+    const after = q.from ? decodeCursor(q.from) : undefined;
+    // One more than asked tells whether a next page exists (no `next` on the last page).
+    const rows = cached ? afterInMemory(cached, filter, after, take + 1) : await ctx.deps.storage.clients.listAfter(ctx.tenant.id, filter, after, take + 1);
+    const items = rows.slice(0, take);
+    const last = items.at(-1);
+    return { clients: items.map(view), ...(rows.length > take && last ? { next: encodeCursor({ createdAt: last.createdAt, id: last.clientId }) } : {}) };
+  }
+  const page = pageOf(q);
+  const { items, total } = cached ? pageInMemory(cached, filter, page) : await ctx.deps.storage.clients.list(ctx.tenant.id, filter, page);
+  return listBody('clients', items.map(view), page, total);
+}
+
+function matches(filter: ClientFilter): (r: ClientRecord) => boolean {
+  return ({ data }) =>
+    (filter.isGlobal === undefined || data.global === filter.isGlobal) &&
+    (filter.isFirstParty === undefined || (data.is_first_party !== false) === filter.isFirstParty) &&
+    (filter.appTypes === undefined || (data.app_type !== undefined && filter.appTypes.includes(data.app_type)));
+}
+
+function afterInMemory(all: readonly ClientRecord[], filter: ClientFilter, after: Cursor | undefined, limit: number): ClientRecord[] {
+  const keep = matches(filter);
+  const later = (r: ClientRecord) => !after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.clientId > after.id);
+  return all.filter((r) => later(r) && keep(r)).slice(0, limit);
+}
+
 /** The same filter and order as the storage query, over the registry's in-memory list. */
 function pageInMemory(all: readonly ClientRecord[], filter: ClientFilter, page: PageRequest): ListResult<ClientRecord> {
-  const matching = all.filter(
-    ({ data }) =>
-      (filter.isGlobal === undefined || data.global === filter.isGlobal) &&
-      (filter.isFirstParty === undefined || (data.is_first_party !== false) === filter.isFirstParty) &&
-      (filter.appTypes === undefined || (data.app_type !== undefined && filter.appTypes.includes(data.app_type))),
-  );
+  const matching = all.filter(matches(filter));
   return { items: matching.slice(page.offset, page.offset + page.limit), ...(page.withTotal && { total: matching.length }) };
 }
 
@@ -76,21 +114,12 @@ const list = route({
     response: { 200: ListOf('clients', Client) },
   },
   async handler(ctx) {
-    const q = ctx.query;
-    const page = pageOf(q);
-    const appTypes = q.app_type?.split(',').map((s) => s.trim()).filter(Boolean);
-    const filter: ClientFilter = {
-      ...(q.is_global !== undefined && { isGlobal: q.is_global }),
-      ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }),
-      ...(appTypes && { appTypes }),
-    };
-    const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
-    const { items, total } = cached ? pageInMemory(cached, filter, page) : await ctx.deps.storage.clients.list(ctx.tenant.id, filter, page);
     const visibility = readVisibility(ctx.auth);
-    const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
-    const project = projection(q.fields, q.include_fields);
-    const clients = items.map((r) => project(renderClient(r, visibility, ctx.deps.envelope, keys)));
-    return { status: 200, body: listBody('clients', clients, page, total) };
+    const build = async (): Promise<string> => JSON.stringify(await listClients(ctx, visibility));
+    // Answers without secrets are kept serialized until the next client or key change.
+    if (visibility.secret) return { status: 200, json: await build() };
+    const key = `${visibility.config ? 'c' : '-'}${visibility.credentials ? 'k' : '-'}${JSON.stringify(ctx.query)}`;
+    return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, build) };
   },
 });
 

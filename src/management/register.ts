@@ -90,6 +90,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           deps,
         });
         reply.code(result.status);
+        if (result.json !== undefined) return reply.type('application/json; charset=utf-8').send(result.json);
         if (result.body === undefined) return reply.send();
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.body));
       },

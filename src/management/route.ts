@@ -28,6 +28,8 @@ export interface ManagementDeps {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** The body already serialized as JSON (from a cache); sent as is. */
+  json?: string;
 }
 
 export interface RouteSchemas {

@@ -100,6 +100,8 @@ export interface ClientFilter {
 
 export interface ClientStore {
   list(tenantId: string, filter: ClientFilter, page: PageRequest): Promise<ListResult<ClientRecord>>;
+  /** Checkpoint pagination: items strictly after `after` in (createdAt, clientId) order. */
+  listAfter(tenantId: string, filter: ClientFilter, after: Cursor | undefined, limit: number): Promise<ClientRecord[]>;
   get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
   create(record: ClientRecord): Promise<void>;
   update(tenantId: string, clientId: string, patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'updatedAt'>>): Promise<boolean>;

@@ -116,6 +116,35 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
     expect(bare.json()).toStrictEqual([]);
   });
 
+  it('spec §3.4: from/take checkpoint pages give {clients, next}; the last page has no next and nothing repeats', async () => {
+    const seen: string[] = [];
+    let from: string | undefined;
+    const sizes: number[] = [];
+    for (;;) {
+      const body = (await api.get(`/clients?take=2${from ? `&from=${from}` : ''}`)).json<{ clients: { name: string }[]; next?: string }>();
+      expect(Object.keys(body).filter((k) => k !== 'next')).toStrictEqual(['clients']);
+      sizes.push(body.clients.length);
+      seen.push(...body.clients.map((c) => c.name));
+      if (!body.next) break;
+      from = body.next;
+    }
+    expect(seen).toStrictEqual(['test app', 'All Applications', 'A', 'B', 'C']);
+    expect(sizes).toStrictEqual([2, 2, 1]);
+    expect((await api.get('/clients?take=5')).json()).not.toHaveProperty('next');
+  });
+
+  it('the cached list view follows a change at once (a new client appears, a deleted one goes)', async () => {
+    const before = names((await api.get('/clients?per_page=10')).json());
+    s.clock.advance(1); // created after the others, so it lists last
+    const created = (await api.post('/clients', { name: 'D' })).json<{ client_id: string }>();
+    try {
+      expect(names((await api.get('/clients?per_page=10')).json())).toStrictEqual([...before, 'D']);
+    } finally {
+      expect((await api.del(`/clients/${created.client_id}`)).statusCode).toBe(204);
+    }
+    expect(names((await api.get('/clients?per_page=10')).json())).toStrictEqual(before);
+  });
+
   it('spec §3.5.1: app_type takes a comma-separated list', async () => {
     expect(names((await api.get('/clients?app_type=spa')).json())).toStrictEqual(['A']);
     expect(names((await api.get('/clients?app_type=spa,regular_web')).json())).toStrictEqual(['A', 'B']);

@@ -52,6 +52,21 @@ describe.each(DIALECTS)('ClientStore on $name', (dialect) => {
     expect(await storage.clients.list(a.id, {}, page(9, 3, true)).then((r) => [ids(r.items), r.total])).toEqual([[], 7]);
   });
 
+  it('listAfter: checkpoint order (created_at, client_id) with ties on created_at; nothing skipped or repeated', async () => {
+    for (const [id, t] of [['c4', 2], ['c1', 1], ['c3', 2], ['c2', 1], ['c5', 3]] as const) await seedClient(storage, a.id, { clientId: id, createdAt: at(t) });
+    const got: string[] = [];
+    let after: { createdAt: string; id: string } | undefined;
+    for (;;) {
+      const items = await storage.clients.listAfter(a.id, {}, after, 2);
+      got.push(...ids(items));
+      const last = items.at(-1);
+      if (items.length < 2 || !last) break;
+      after = { createdAt: last.createdAt, id: last.clientId };
+    }
+    expect(got).toEqual(['c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(ids(await storage.clients.listAfter(b.id, {}, undefined, 10))).toEqual([]);
+  });
+
   it('filters: is_global, is_first_party and app_type (any of several)', async () => {
     await seedClient(storage, a.id, { clientId: 'm2m', createdAt: at(1), data: clientData('m2m', { app_type: 'non_interactive' }) });
     await seedClient(storage, a.id, { clientId: 'spa', createdAt: at(2), data: clientData('spa', { app_type: 'spa', is_first_party: false }) });

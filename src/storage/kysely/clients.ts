@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ClientData } from '../../schemas/client.ts';
-import type { ClientRecord, ClientStore } from '../ports.ts';
+import type { ClientFilter, ClientRecord, ClientStore } from '../ports.ts';
 import type { ClientsTable, Database } from './schema.ts';
 
 const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
@@ -21,13 +21,20 @@ const indexed = (data: ClientData) => ({
   is_first_party: data.is_first_party === false ? 0 : 1,
 });
 
+type ClientQuery = SelectQueryBuilder<Database, 'clients', object>;
+
+function filtered(db: Kysely<Database>, tenantId: string, filter: ClientFilter): ClientQuery {
+  let q: ClientQuery = db.selectFrom('clients').where('tenant_id', '=', tenantId);
+  if (filter.isGlobal !== undefined) q = q.where('is_global', '=', filter.isGlobal ? 1 : 0);
+  if (filter.isFirstParty !== undefined) q = q.where('is_first_party', '=', filter.isFirstParty ? 1 : 0);
+  if (filter.appTypes?.length) q = q.where('app_type', 'in', filter.appTypes);
+  return q;
+}
+
 export function clientStore(db: Kysely<Database>): ClientStore {
   return {
     async list(tenantId, filter, page) {
-      let q = db.selectFrom('clients').where('tenant_id', '=', tenantId);
-      if (filter.isGlobal !== undefined) q = q.where('is_global', '=', filter.isGlobal ? 1 : 0);
-      if (filter.isFirstParty !== undefined) q = q.where('is_first_party', '=', filter.isFirstParty ? 1 : 0);
-      if (filter.appTypes?.length) q = q.where('app_type', 'in', filter.appTypes);
+      const q = filtered(db, tenantId, filter);
       const rows = await q.selectAll().orderBy('created_at').orderBy('client_id').limit(page.limit).offset(page.offset).execute();
       const result: { items: ClientRecord[]; total?: number } = { items: rows.map(toRecord) };
       if (page.withTotal) {
@@ -35,6 +42,14 @@ export function clientStore(db: Kysely<Database>): ClientStore {
         result.total = Number(n);
       }
       return result;
+    },
+    async listAfter(tenantId, filter, after, limit) {
+      let q = filtered(db, tenantId, filter);
+      if (after) {
+        q = q.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('client_id', '>', after.id)])]));
+      }
+      const rows = await q.selectAll().orderBy('created_at').orderBy('client_id').limit(limit).execute();
+      return rows.map(toRecord);
     },
     async get(tenantId, clientId) {
       const row = await db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
