@@ -5,16 +5,16 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
-import { notifyingStorage } from './cache/notifying-storage.ts';
-import { Registry } from './cache/registry.ts';
 import { checkCanary, loadMasterKey } from './config/master-key.ts';
 import type { Config } from './config/schema.ts';
 import { createEnvelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { ensureGlobalClients } from './domain/global-client.ts';
 import { ensureDefaultTenant } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
+import { createRuntime } from './runtime.ts';
 import { createStorage } from './storage/kysely/index.ts';
 
 export interface RunningServer {
@@ -44,6 +44,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
   try {
     await checkCanary(storage.meta, envelope);
     await ensureDefaultTenant(storage, envelope, clock, config.domain);
+    await ensureGlobalClients(storage, envelope, clock);
   } finally {
     await storage.close();
   }
@@ -65,9 +66,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const envelope = createEnvelope(loadMasterKey(config).key);
   const raw = await createStorage(config.databaseUrl, { migrate: false });
   const bus = await changeBus(config, logger);
-  const storage = notifyingStorage(raw, (event) => bus.publish(event));
-  const registry = new Registry({ storage, envelope, onError: (err) => logger.error({ err }, 'cache reload failed') });
-  bus.subscribe((event) => registry.apply(event));
+  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, redisUrl: config.redisUrl, logRetentionDays: config.logRetentionDays });
+  const { storage, registry } = runtime;
   await registry.start();
 
   let https;
@@ -80,7 +80,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     caCertPath = local.caCertPath;
   }
 
-  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
+  runtime.start();
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
   resync.unref();
 
@@ -97,6 +98,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       deadline.unref();
       await app.fastify.close();
       clearTimeout(deadline);
+      // Queued tenant-log events and secret-use notes are written before the database closes.
+      await runtime.close();
       await bus.close();
       await storage.close();
     })();

@@ -6,7 +6,7 @@ import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-export type ChangeKind = 'tenants' | 'clients' | 'grants' | 'resource_servers' | 'keys';
+export type ChangeKind = 'tenants' | 'clients' | 'grants' | 'resource_servers' | 'keys' | 'denylist';
 
 export interface ChangeEvent {
   tenantId: string;
@@ -22,7 +22,7 @@ export interface ChangeBus {
 }
 
 const CHANNEL = 'scopeward_changes';
-const KINDS = new Set<ChangeKind>(['tenants', 'clients', 'grants', 'resource_servers', 'keys']);
+const KINDS = new Set<ChangeKind>(['tenants', 'clients', 'grants', 'resource_servers', 'keys', 'denylist']);
 
 function parseEvent(value: unknown): ChangeEvent | undefined {
   const e = value as Partial<ChangeEvent> | null;

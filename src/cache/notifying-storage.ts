@@ -11,7 +11,8 @@ const WRITES: Record<string, { kinds: ChangeKind[]; methods: string[] }> = {
   clients: { kinds: ['clients', 'grants'], methods: ['create', 'update', 'remove'] },
   grants: { kinds: ['grants'], methods: ['create', 'update', 'remove', 'removeForClient', 'renameAudience'] },
   resourceServers: { kinds: ['resource_servers'], methods: ['create', 'update', 'remove'] },
-  signingKeys: { kinds: ['keys'], methods: ['create', 'update'] },
+  signingKeys: { kinds: ['keys'], methods: ['create', 'update', 'updateIfState'] },
+  denylist: { kinds: ['denylist'], methods: ['add'] },
 };
 
 function tenantOf(store: string, args: unknown[]): string {
@@ -46,6 +47,8 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     grants: wrapStore('grants', s.grants, emit),
     resourceServers: wrapStore('resourceServers', s.resourceServers, emit),
     signingKeys: wrapStore('signingKeys', s.signingKeys, emit),
+    denylist: wrapStore('denylist', s.denylist, emit),
+    logs: s.logs,
     meta: s.meta,
     async transaction(work) {
       const pending: ChangeEvent[] = [];

@@ -2,7 +2,10 @@
 // clients with their secret digests, client grants, APIs and signing keys. Entries load on first
 // use and are dropped when a ChangeEvent names them, so a warm /oauth/token or bearer check makes
 // no database round trip.
+import { createHash } from 'node:crypto';
 import { DecryptionError, digestsEqual, type Envelope } from '../crypto/envelope.ts';
+import { rateLimitsOf, type RateLimitSettings } from '../ratelimit/limiter.ts';
+import type { LegacyKey } from '../tokens/verify.ts';
 import { tenantFrom, type Tenant } from '../domain/tenant.ts';
 import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, Storage } from '../storage/ports.ts';
 import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
@@ -20,6 +23,9 @@ export interface CachedClient {
   authMethod: string;
   /** HMAC of the secret; null for a public client. */
   secretMac: Buffer | null;
+  /** HMAC of the secret before a rotation with a grace period, accepted until previousSecretExpiresAt (ms). */
+  previousSecretMac: Buffer | null;
+  previousSecretExpiresAt: number;
   record: ClientRecord;
 }
 
@@ -52,7 +58,17 @@ class TenantCaches {
   readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
   /** Serialized GET /clients answers without secrets, by visibility and query. */
   readonly clientViews = new LoadingCache<string, string>(64);
+  readonly legacy = new LoadingCache<'key', LegacySigning | null>(1);
+  readonly denylist = new LoadingCache<'all', Denylist>(1);
 }
+
+/** The legacy HS256 key of a tenant (D8), with a tag that changes whenever the key does. */
+export interface LegacySigning extends LegacyKey {
+  tag: string;
+}
+
+/** jti → audiences (or '' for "any") whose tokens are refused. */
+export type Denylist = ReadonlyMap<string, ReadonlySet<string>>;
 
 /** Tenants with more applications than this are listed from the database, not from memory. */
 export const CLIENT_LIST_CACHE_LIMIT = 10_000;
@@ -61,21 +77,26 @@ export interface RegistryOptions {
   storage: Storage;
   envelope: Envelope;
   onError?: (error: unknown) => void;
+  /** Limits for tenants whose settings name none (default: DEFAULT_RATE_LIMITS). */
+  defaultRateLimits?: RateLimitSettings;
 }
 
 export class Registry {
   readonly #storage: Storage;
   readonly #envelope: Envelope;
   readonly #onError: (error: unknown) => void;
+  readonly #defaultLimits: RateLimitSettings | undefined;
   #byHost = new Map<string, Tenant>();
   #byId = new Map<string, Tenant>();
   #caches = new Map<string, TenantCaches>();
   #tenantsLoad: Promise<void> | undefined;
+  #limits = new Map<string, RateLimitSettings>();
 
   constructor(options: RegistryOptions) {
     this.#storage = options.storage;
     this.#envelope = options.envelope;
     this.#onError = options.onError ?? (() => undefined);
+    this.#defaultLimits = options.defaultRateLimits;
   }
 
   /** Loads every tenant; call before serving. */
@@ -95,6 +116,7 @@ export class Registry {
       }
       this.#byHost = byHost;
       this.#byId = byId;
+      this.#limits = new Map();
     })();
     this.#tenantsLoad = load;
     return load;
@@ -193,6 +215,46 @@ export class Registry {
     return this.#for(tenantId).clientViews.get(key, render);
   }
 
+  /** The tenant's rate limits (its `rate_limits` setting over the defaults). */
+  rateLimits(tenantId: string): RateLimitSettings {
+    let limits = this.#limits.get(tenantId);
+    if (!limits) {
+      limits = rateLimitsOf(this.#byId.get(tenantId)?.settings ?? {}, this.#defaultLimits);
+      this.#limits.set(tenantId, limits);
+    }
+    return limits;
+  }
+
+  /**
+   * The key legacy HS256 tokens are verified with: the base64-decoded Global Client Secret
+   * (seed: "check the secret base64 encoded flag"), or null while the tenant has legacy tokens off.
+   */
+  legacy(tenantId: string): Promise<LegacySigning | null> {
+    const tenant = this.#byId.get(tenantId);
+    const flags = (tenant?.settings.flags ?? {}) as Record<string, unknown>;
+    if (flags.enable_legacy_management_tokens !== true) return Promise.resolve(null);
+    return this.#for(tenantId).legacy.get('key', async () => {
+      const { items } = await this.#storage.clients.list(tenantId, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
+      const global = items[0];
+      if (!global?.secretSealed) return null;
+      const secret = Buffer.from(this.#envelope.open(global.secretSealed, clientSecretLocation(tenantId, global.clientId)), 'base64');
+      return { globalClientId: global.clientId, secret, tag: createHash('sha256').update(secret).digest('base64url').slice(0, 16) };
+    });
+  }
+
+  /** Denylisted token ids of a tenant, in memory (checked on every Management API call). */
+  denylist(tenantId: string): Promise<Denylist> {
+    return this.#for(tenantId).denylist.get('all', async () => {
+      const map = new Map<string, Set<string>>();
+      for (const entry of await this.#storage.denylist.list(tenantId)) {
+        let auds = map.get(entry.jti);
+        if (!auds) map.set(entry.jti, (auds = new Set()));
+        auds.add(entry.aud ?? '');
+      }
+      return map;
+    });
+  }
+
   /** Origins any client of the tenant allows (CORS for /oauth/token and /api/v2, spec §0 row 8). */
   allowedOrigins(tenantId: string): Promise<ReadonlySet<string>> {
     return this.#for(tenantId).origins.get('all', async () => {
@@ -238,7 +300,11 @@ export class Registry {
     const c = this.#caches.get(event.tenantId);
     switch (event.kind) {
       case 'tenants':
+        c?.legacy.clear();
         this.reloadTenants().catch(this.#onError);
+        break;
+      case 'denylist':
+        c?.denylist.clear();
         break;
       case 'clients':
         c?.clients.clear();
@@ -246,6 +312,7 @@ export class Registry {
         c?.origins.clear();
         c?.clientList.clear();
         c?.clientViews.clear();
+        c?.legacy.clear();
         break;
       case 'grants':
         c?.grants.clear();
@@ -281,6 +348,8 @@ export function cachedClient(r: ClientRecord): CachedClient {
     grantTypes: new Set(r.data.grant_types ?? []),
     authMethod: r.data.token_endpoint_auth_method ?? 'client_secret_post',
     secretMac: r.secretMac ? Buffer.from(r.secretMac, 'base64') : null,
+    previousSecretMac: r.previousSecretMac ? Buffer.from(r.previousSecretMac, 'base64') : null,
+    previousSecretExpiresAt: r.previousSecretExpiresAt ? Date.parse(r.previousSecretExpiresAt) : 0,
     record: r,
   };
 }

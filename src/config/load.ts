@@ -82,6 +82,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!LOG_LEVELS.includes(c.logLevel)) problems.push(`--log-level: expected one of ${LOG_LEVELS.join(', ')}`);
   if (c.workers < 1 || c.workers > 64) problems.push('--workers: expected 1 to 64');
   if (c.cacheResyncSeconds < 1) problems.push('--cache-resync-seconds: expected at least 1');
+  if (c.logRetentionDays < 1) problems.push('--log-retention-days: expected at least 1');
+  if (c.redisUrl !== undefined && !/^rediss?:\/\//.test(c.redisUrl)) problems.push('REDIS_URL: expected redis://… or rediss://…');
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) problems.push('--tls-cert and --tls-key must be given together');
   if (c.http && c.tlsCert) problems.push('--http serves plain HTTP; it cannot be combined with --tls-cert');
 

@@ -39,6 +39,8 @@ export interface Config {
   production: boolean;
   /** How often every instance drops its caches, the backstop for a missed change notification. */
   cacheResyncSeconds: number;
+  redisUrl: string | undefined;
+  logRetentionDays: number;
   shutdownTimeoutSeconds: number;
 }
 
@@ -58,6 +60,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'masterKeyFile', flag: '--master-key-file', env: ['SCOPEWARD_MASTER_KEY_FILE'], kind: 'string', description: 'File holding the master key (base64). Default: `DATA_DIR/master.key`, created with mode 0600.' },
   { key: 'workers', flag: '--workers', env: ['SCOPEWARD_WORKERS'], kind: 'integer', default: 1, description: 'Worker processes (node:cluster) sharing the port.' },
   { key: 'production', flag: '--production', env: [], kind: 'boolean', default: false, description: 'Production mode, also set by NODE_ENV=production: generated dev defaults (local CA, master key file, default domain and SQLite path) are refused unless set explicitly.' },
+  { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL'], kind: 'string', description: 'Redis for rate-limit counters shared by every instance (redis://host:6379). Without it each process counts alone; if Redis fails, counting falls back to the process (logged) and serving goes on.' },
+  { key: 'logRetentionDays', flag: '--log-retention-days', env: ['SCOPEWARD_LOG_RETENTION_DAYS'], kind: 'integer', default: 30, description: 'Tenant log events (GET /api/v2/logs) older than this are deleted, hourly.' },
   { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance drops its caches this often, bounding staleness if a change notification is missed.' },
   { key: 'shutdownTimeoutSeconds', flag: '--shutdown-timeout-seconds', env: ['SCOPEWARD_SHUTDOWN_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.' },
 ];

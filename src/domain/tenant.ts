@@ -12,6 +12,9 @@ export interface Tenant {
   settings: Record<string, unknown>;
 }
 
+/** The longest token_lifetime an API may have (spec §9: 2,592,000 s), so no token of ours outlives it. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 2_592_000;
+
 export const issuerFor = (domain: string): string => `https://${domain}/`;
 export const managementAudienceFor = (domain: string): string => `https://${domain}/api/v2/`;
 

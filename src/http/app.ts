@@ -2,13 +2,16 @@
 // API, discovery, the Management API and health endpoints. Everything it needs arrives in
 // AppDeps (built by main.ts, or by the test helper); it keeps no module-level state.
 import type { ServerOptions as HttpsOptions } from 'node:https';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { ipKey, rateLimitHeaders, type RateLimiter } from '../ratelimit/limiter.ts';
+import type { SecretUsage } from '../oauth/token/secret-usage.ts';
 import type { Logger } from 'pino';
 import type { Registry } from '../cache/registry.ts';
 import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
-import { ManagementError } from '../management/errors.ts';
+import { ERROR_CODE, ManagementError, TEXT } from '../management/errors.ts';
 import { registerManagementRoutes } from '../management/register.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
@@ -32,6 +35,9 @@ export interface AppDeps {
   trustProxy: string[];
   /** Options for https.createServer; absent for plain HTTP. */
   https?: HttpsOptions;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  secretUsage: SecretUsage;
 }
 
 export interface App {
@@ -40,6 +46,7 @@ export interface App {
 }
 
 const UNTENANTED = new Set(['/healthz', '/readyz']);
+const PUBLIC_RATE = { limit: 200, window_seconds: 1 };
 const TOKEN_BODY_LIMIT = 64 * 1024;
 
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -98,18 +105,34 @@ export async function createApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  app.get('/.well-known/openid-configuration', async (request) => discoveryDocument(request.tenant!));
-  app.get('/.well-known/jwks.json', async (request, reply) => {
+  // Discovery and JWKS: per-address limit, generous (verifiers fetch them rarely but many share NATs).
+  const publicLimit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const limit = await deps.limiter.consume(`${request.tenant!.id}:public:${ipKey(request.ip)}`, PUBLIC_RATE);
+    reply.headers(rateLimitHeaders(limit));
+    if (!limit.allowed) throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
+  };
+  app.get('/.well-known/openid-configuration', { preHandler: publicLimit }, async (request) => discoveryDocument(request.tenant!));
+  app.get('/.well-known/jwks.json', { preHandler: publicLimit }, async (request, reply) => {
     const ring = await deps.registry.keys(request.tenant!.id);
-    return reply.header('cache-control', 'public, max-age=300').send(ring.jwks);
+    const flags = (request.tenant!.settings.flags ?? {}) as Record<string, unknown>;
+    // Tenant flag remove_alg_from_jwks (spec §2.7): the same keys without `alg`.
+    const body = flags.remove_alg_from_jwks === true ? { keys: ring.jwks.keys.map(({ alg: _alg, ...key }) => key) } : ring.jwks;
+    return reply.header('cache-control', 'public, max-age=300').send(body);
   });
 
   app.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT, config: { family: 'oauth' } }, async (request, reply) => {
-    const outcome = await handleTokenRequest(
-      { tenant: request.tenant!, body: request.body, query: request.query as Record<string, unknown>, authorization: request.headers.authorization },
+    const { outcome, headers } = await handleTokenRequest(
+      {
+        tenant: request.tenant!,
+        body: request.body,
+        query: request.query as Record<string, unknown>,
+        authorization: request.headers.authorization,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      },
       deps,
     );
-    return reply.headers(NO_STORE).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
+    return reply.headers(NO_STORE).headers(headers).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
   });
   // RFC 6749 §3.2: the token endpoint is POST only; a GET never yields a token (T-TOK-12).
   app.route({
@@ -122,7 +145,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   });
 
-  const authenticator = new BearerAuthenticator({ registry: deps.registry, clock: deps.clock });
+  const authenticator = new BearerAuthenticator({ registry: deps.registry, storage: deps.storage, clock: deps.clock });
   registerManagementRoutes(app, MANAGEMENT_ROUTES, deps, authenticator);
 
   await app.ready();

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Registry } from '../cache/registry.ts';
 import { nowSeconds, type Clock } from '../domain/clock.ts';
 import type { Tenant } from '../domain/tenant.ts';
+import type { Storage } from '../storage/ports.ts';
 import { looksLikeJws } from '../tokens/jws.ts';
 import { TokenRejected, verifyToken, type VerifiedToken } from '../tokens/verify.ts';
 import { ManagementError, TEXT } from './errors.ts';
@@ -17,6 +18,7 @@ const CACHE_MAX = 10_000;
 
 export interface AuthenticatorDeps {
   registry: Registry;
+  storage: Storage;
   clock: Clock;
 }
 
@@ -71,7 +73,8 @@ function contextFor(token: VerifiedToken): AuthContext {
 
 export class BearerAuthenticator {
   readonly #deps: AuthenticatorDeps;
-  readonly #cache = new Map<string, AuthContext>();
+  readonly #cache = new Map<string, { context: AuthContext; keyTag: string }>();
+  readonly #learned = new Set<string>();
 
   constructor(deps: AuthenticatorDeps) {
     this.#deps = deps;
@@ -93,26 +96,66 @@ export class BearerAuthenticator {
 
     const now = nowSeconds(this.#deps.clock);
     const ring = await this.#deps.registry.keys(tenant.id);
+    const legacy = await this.#deps.registry.legacy(tenant.id);
     const key = createHash('sha256').update(tenant.id).update('\n').update(token).digest('base64');
     const hit = this.#cache.get(key);
+    let context: AuthContext | undefined;
     if (hit) {
-      const { exp, alg, header } = hit.token;
-      const keyStillPublished = alg !== 'RS256' || ring.verifying.has(String(header.kid));
-      if ((exp === undefined || now <= exp + LEEWAY_SECONDS) && keyStillPublished) return hit;
-      this.#cache.delete(key);
+      const { exp, alg, header } = hit.context.token;
+      // A cached verification stands only while its key does: an RS256 key still published, or
+      // the same legacy key with legacy tokens still on.
+      const keyStands = alg === 'RS256' ? ring.verifying.has(String(header.kid)) : legacy !== null && legacy.tag === hit.keyTag;
+      if ((exp === undefined || now <= exp + LEEWAY_SECONDS) && keyStands) context = hit.context;
+      else this.#cache.delete(key);
     }
 
-    let verified: VerifiedToken;
-    try {
-      verified = verifyToken(token, { issuer: tenant.issuer, audience: tenant.managementAudience, now, leeway: LEEWAY_SECONDS, keys: ring });
-    } catch (error) {
-      if (error instanceof TokenRejected) throw invalidTokenError(tenant, messageFor(error));
-      throw error;
+    if (!context) {
+      let verified: VerifiedToken;
+      try {
+        verified = verifyToken(token, { issuer: tenant.issuer, audience: tenant.managementAudience, now, leeway: LEEWAY_SECONDS, keys: ring, legacy: legacy ?? undefined });
+      } catch (error) {
+        if (error instanceof TokenRejected) throw invalidTokenError(tenant, messageFor(error));
+        throw error;
+      }
+      context = contextFor(verified);
+      if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(key, { context, keyTag: verified.alg === 'HS256' ? (legacy?.tag ?? '') : '' });
     }
-    const context = contextFor(verified);
-    if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
-    this.#cache.set(key, context);
+    await this.#admit(tenant, context);
     return context;
+  }
+
+  /**
+   * Checks that run on every call, cached verification or not: the token is not on the tenant's
+   * denylist (T-LEG-04, T-JWT-24), and the client it was issued to still exists (D6: a deleted
+   * client cannot act). Both read in-memory state.
+   */
+  async #admit(tenant: Tenant, context: AuthContext): Promise<void> {
+    const { claims, exp, alg } = context.token;
+    if (typeof claims.jti === 'string') {
+      const listed = (await this.#deps.registry.denylist(tenant.id)).get(claims.jti);
+      if (listed) {
+        const auds = Array.isArray(claims.aud) ? (claims.aud as string[]) : [String(claims.aud)];
+        const match = [...listed].find((a) => a === '' || auds.includes(a) || a === context.clientId);
+        if (match !== undefined) {
+          this.#learnExpiry(tenant.id, claims.jti, match, exp);
+          throw invalidTokenError(tenant, TEXT.invalidToken);
+        }
+      }
+    }
+    if (alg === 'RS256' && context.clientId !== undefined && !(await this.#deps.registry.client(tenant.id, context.clientId))) {
+      throw invalidTokenError(tenant, TEXT.invalidToken);
+    }
+  }
+
+  /** A denylist entry can go once the token it names has expired; learn when that is. */
+  #learnExpiry(tenantId: string, jti: string, aud: string, exp: number | undefined): void {
+    const key = `${tenantId}\n${jti}\n${aud}`;
+    if (exp === undefined || this.#learned.has(key)) return;
+    this.#learned.add(key);
+    if (this.#learned.size > CACHE_MAX) this.#learned.clear();
+    const expiresAt = new Date((exp + LEEWAY_SECONDS) * 1000).toISOString();
+    this.#deps.storage.denylist.setExpiry(tenantId, jti, aud === '' ? undefined : aud, expiresAt).catch(() => undefined);
   }
 
   /** Forget every cached verification (after a revocation that the cache cannot see). */

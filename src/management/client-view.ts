@@ -33,12 +33,31 @@ export function readVisibility(auth: AuthContext): Visibility {
 /** Create, update and rotate answer with the whole client, secret included (Auth0 behaviour). */
 export const FULL: Visibility = { config: true, credentials: true, secret: true };
 
-export function renderClient(record: ClientRecord, visibility: Visibility, envelope: Envelope, keys: KeyRing | undefined): Record<string, unknown> {
+/**
+ * Beyond Auth0: while an old secret is still accepted after a rotation, when it stops; and which
+ * secret last authenticated, and when (recorded every few seconds).
+ */
+function secretRotation(record: ClientRecord, now: number): Record<string, string> | undefined {
+  const expires = record.previousSecretExpiresAt;
+  const inGrace = expires !== null && expires !== undefined && Date.parse(expires) > now;
+  const used = record.secretLastUsed;
+  if (!inGrace && !used) return undefined;
+  return {
+    ...(inGrace && { previous_secret_expires_at: expires }),
+    ...(used && { last_used_secret: used.secret, last_used_at: used.at }),
+  };
+}
+
+export function renderClient(record: ClientRecord, visibility: Visibility, envelope: Envelope, keys: KeyRing | undefined, now: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.data)) {
     if (visibility.config || SUMMARY_FIELDS.has(k)) out[k] = v;
   }
   if (visibility.secret && record.secretSealed) out.client_secret = envelope.open(record.secretSealed, clientSecretLocation(record.tenantId, record.clientId));
+  if (visibility.config) {
+    const rotation = secretRotation(record, now);
+    if (rotation) out.client_secret_rotation = rotation;
+  }
   if (visibility.credentials) {
     if (keys) {
       const { facts, record: key } = keys.current;

@@ -14,6 +14,8 @@ import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from '
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
 
 const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
+/** The longest grace period a rotation may give the old secret (30 days). */
+const MAX_GRACE_SECONDS = 2_592_000;
 const TAG = 'Clients';
 
 /** Fields that only update:client_keys (or update:client_credentials) may change. */
@@ -57,7 +59,8 @@ async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibi
   const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   const project = projection(q.fields, q.include_fields);
-  const view = (r: ClientRecord) => project(renderClient(r, visibility, ctx.deps.envelope, keys));
+  const now = ctx.deps.clock.now();
+  const view = (r: ClientRecord) => project(renderClient(r, visibility, ctx.deps.envelope, keys, now));
 
   if (q.from !== undefined || q.take !== undefined) {
     const take = q.take ?? DEFAULT_PER_PAGE;
@@ -100,7 +103,7 @@ async function load(deps: ManagementDeps, tenantId: string, clientId: string): P
 
 async function render<S extends RouteSchemas>(ctx: HandlerContext<S>, record: ClientRecord, visibility: Visibility) {
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
-  return renderClient(record, visibility, ctx.deps.envelope, keys);
+  return renderClient(record, visibility, ctx.deps.envelope, keys, ctx.deps.clock.now());
 }
 
 const list = route({
@@ -117,7 +120,7 @@ const list = route({
     const visibility = readVisibility(ctx.auth);
     const build = async (): Promise<string> => JSON.stringify(await listClients(ctx, visibility));
     // Answers without secrets are kept serialized until the next client or key change.
-    if (visibility.secret) return { status: 200, json: await build() };
+    if (visibility.secret) return { status: 200, json: await build(), secretsRead: true };
     const key = `${visibility.config ? 'c' : '-'}${visibility.credentials ? 'k' : '-'}${JSON.stringify(ctx.query)}`;
     return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, build) };
   },
@@ -133,7 +136,7 @@ const get = route({
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const body = await render(ctx, record, readVisibility(ctx.auth));
-    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(body) };
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(body), secretsRead: 'client_secret' in body };
   },
 });
 
@@ -181,6 +184,7 @@ const update = route({
     checkUrls(body);
 
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    if (record.data.global && body.client_secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
     const { client_secret: secret, ...settings } = body;
     const data = { ...record.data, ...settings };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
@@ -216,11 +220,32 @@ const rotateSecret = route({
   summary: "Rotate a client's secret",
   tag: TAG,
   scopes: ['update:client_keys'],
-  schema: { params: IdParam, response: { 200: Client } },
+  // The SDKs send no body; Scopeward also takes {"previous_secret_grace_seconds": N} (beyond Auth0).
+  bodyOptional: true,
+  schema: {
+    params: IdParam,
+    body: Type.Object(
+      {
+        previous_secret_grace_seconds: Type.Optional(
+          Type.Integer({ minimum: 0, maximum: MAX_GRACE_SECONDS, description: 'Keep accepting the old secret this long (default 0: it stops at once, as in Auth0).' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    response: { 200: Client },
+  },
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
-    const secret = newClientSecret();
-    const patch = { ...sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret), updatedAt: isoNow(ctx.deps.clock) };
+    const grace = ctx.body?.previous_secret_grace_seconds ?? 0;
+    const now = ctx.deps.clock.now();
+    const patch = {
+      ...sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, newClientSecret()),
+      // D4: without a grace period the old secret is refused at once; with one, its (row-bound)
+      // MAC is kept until the period ends.
+      previousSecretMac: grace > 0 ? record.secretMac : null,
+      previousSecretExpiresAt: grace > 0 ? new Date(now + grace * 1000).toISOString() : null,
+      updatedAt: new Date(now).toISOString(),
+    };
     await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
     return { status: 200, body: await render(ctx, { ...record, ...patch }, FULL) };
   },

@@ -66,6 +66,12 @@ export const TEXT = {
   systemApiDelete: 'System resource servers cannot be deleted.',
   globalClientDelete: 'Global client cannot be deleted.',
   rateLimited: 'Global limit has been reached',
+  keyNotFound: 'Signing key not found.',
+  keyNotRevocable: 'Only a previous signing key can be revoked; rotate first to make the current key previous.',
+  rotationConflict: 'Another signing key rotation changed the keys first; retry.',
+  rotationLimited: (limit: number, seconds: number) => `Signing keys can be rotated at most ${limit} times per ${seconds} seconds.`,
+  logNotFound: 'Log not found.',
+  globalSecretNotSettable: 'The Global Client Secret cannot be set; rotate it instead.',
   unavailable: 'The service is temporarily unavailable. Please retry.',
   internal: 'Internal error',
 } as const;
@@ -80,4 +86,7 @@ export const ERROR_CODE = {
   inexistentApi: 'inexistent_resource_server',
   conflict: 'conflict',
   operationNotSupported: 'operation_not_supported',
+  inexistentKey: 'inexistent_signing_key',
+  inexistentLog: 'inexistent_log',
+  tooManyRequests: 'too_many_requests',
 } as const;

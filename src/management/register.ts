@@ -9,7 +9,8 @@ import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, ManagementDeps, ManagementRoute } from './route.ts';
+import type { AuthContext, ManagementDeps, ManagementRoute, Reply } from './route.ts';
+import { ipKey, rateLimitHeaders } from '../ratelimit/limiter.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
 
@@ -41,6 +42,58 @@ export function checkScopes(route: ManagementRoute, auth: AuthContext, tenant: T
   });
 }
 
+/** Body fields whose values never reach the tenant log. */
+const SECRET_FIELD = /secret|password|token|private/i;
+
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : redact(v)]));
+}
+
+/**
+ * Tenant log lines for Management API calls (spec §3.5.9): `sapi` for every successful write, with
+ * method, path and the body with secrets masked; `mgmt_api_read` for a read that returned secrets.
+ */
+function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, result: Reply): void {
+  const write = route.method !== 'GET';
+  if (result.status >= 400 || (!write && !result.secretsRead)) return;
+  const auth = request.managementAuth!;
+  deps.audit.record(request.tenant!.id, {
+    type: write ? 'sapi' : 'mgmt_api_read',
+    description: route.summary,
+    client_id: auth.clientId ?? '',
+    ip: request.ip,
+    user_agent: request.headers['user-agent'],
+    hostname: request.tenant!.domain,
+    details: {
+      request: {
+        method: route.method.toLowerCase(),
+        path: request.url.split('?', 1)[0],
+        query: request.query,
+        ...(write && request.body !== undefined && { body: redact(request.body) }),
+        auth: { strategy: 'jwt', credentials: { jti: auth.token.claims.jti, scopes: [...auth.scopes] } },
+      },
+      response: { statusCode: result.status },
+    },
+  });
+}
+
+/** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
+async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: FastifyRequest, route: ManagementRoute, error: ManagementError): Promise<void> {
+  if (error.statusCode !== 401 && error.statusCode !== 403) return;
+  const allowed = await deps.limiter.consume(`${tenant.id}:fapi:${ipKey(request.ip)}`, { limit: 10, window_seconds: 60 });
+  if (!allowed.allowed) return;
+  deps.audit.record(tenant.id, {
+    type: 'fapi',
+    description: error.message,
+    ip: request.ip,
+    user_agent: request.headers['user-agent'],
+    hostname: tenant.domain,
+    details: { request: { method: route.method.toLowerCase(), path: request.url.split('?', 1)[0] }, response: { statusCode: error.statusCode } },
+  });
+}
+
 /** Empty, `null` and `{}` bodies all mean "no body" on routes that take none (spec §1.2). */
 function bodyOf(request: FastifyRequest): unknown {
   return request.body === null ? undefined : request.body;
@@ -63,19 +116,31 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         security: [{ bearer: [...route.scopes] }],
       },
       config: { family: 'management', scopes: route.scopes },
-      async onRequest(request) {
+      async onRequest(request, reply) {
         const tenant = request.tenant!;
+        // Per-tenant limit, counted before authentication so that floods of bad tokens count too.
+        const limit = await deps.limiter.consume(`${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+        reply.headers(rateLimitHeaders(limit));
+        if (!limit.allowed) {
+          if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
+          throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
+        }
         // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
         // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
         if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
           throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
         }
-        const auth = await authenticator.authenticate(tenant, request.headers.authorization);
-        checkScopes(route, auth, tenant);
-        request.managementAuth = auth;
+        try {
+          const auth = await authenticator.authenticate(tenant, request.headers.authorization);
+          checkScopes(route, auth, tenant);
+          request.managementAuth = auth;
+        } catch (error) {
+          if (error instanceof ManagementError) await recordRefusal(deps, tenant, request, route, error);
+          throw error;
+        }
       },
       // A PATCH sent with no body changes nothing (spec §1.2: empty and null bodies are "no body").
-      ...(route.method === 'PATCH' && {
+      ...((route.method === 'PATCH' || route.bodyOptional === true) && {
         async preValidation(request: FastifyRequest) {
           if (request.body === undefined || request.body === null) request.body = {};
         },
@@ -90,8 +155,16 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           deps,
         });
         reply.code(result.status);
+        recordSuccess(deps, request, route, result);
+        if (result.warning) {
+          request.log.warn({ tenant: request.tenant!.name }, result.warning);
+          reply.header('warning', `299 - "${result.warning.replace(/["\\]/g, '')}"`);
+        }
         if (result.json !== undefined) return reply.type('application/json; charset=utf-8').send(result.json);
-        if (result.body === undefined) return reply.send();
+        if (result.body === undefined) {
+          if (result.contentType) reply.header('content-type', result.contentType);
+          return reply.send();
+        }
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.body));
       },
     });

@@ -58,7 +58,8 @@ const list = route({
     const identifiers = q.identifiers === undefined ? undefined : Array.isArray(q.identifiers) ? q.identifiers : [q.identifiers];
     const { items, total } = await ctx.deps.storage.resourceServers.list(ctx.tenant.id, identifiers ? { identifiers } : {}, page);
     const project = projection(q.fields, q.include_fields);
-    return { status: 200, body: listBody('resource_servers', items.map((r) => project(renderApi(r, ctx.deps.envelope))), page, total) };
+    const apis = items.map((r) => project(renderApi(r, ctx.deps.envelope)));
+    return { status: 200, body: listBody('resource_servers', apis, page, total), secretsRead: apis.some((a) => 'signing_secret' in a) };
   },
 });
 
@@ -71,7 +72,8 @@ const get = route({
   schema: { params: IdParam, querystring: Type.Object(FieldsQuery), response: { 200: ResourceServer } },
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
-    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(renderApi(record, ctx.deps.envelope)) };
+    const body = projection(ctx.query.fields, ctx.query.include_fields)(renderApi(record, ctx.deps.envelope));
+    return { status: 200, body, secretsRead: 'signing_secret' in body };
   },
 });
 

@@ -1,7 +1,9 @@
 // How a Management API route is declared: method, path, the scopes that admit it (beside the
 // handler, STYLE §3), TypeBox schemas and a framework-free handler. register.ts mounts them.
 import type { Static, TSchema } from 'typebox';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Registry } from '../cache/registry.ts';
+import type { RateLimiter } from '../ratelimit/limiter.ts';
 import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Tenant } from '../domain/tenant.ts';
@@ -23,6 +25,8 @@ export interface ManagementDeps {
   registry: Registry;
   envelope: Envelope;
   clock: Clock;
+  limiter: RateLimiter;
+  audit: AuditLog;
 }
 
 export interface Reply {
@@ -30,6 +34,12 @@ export interface Reply {
   body?: unknown;
   /** The body already serialized as JSON (from a cache); sent as is. */
   json?: string;
+  /** Content-Type for a reply without a body (Auth0 sends JSON's on some 204s). */
+  contentType?: string;
+  /** Sent as an HTTP Warning header and written to the server log. */
+  warning?: string;
+  /** The answer carried secrets: the call is logged as `mgmt_api_read`. */
+  secretsRead?: boolean;
 }
 
 export interface RouteSchemas {
@@ -60,6 +70,8 @@ export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
   /** Scopes that admit the call: any one of them, or all with `scopeMode: 'all'`. */
   scopes: readonly string[];
   scopeMode?: 'any' | 'all';
+  /** A missing or null body counts as `{}` (always so for PATCH). */
+  bodyOptional?: boolean;
   schema: S;
   handler(ctx: HandlerContext<S>): Promise<Reply>;
 }

@@ -1,8 +1,20 @@
 // Every Management API route, in one list: mounted by register.ts, walked by the scope tests,
 // read by `scopeward scopes-for` and by the OpenAPI document.
+import { blacklistRoutes } from './blacklists.ts';
 import { clientGrantRoutes } from './client-grants.ts';
 import { clientRoutes } from './clients.ts';
+import { keyRoutes } from './keys.ts';
+import { logRoutes } from './logs.ts';
 import { resourceServerRoutes } from './resource-servers.ts';
 import type { ManagementRoute } from './route.ts';
+import { tenantSettingsRoutes } from './tenant-settings.ts';
 
-export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [...clientRoutes, ...clientGrantRoutes, ...resourceServerRoutes];
+export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
+  ...clientRoutes,
+  ...clientGrantRoutes,
+  ...resourceServerRoutes,
+  ...blacklistRoutes,
+  ...keyRoutes,
+  ...tenantSettingsRoutes,
+  ...logRoutes,
+];

@@ -55,6 +55,7 @@ export const TOKEN_TEXT = {
   bodyTooLarge: 'The request body is too large',
   methodNotAllowed: 'The token endpoint accepts only POST',
   rateLimited: 'Rate limit exceeded. Please retry after some time.',
+  tooManyFailures: (seconds: number) => `Too many failed authentication attempts for this client from your address; retry in ${seconds} seconds`,
   unavailable: 'The service is temporarily unavailable. Please retry.',
   internal: 'Internal error',
 } as const;

@@ -122,7 +122,17 @@ export const Client = Type.Object(
     name: Type.Optional(Type.String()),
     callback_url_template: Type.Optional(Type.Boolean()),
     client_secret: Type.Optional(Type.String({ description: 'Only with read:client_keys.' })),
-    signing_keys: Type.Optional(Type.Array(SigningKeyRef, { description: 'Only with read:client_keys.' })),
+    signing_keys: Type.Optional(Type.Array(SigningKeyRef, { description: 'Only with read:client_keys or read:client_credentials.' })),
+    client_secret_rotation: Type.Optional(
+      Type.Object(
+        {
+          previous_secret_expires_at: Type.Optional(Type.String({ description: 'Until then the secret before the last rotation is still accepted.' })),
+          last_used_secret: Type.Optional(Type.Enum(['current', 'previous'])),
+          last_used_at: Type.Optional(Type.String()),
+        },
+        { description: 'Scopeward extension: the rotation grace period and which secret was last used.' },
+      ),
+    ),
   },
   { $id: 'Client', description: 'An application; which fields appear depends on the token scopes and `fields`.' },
 );

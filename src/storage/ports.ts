@@ -22,8 +22,18 @@ export interface ClientRecord {
   secretSealed: string | null;
   /** base64 HMAC of the secret, for authentication without decryption. */
   secretMac: string | null;
+  /** MAC of the secret before the last rotation, accepted until previousSecretExpiresAt (grace). */
+  previousSecretMac?: string | null;
+  previousSecretExpiresAt?: string | null;
+  /** Which secret last authenticated, and when (recorded in batches, never on the request path). */
+  secretLastUsed?: SecretUse | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface SecretUse {
+  secret: 'current' | 'previous';
+  at: string;
 }
 
 export interface ClientGrantRecord {
@@ -104,7 +114,13 @@ export interface ClientStore {
   listAfter(tenantId: string, filter: ClientFilter, after: Cursor | undefined, limit: number): Promise<ClientRecord[]>;
   get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
   create(record: ClientRecord): Promise<void>;
-  update(tenantId: string, clientId: string, patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'updatedAt'>>): Promise<boolean>;
+  update(
+    tenantId: string,
+    clientId: string,
+    patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'previousSecretMac' | 'previousSecretExpiresAt' | 'updatedAt'>>,
+  ): Promise<boolean>;
+  /** Records secret use; publishes no change (it is bookkeeping, not configuration). */
+  recordSecretUse(tenantId: string, clientId: string, use: SecretUse): Promise<void>;
   remove(tenantId: string, clientId: string): Promise<boolean>;
 }
 
@@ -142,6 +158,58 @@ export interface SigningKeyStore {
   list(tenantId: string): Promise<SigningKeyRecord[]>;
   create(record: SigningKeyRecord): Promise<void>;
   update(tenantId: string, kid: string, patch: Partial<Pick<SigningKeyRecord, 'state' | 'currentSince' | 'currentUntil' | 'revokedAt'>>): Promise<boolean>;
+  /** Updates only while the key is still in state `from`; false when another change got there first. */
+  updateIfState(tenantId: string, kid: string, from: SigningKeyState, patch: Partial<Pick<SigningKeyRecord, 'state' | 'currentSince' | 'currentUntil' | 'revokedAt'>>): Promise<boolean>;
+}
+
+export interface DenylistRecord {
+  tenantId: string;
+  jti: string;
+  /** The audience (or client id) the entry is limited to; undefined: any token with this jti. */
+  aud: string | undefined;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface DenylistStore {
+  /** Adds an entry; adding one that exists changes nothing. */
+  add(record: DenylistRecord): Promise<void>;
+  list(tenantId: string, aud?: string): Promise<DenylistRecord[]>;
+  /** Sets when an entry may be forgotten (learned from the token it names). */
+  setExpiry(tenantId: string, jti: string, aud: string | undefined, expiresAt: string): Promise<void>;
+  /** Removes entries whose token expired before `before`; returns how many. */
+  prune(before: string): Promise<number>;
+}
+
+export interface LogRecord {
+  tenantId: string;
+  logId: string;
+  date: string;
+  type: string;
+  clientId: string | null;
+  userId: string | null;
+  ip: string | null;
+  /** The whole log event as Auth0 returns it. */
+  event: Record<string, unknown>;
+}
+
+/** A search over the indexed log fields (compiled from the Lucene subset of GET /logs?q=). */
+export type LogField = 'type' | 'client_id' | 'user_id' | 'ip' | 'date' | 'log_id';
+export type LogCondition =
+  | { and: LogCondition[] }
+  | { or: LogCondition[] }
+  | { not: LogCondition }
+  | { field: LogField; op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte' | 'prefix'; value: string };
+
+export interface LogStore {
+  insertMany(records: LogRecord[]): Promise<void>;
+  /** Newest first unless `ascending`. */
+  list(tenantId: string, where: LogCondition | undefined, page: PageRequest & { ascending?: boolean }): Promise<ListResult<LogRecord>>;
+  /** Checkpoint pagination: entries with a log_id greater than `from`, oldest first. */
+  listAfter(tenantId: string, where: LogCondition | undefined, from: string | undefined, limit: number): Promise<LogRecord[]>;
+  get(tenantId: string, logId: string): Promise<LogRecord | undefined>;
+  /** Deletes entries dated before `before` (retention); returns how many. */
+  prune(before: string): Promise<number>;
 }
 
 export interface MetaStore {
@@ -156,6 +224,8 @@ export interface Storage {
   readonly grants: ClientGrantStore;
   readonly resourceServers: ResourceServerStore;
   readonly signingKeys: SigningKeyStore;
+  readonly denylist: DenylistStore;
+  readonly logs: LogStore;
   readonly meta: MetaStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;

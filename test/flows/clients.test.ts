@@ -1,8 +1,5 @@
 // /api/v2/clients: list, get, create and delete (spec §3.4, §3.5.1, §8).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newClientData } from '../../src/management/client-view.ts';
-import { newClientId, newClientSecret } from '../../src/domain/ids.ts';
-import { sealClientSecret } from '../../src/domain/secret-locations.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -46,20 +43,11 @@ function defaults(name: string) {
   };
 }
 
-/** A global client ("All Applications") exists only by provisioning; the API cannot make one. */
-async function seedGlobalClient(s: TestServer): Promise<string> {
-  const clientId = newClientId();
-  const secret = newClientSecret();
-  const now = new Date(s.clock.now()).toISOString();
-  await s.storage.clients.create({
-    tenantId: s.tenant.id,
-    clientId,
-    data: { ...newClientData({ name: 'All Applications' }, { clientId, tenantName: s.tenant.name }), global: true },
-    ...sealClientSecret(s.envelope, s.tenant.id, clientId, secret),
-    createdAt: now,
-    updatedAt: now,
-  });
-  return clientId;
+/** Every tenant is provisioned with its global client ("All Applications"); the API cannot make one. */
+async function globalClientId(s: TestServer): Promise<string> {
+  const { items } = await s.storage.clients.list(s.tenant.id, { isGlobal: true }, { offset: 0, limit: 2, withTotal: false });
+  expect(items).toHaveLength(1);
+  return items[0]!.clientId;
 }
 
 describe('GET /api/v2/clients (list, filters, pagination)', () => {
@@ -69,10 +57,10 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
   const names = (body: unknown): string[] => (body as { name: string }[]).map((c) => c.name);
 
   beforeAll(async () => {
-    s = await startTestServer();
-    api = mgmt(s, await mgmtToken(s, ADMIN)); // the admin application is "test app", non_interactive
+    s = await startTestServer(); // provisions the global client first
     s.clock.advance(1);
-    ids.global = await seedGlobalClient(s);
+    api = mgmt(s, await mgmtToken(s, ADMIN)); // the admin application is "test app", non_interactive
+    ids.global = await globalClientId(s);
     for (const [name, extra] of [
       ['A', { app_type: 'spa' }],
       ['B', { app_type: 'regular_web' }],
@@ -90,14 +78,14 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
     const res = await api.get('/clients');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe(JSON_UTF8);
-    expect(names(res.json())).toStrictEqual(['test app', 'All Applications', 'A', 'B', 'C']);
+    expect(names(res.json())).toStrictEqual(['All Applications', 'test app', 'A', 'B', 'C']);
   });
 
   it('spec §0 row 5: include_totals=true answers {total,start,limit,clients} (the v5 SDK default request)', async () => {
     const res = await api.get('/clients?page=0&per_page=50&include_totals=true');
     const body = res.json<{ clients: unknown[] }>();
     expect(Object.keys(body).sort()).toStrictEqual(['clients', 'limit', 'start', 'total']);
-    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 5, start: 0, limit: 50, clients: ['test app', 'All Applications', 'A', 'B', 'C'] });
+    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 5, start: 0, limit: 50, clients: ['All Applications', 'test app', 'A', 'B', 'C'] });
   });
 
   it('spec §3.4: page and per_page select a window; start is page × per_page', async () => {
@@ -128,7 +116,7 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
       if (!body.next) break;
       from = body.next;
     }
-    expect(seen).toStrictEqual(['test app', 'All Applications', 'A', 'B', 'C']);
+    expect(seen).toStrictEqual(['All Applications', 'test app', 'A', 'B', 'C']);
     expect(sizes).toStrictEqual([2, 2, 1]);
     expect((await api.get('/clients?take=5')).json()).not.toHaveProperty('next');
   });
@@ -160,7 +148,7 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
 
   it('spec §3.5.1: is_first_party filters; filters combine with pagination totals', async () => {
     expect(names((await api.get('/clients?is_first_party=false')).json())).toStrictEqual(['C']);
-    expect(names((await api.get('/clients?is_first_party=true')).json())).toStrictEqual(['test app', 'All Applications', 'A', 'B']);
+    expect(names((await api.get('/clients?is_first_party=true')).json())).toStrictEqual(['All Applications', 'test app', 'A', 'B']);
     const res = await api.get('/clients?is_global=false&app_type=non_interactive&is_first_party=true&include_totals=true');
     const body = res.json<{ clients: unknown[] }>();
     expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 1, start: 0, limit: 50, clients: ['test app'] });
@@ -310,7 +298,7 @@ describe('DELETE /api/v2/clients/{id}', () => {
   });
 
   it('spec §3.5.1: the global client cannot be deleted (400) and survives', async () => {
-    const id = await seedGlobalClient(s);
+    const id = await globalClientId(s);
     expectMgmtError(await api.del(`/clients/${id}`), 400, 'Global client cannot be deleted.', 'operation_not_supported');
     expect((await api.get(`/clients/${id}`)).statusCode).toBe(200);
   });

@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { localBus } from '../../src/cache/bus.ts';
-import { notifyingStorage } from '../../src/cache/notifying-storage.ts';
-import { Registry } from '../../src/cache/registry.ts';
+import type { Registry } from '../../src/cache/registry.ts';
+import type { AuditLog } from '../../src/audit/audit-log.ts';
+import type { RateLimiter, RateLimitSettings } from '../../src/ratelimit/limiter.ts';
+import { createRuntime } from '../../src/runtime.ts';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -22,6 +24,8 @@ export interface TestServer {
   fastify: FastifyInstance;
   storage: Storage;
   registry: Registry;
+  audit: AuditLog;
+  limiter: RateLimiter;
   envelope: Envelope;
   clock: FrozenClock;
   tenant: Tenant;
@@ -39,7 +43,18 @@ export interface TestServerOptions {
   masterKey?: Buffer;
   clock?: FrozenClock;
   storage?: Storage;
+  /** Limits for tenants that set none: generous by default, so only rate-limit tests meet them. */
+  rateLimits?: RateLimitSettings;
+  redisUrl?: string;
 }
+
+/** Limits no ordinary test reaches (the frozen clock never ends a window). */
+export const UNLIMITED: RateLimitSettings = {
+  token_endpoint: { limit: 1_000_000_000, window_seconds: 1 },
+  management_api: { limit: 1_000_000_000, window_seconds: 1 },
+  signing_key_rotations: { limit: 1_000_000_000, window_seconds: 86_400 },
+  failed_client_authentication: { slow_after: 1000, block_after: 1000, window_seconds: 900 },
+};
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const logs: string[] = [];
@@ -56,17 +71,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const bus = localBus();
   const raw =
     options.storage ?? (await createStorage(options.databaseUrl ?? 'sqlite::memory:', options.pgSchema ? { pgSchema: options.pgSchema } : {}));
-  const storage = notifyingStorage(raw, (e) => bus.publish(e));
-  const registry = new Registry({ storage, envelope, onError: (e) => logger.error({ err: e }, 'registry') });
-  bus.subscribe((e) => registry.apply(e));
+  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }) });
+  const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await registry.start();
-  const app = await createApp({ storage, registry, envelope, clock, logger, trustProxy: [], accessLog: true });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: [], accessLog: true });
   const server: TestServer = {
     app,
     fastify: app.fastify,
     storage,
     registry,
+    audit: runtime.audit,
+    limiter: runtime.limiter,
     envelope,
     clock,
     tenant: tenantFrom(record),
@@ -81,6 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await app.fastify.close();
+      await runtime.close();
       await storage.close();
     },
   };

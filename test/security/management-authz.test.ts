@@ -46,10 +46,18 @@ function callRoute(r: ManagementRoute, token: string) {
   return s.inject({ method: r.method, url, headers: { authorization: `Bearer ${token}` }, ...(withBody && { payload: {} }) });
 }
 
-function challenge(required: readonly string[]): string {
-  const message = `Insufficient scope, expected any of: ${required.join(',')}`;
+/** The 403 message: "any of" for most routes, "… and …" for the routes needing all their scopes. */
+function refusal(r: Pick<ManagementRoute, 'scopes' | 'scopeMode'>): string {
+  return r.scopeMode === 'all' ? `Insufficient scope; expected ${r.scopes.join(' and ')}.` : `Insufficient scope, expected any of: ${r.scopes.join(',')}`;
+}
+
+function challenge(required: readonly string[], message = `Insufficient scope, expected any of: ${required.join(',')}`): string {
   return `Bearer realm="tenant-a.test", error="insufficient_scope", error_description="${message}", scope="${required.join(' ')}"`;
 }
+
+/** Auth0's rule: any one of the route's scopes admits; all of them for `scopeMode: 'all'` routes. */
+const admits = (r: ManagementRoute, granted: readonly string[]): boolean =>
+  r.scopeMode === 'all' ? r.scopes.every((x) => granted.includes(x)) : r.scopes.some((x) => granted.includes(x));
 
 describe('T-MG-01: every route admits a token iff it holds one of the route scopes', () => {
   it('random scope sets over every route (fast-check)', async () => {
@@ -64,16 +72,16 @@ describe('T-MG-01: every route admits a token iff it holds one of the route scop
           const r = MANAGEMENT_ROUTES[index]!;
           const granted = [...fromRoutes, ...unrelated];
           const res = await callRoute(r, await tokenWith(granted));
-          if (r.scopes.some((x) => granted.includes(x))) {
+          if (admits(r, granted)) {
             allowed++;
             expect([401, 403]).not.toContain(res.statusCode);
           } else {
             refused++;
-            const message = `Insufficient scope, expected any of: ${r.scopes.join(',')}`;
+            const message = refusal(r);
             expect({ status: res.statusCode, body: res.json<unknown>(), challenge: res.headers['www-authenticate'] }).toStrictEqual({
               status: 403,
               body: { statusCode: 403, error: 'Forbidden', message, errorCode: 'insufficient_scope' },
-              challenge: challenge(r.scopes),
+              challenge: challenge(r.scopes, message),
             });
           }
         },
@@ -85,12 +93,23 @@ describe('T-MG-01: every route admits a token iff it holds one of the route scop
     expect(refused).toBeGreaterThan(20);
   });
 
-  it.each(MANAGEMENT_ROUTES.map((r) => [`${r.method} ${r.url}`, r] as const))('%s: each of its scopes alone admits; none refuses', async (_name, r) => {
+  it.each(MANAGEMENT_ROUTES.filter((r) => r.scopeMode !== 'all').map((r) => [`${r.method} ${r.url}`, r] as const))('%s: each of its scopes alone admits; none refuses', async (_name, r) => {
     for (const scope of r.scopes) expect([401, 403]).not.toContain((await callRoute(r, await tokenWith([scope]))).statusCode);
     const refused = await callRoute(r, await tokenWith([]));
     expect(refused.statusCode).toBe(403);
     expect(refused.headers['www-authenticate']).toBe(challenge(r.scopes));
   });
+
+  it.each(MANAGEMENT_ROUTES.filter((r) => r.scopeMode === 'all').map((r) => [`${r.method} ${r.url}`, r] as const))(
+    '%s (spec §3.1: needs ALL its scopes): each scope alone refuses; all together admit',
+    async (_name, r) => {
+      for (const scope of r.scopes) {
+        const res = await callRoute(r, await tokenWith([scope]));
+        expect([res.statusCode, res.json<{ message: string }>().message]).toEqual([403, refusal(r)]);
+      }
+      expect([401, 403]).not.toContain((await callRoute(r, await tokenWith(r.scopes))).statusCode);
+    },
+  );
 });
 
 describe('T-MG-02: the 403 is Auth0-shaped, with an RFC 6750 challenge', () => {

@@ -267,7 +267,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const del = await api.del(`/client-grants/${id}`);
       expect([204, 400, 404]).toContain(del.statusCode);
       expect((await api.get('/client-grants')).json<unknown[]>()).toHaveLength(grantCount);
-      expect((await api.get('/clients')).json<unknown[]>()).toHaveLength(1);
+      // The admin application and the tenant's global client.
+      expect((await api.get('/clients')).json<unknown[]>()).toHaveLength(2);
     });
 
     it('a NUL in an id is refused as a path error before it reaches the database', async () => {

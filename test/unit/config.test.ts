@@ -41,6 +41,8 @@ describe('loadConfig: sources and defaults', () => {
       workers: 1,
       production: false,
       cacheResyncSeconds: 30,
+      redisUrl: undefined,
+      logRetentionDays: 30,
       shutdownTimeoutSeconds: 10,
     });
   });

@@ -5,6 +5,7 @@
 import type { CachedClient, Registry } from '../../cache/registry.ts';
 import { digestsEqual, type Envelope } from '../../crypto/envelope.ts';
 import { clientSecretMac } from '../../domain/secret-locations.ts';
+import type { Clock } from '../../domain/clock.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import { invalidRequest, TOKEN_TEXT, unauthorizedClient } from '../errors.ts';
 import type { Params } from '../params.ts';
@@ -12,6 +13,22 @@ import type { Params } from '../params.ts';
 export interface ClientAuthDeps {
   registry: Registry;
   envelope: Envelope;
+  clock: Clock;
+}
+
+export interface AuthenticatedClient {
+  client: CachedClient;
+  /** Which secret matched: the current one, or the previous one during a rotation grace period. */
+  secret: 'current' | 'previous';
+}
+
+/** The client id a token request names (body or Basic), without validating anything; for limits. */
+export function claimedClientId(params: Params, authorization: string | undefined): string | undefined {
+  try {
+    return parseBasic(authorization, '')?.id ?? params.get('client_id');
+  } catch {
+    return params.get('client_id');
+  }
 }
 
 interface BasicCredentials {
@@ -47,7 +64,7 @@ export async function authenticateClient(
   params: Params,
   authorization: string | undefined,
   deps: ClientAuthDeps,
-): Promise<CachedClient> {
+): Promise<AuthenticatedClient> {
   const basic = parseBasic(authorization, tenant.domain);
   const bodyId = params.get('client_id');
   const bodySecret = params.get('client_secret');
@@ -59,12 +76,16 @@ export async function authenticateClient(
 
   const client = clientId.length <= 255 ? await deps.registry.client(tenant.id, clientId) : null;
   const presented = clientSecretMac(deps.envelope, tenant.id, clientId, secret);
-  const expected = client?.secretMac ?? DUMMY_MAC;
-  const matches = digestsEqual(expected, presented);
-  if (!client || !client.secretMac || !matches || secret === '' || client.authMethod === 'none') {
+  // Both comparisons always run (against a dummy when there is nothing to compare with), so the
+  // time taken says nothing about which check failed.
+  const current = digestsEqual(client?.secretMac ?? DUMMY_MAC, presented);
+  const inGrace = client !== null && client.previousSecretMac !== null && deps.clock.now() < client.previousSecretExpiresAt;
+  const previous = digestsEqual(inGrace ? client.previousSecretMac! : DUMMY_MAC, presented);
+  const matched = client !== null && client.secretMac !== null && (current || (previous && inGrace));
+  if (!client || !matched || secret === '' || client.authMethod === 'none') {
     throw unauthorizedClient(basic ? tenant.domain : undefined);
   }
-  return client;
+  return { client, secret: current ? 'current' : 'previous' };
 }
 
 /** Compared against when the client does not exist, so both failures cost the same. */

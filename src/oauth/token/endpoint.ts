@@ -1,23 +1,109 @@
-// POST /oauth/token: read the parameters strictly, pick the grant, let it answer. Framework-free:
-// http/app.ts adapts the request and renders the result (RFC 6749 §5.1 headers included).
+// POST /oauth/token: read the parameters strictly, apply the per-client rate limit and the
+// failed-authentication brake, pick the grant, let it answer, and record the exchange in the
+// tenant log (seccft / feccft) without waiting for the write. Framework-free: http/app.ts adapts
+// the request and renders the result (RFC 6749 §5.1 headers included).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Tenant } from '../../domain/tenant.ts';
+import { ipKey, rateLimitHeaders, type RateLimiter } from '../../ratelimit/limiter.ts';
 import { invalidRequest, OAuthError, TOKEN_TEXT } from '../errors.ts';
-import { readParams } from '../params.ts';
+import { readParams, type Params } from '../params.ts';
+import { claimedClientId } from './client-auth.ts';
 import type { GrantDeps, TokenOutcome } from './grants/grant.ts';
 import { GRANTS } from './grants/index.ts';
+import type { SecretUsage } from './secret-usage.ts';
 
 export interface TokenRequest {
   tenant: Tenant;
   body: unknown;
   query: Record<string, unknown>;
   authorization: string | undefined;
+  ip: string;
+  userAgent: string | undefined;
 }
 
-export async function handleTokenRequest(request: TokenRequest, deps: GrantDeps): Promise<TokenOutcome> {
-  const params = readParams(request.body, request.query);
-  const grantType = params.get('grant_type');
-  if (grantType === undefined) throw invalidRequest(TOKEN_TEXT.missingParameter('grant_type'));
-  const grant = GRANTS.get(grantType);
-  if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
-  return grant.handle({ tenant: request.tenant, params, authorization: request.authorization, deps });
+export interface TokenDeps extends GrantDeps {
+  limiter: RateLimiter;
+  audit: AuditLog;
+  secretUsage: SecretUsage;
+}
+
+export interface TokenResult {
+  outcome: TokenOutcome;
+  /** x-ratelimit-* for this client's bucket. */
+  headers: Record<string, string>;
+}
+
+export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps): Promise<TokenResult> {
+  const { tenant } = request;
+  const limits = deps.registry.rateLimits(tenant.id);
+  let params: Params | undefined;
+  let headers: Record<string, string> = {};
+  // A refusal beyond the first of its window is not logged again (a flood must not flood the log).
+  let unlogged: OAuthError | undefined;
+  try {
+    params = readParams(request.body, request.query);
+    const clientId = claimedClientId(params, request.authorization);
+    // One bucket per client named, or per IP when none is (T-RL-06).
+    const bucket = clientId !== undefined ? `client:${clientId}` : `ip:${ipKey(request.ip)}`;
+    const limit = await deps.limiter.consume(`${tenant.id}:token:${bucket}`, limits.token_endpoint);
+    headers = rateLimitHeaders(limit);
+    if (!limit.allowed) {
+      const refusal = new OAuthError(429, 'too_many_requests', TOKEN_TEXT.rateLimited);
+      if (!limit.firstRefusal) unlogged = refusal;
+      throw refusal;
+    }
+
+    // Repeated failures for one client from one IP: slowed, then refused for the window (T-RL-06).
+    const brakeKey = `${tenant.id}:authfail:${ipKey(request.ip)}:${clientId ?? ''}`;
+    const brake = await deps.limiter.failedAuth(brakeKey, limits.failed_client_authentication);
+    if (brake.blocked) {
+      throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.tooManyFailures(brake.retryAfter), { headers: { 'retry-after': String(brake.retryAfter) } });
+    }
+    if (brake.delayMs > 0) await sleep(brake.delayMs);
+
+    const grantType = params.get('grant_type');
+    if (grantType === undefined) throw invalidRequest(TOKEN_TEXT.missingParameter('grant_type'));
+    const grant = GRANTS.get(grantType);
+    if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
+    try {
+      const outcome = await grant.handle({ tenant, params, authorization: request.authorization, deps });
+      deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
+      deps.audit.record(tenant.id, {
+        type: 'seccft',
+        description: 'Client Credentials for Access Token',
+        client_id: outcome.clientId,
+        client_name: outcome.clientName,
+        ip: request.ip,
+        user_agent: request.userAgent,
+        hostname: tenant.domain,
+        audience: outcome.audience,
+        scope: outcome.scope,
+        details: { access_token_jti: outcome.jti },
+      });
+      return { outcome, headers };
+    } catch (error) {
+      if (error instanceof OAuthError && error.status === 401) {
+        await deps.limiter.recordFailedAuth(brakeKey, limits.failed_client_authentication);
+      }
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof OAuthError) {
+      Object.assign(error.headers, headers);
+      if (error !== unlogged && (params?.get('grant_type') === 'client_credentials' || error.status === 429)) {
+        deps.audit.record(tenant.id, {
+          type: error.status === 429 && error.description === TOKEN_TEXT.rateLimited ? 'api_limit' : 'feccft',
+          description: error.description,
+          client_id: params ? (claimedClientId(params, request.authorization) ?? '') : '',
+          ip: request.ip,
+          user_agent: request.userAgent,
+          hostname: tenant.domain,
+          ...(params?.get('audience') !== undefined && { audience: params.get('audience') }),
+          details: { error: error.error, status: error.status },
+        });
+      }
+    }
+    throw error;
+  }
 }

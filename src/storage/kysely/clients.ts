@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ClientData } from '../../schemas/client.ts';
-import type { ClientFilter, ClientRecord, ClientStore } from '../ports.ts';
+import type { ClientFilter, ClientRecord, ClientStore, SecretUse } from '../ports.ts';
 import type { ClientsTable, Database } from './schema.ts';
 
 const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
@@ -9,6 +9,9 @@ const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
   data: JSON.parse(row.data) as ClientData,
   secretSealed: row.secret_sealed,
   secretMac: row.secret_mac,
+  previousSecretMac: row.previous_secret_mac,
+  previousSecretExpiresAt: row.previous_secret_expires_at,
+  secretLastUsed: row.secret_last_used ? (JSON.parse(row.secret_last_used) as SecretUse) : null,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -65,6 +68,9 @@ export function clientStore(db: Kysely<Database>): ClientStore {
           data: JSON.stringify(r.data),
           secret_sealed: r.secretSealed,
           secret_mac: r.secretMac,
+          previous_secret_mac: r.previousSecretMac ?? null,
+          previous_secret_expires_at: r.previousSecretExpiresAt ?? null,
+          secret_last_used: r.secretLastUsed ? JSON.stringify(r.secretLastUsed) : null,
           created_at: r.createdAt,
           updated_at: r.updatedAt,
         })
@@ -77,12 +83,17 @@ export function clientStore(db: Kysely<Database>): ClientStore {
           ...(patch.data ? { ...indexed(patch.data), data: JSON.stringify(patch.data) } : {}),
           ...(patch.secretSealed !== undefined ? { secret_sealed: patch.secretSealed } : {}),
           ...(patch.secretMac !== undefined ? { secret_mac: patch.secretMac } : {}),
+          ...(patch.previousSecretMac !== undefined ? { previous_secret_mac: patch.previousSecretMac } : {}),
+          ...(patch.previousSecretExpiresAt !== undefined ? { previous_secret_expires_at: patch.previousSecretExpiresAt } : {}),
           ...(patch.updatedAt !== undefined ? { updated_at: patch.updatedAt } : {}),
         })
         .where('tenant_id', '=', tenantId)
         .where('client_id', '=', clientId)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+    async recordSecretUse(tenantId, clientId, use) {
+      await db.updateTable('clients').set({ secret_last_used: JSON.stringify(use) }).where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute();
     },
     async remove(tenantId, clientId) {
       const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();

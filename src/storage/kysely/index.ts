@@ -10,6 +10,8 @@ import { resourceServerStore } from './resource-servers.ts';
 import type { Database } from './schema.ts';
 import { signingKeyStore } from './signing-keys.ts';
 import { tenantStore } from './tenants.ts';
+import { denylistStore } from './denylist.ts';
+import { logStore } from './logs.ts';
 
 function metaStore(db: Kysely<Database>): MetaStore {
   return {
@@ -48,6 +50,8 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     grants: mapped(clientGrantStore(db)),
     resourceServers: mapped(resourceServerStore(db)),
     signingKeys: mapped(signingKeyStore(db)),
+    denylist: mapped(denylistStore(db)),
+    logs: mapped(logStore(db)),
     meta: mapped(metaStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it

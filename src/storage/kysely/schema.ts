@@ -20,6 +20,9 @@ export interface ClientsTable {
   data: string;
   secret_sealed: string | null;
   secret_mac: string | null;
+  previous_secret_mac: string | null;
+  previous_secret_expires_at: string | null;
+  secret_last_used: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -60,6 +63,25 @@ export interface SigningKeysTable {
   revoked_at: string | null;
 }
 
+export interface DenylistTable {
+  tenant_id: string;
+  jti: string;
+  aud: string;
+  created_at: string;
+  expires_at: string | null;
+}
+
+export interface LogsTable {
+  tenant_id: string;
+  log_id: string;
+  date: string;
+  type: string;
+  client_id: string | null;
+  user_id: string | null;
+  ip: string | null;
+  data: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -72,4 +94,6 @@ export interface Database {
   resource_servers: ResourceServersTable;
   signing_keys: SigningKeysTable;
   meta: MetaTable;
+  denylist: DenylistTable;
+  logs: LogsTable;
 }

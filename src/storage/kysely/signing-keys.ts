@@ -17,6 +17,22 @@ const toRecord = (row: Selectable<SigningKeysTable>): SigningKeyRecord => ({
 });
 
 export function signingKeyStore(db: Kysely<Database>): SigningKeyStore {
+  type Patch = Parameters<SigningKeyStore['update']>[2];
+  const updateWhere = async (tenantId: string, kid: string, from: SigningKeyState | undefined, patch: Patch): Promise<boolean> => {
+    let q = db
+      .updateTable('signing_keys')
+      .set({
+        ...(patch.state !== undefined ? { state: patch.state } : {}),
+        ...(patch.currentSince !== undefined ? { current_since: patch.currentSince } : {}),
+        ...(patch.currentUntil !== undefined ? { current_until: patch.currentUntil } : {}),
+        ...(patch.revokedAt !== undefined ? { revoked_at: patch.revokedAt } : {}),
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('kid', '=', kid);
+    if (from !== undefined) q = q.where('state', '=', from);
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  };
   return {
     async list(tenantId) {
       const rows = await db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('kid').execute();
@@ -40,19 +56,7 @@ export function signingKeyStore(db: Kysely<Database>): SigningKeyStore {
         })
         .execute();
     },
-    async update(tenantId, kid, patch) {
-      const result = await db
-        .updateTable('signing_keys')
-        .set({
-          ...(patch.state !== undefined ? { state: patch.state } : {}),
-          ...(patch.currentSince !== undefined ? { current_since: patch.currentSince } : {}),
-          ...(patch.currentUntil !== undefined ? { current_until: patch.currentUntil } : {}),
-          ...(patch.revokedAt !== undefined ? { revoked_at: patch.revokedAt } : {}),
-        })
-        .where('tenant_id', '=', tenantId)
-        .where('kid', '=', kid)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
+    update: (tenantId, kid, patch) => updateWhere(tenantId, kid, undefined, patch),
+    updateIfState: (tenantId, kid, from, patch) => updateWhere(tenantId, kid, from, patch),
   };
 }

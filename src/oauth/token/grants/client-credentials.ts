@@ -14,7 +14,7 @@ const GRANT = 'client_credentials';
 export const clientCredentials: Grant = {
   grantType: GRANT,
   async handle({ tenant, params, authorization, deps }) {
-    const client = await authenticateClient(tenant, params, authorization, deps);
+    const { client, secret } = await authenticateClient(tenant, params, authorization, deps);
     if (!client.grantTypes.has(GRANT)) {
       throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
     }
@@ -62,6 +62,7 @@ export const clientCredentials: Grant = {
       body: { access_token: issued.token, ...(scope ? { scope } : {}), expires_in: api.tokenLifetime, token_type: 'Bearer' },
       clientId: client.clientId,
       clientName: client.name,
+      secretUsed: secret,
       audience,
       scope,
       jti: issued.jti,

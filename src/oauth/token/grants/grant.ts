@@ -32,6 +32,8 @@ export interface TokenOutcome {
   body: TokenSuccess;
   clientId: string;
   clientName: string;
+  /** Which of the client's secrets authenticated it. */
+  secretUsed: 'current' | 'previous';
   audience: string;
   scope: string;
   jti: string;

@@ -1,0 +1,103 @@
+// /api/v2/logs (spec §3.5.9): the tenant's audit log. page/per_page/include_totals answer
+// {start, limit, length, total, logs}; from/take answer a bare array, oldest first after `from`.
+// `q` (v4 SDK) and `search` (v5+) take the Lucene subset of log-query.ts.
+import { Type } from 'typebox';
+import { FieldsQuery } from '../schemas/common.ts';
+import type { LogCondition } from '../storage/ports.ts';
+import { badRequest, ERROR_CODE, notFound, TEXT } from './errors.ts';
+import { projection } from './fields.ts';
+import { LogQueryError, parseLogQuery } from './log-query.ts';
+import { DEFAULT_PER_PAGE } from './pagination.ts';
+import { route } from './route.ts';
+
+const TAG = 'Logs';
+const SCOPES = ['read:logs', 'read:logs_users'];
+
+const LogEntry = Type.Object(
+  {
+    log_id: Type.String(),
+    _id: Type.String(),
+    date: Type.String(),
+    type: Type.String(),
+    description: Type.String(),
+    client_id: Type.String(),
+    client_name: Type.String(),
+    ip: Type.String(),
+    user_agent: Type.String(),
+    hostname: Type.String(),
+    user_id: Type.String(),
+    user_name: Type.String(),
+    audience: Type.Optional(Type.String()),
+    scope: Type.Optional(Type.String()),
+    details: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+  },
+  { $id: 'LogEntry', additionalProperties: true },
+);
+
+function condition(q: string | undefined): LogCondition | undefined {
+  if (q === undefined) return undefined;
+  try {
+    return parseLogQuery(q);
+  } catch (error) {
+    if (error instanceof LogQueryError) throw badRequest(`Query validation error: '${error.message}' on property q.`, ERROR_CODE.invalidQuery);
+    throw error;
+  }
+}
+
+const list = route({
+  method: 'GET',
+  url: '/logs',
+  summary: 'Search log events',
+  tag: TAG,
+  scopes: SCOPES,
+  schema: {
+    querystring: Type.Object({
+      page: Type.Optional(Type.Integer({ minimum: 0 })),
+      per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+      include_totals: Type.Optional(Type.Boolean()),
+      sort: Type.Optional(Type.Enum(['date:1', 'date:-1'], { description: 'date:-1 (newest first, the default) or date:1.' })),
+      from: Type.Optional(Type.String({ maxLength: 64, pattern: '^[0-9]+$', description: 'A log_id: entries after it, oldest first.' })),
+      take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+      q: Type.Optional(Type.String({ maxLength: 1000, description: 'Lucene: type:, client_id:, user_id:, ip:, log_id:, date:[a TO b].' })),
+      search: Type.Optional(Type.String({ maxLength: 1000, description: 'Same as q (v5+ SDKs).' })),
+      ...FieldsQuery,
+    }),
+    response: { 200: Type.Union([Type.Array(LogEntry), Type.Object({ start: Type.Integer(), limit: Type.Integer(), length: Type.Integer(), total: Type.Integer(), logs: Type.Array(LogEntry) })]) },
+  },
+  async handler(ctx) {
+    const q = ctx.query;
+    const where = condition(q.q ?? q.search);
+    const project = projection(q.fields, q.include_fields);
+    if (q.from !== undefined || q.take !== undefined) {
+      const items = await ctx.deps.storage.logs.listAfter(ctx.tenant.id, where, q.from, q.take ?? DEFAULT_PER_PAGE);
+      return { status: 200, body: items.map((r) => project(r.event)) };
+    }
+    const perPage = q.per_page ?? DEFAULT_PER_PAGE;
+    const page = q.page ?? 0;
+    const { items, total } = await ctx.deps.storage.logs.list(ctx.tenant.id, where, {
+      offset: page * perPage,
+      limit: perPage,
+      withTotal: q.include_totals === true,
+      ascending: q.sort === 'date:1',
+    });
+    const logs = items.map((r) => project(r.event));
+    if (q.include_totals !== true) return { status: 200, body: logs };
+    return { status: 200, body: { start: page * perPage, limit: perPage, length: logs.length, total: total ?? logs.length, logs } };
+  },
+});
+
+const get = route({
+  method: 'GET',
+  url: '/logs/:id',
+  summary: 'Get a log event by id',
+  tag: TAG,
+  scopes: SCOPES,
+  schema: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: LogEntry } },
+  async handler(ctx) {
+    const record = await ctx.deps.storage.logs.get(ctx.tenant.id, ctx.params.id);
+    if (!record) throw notFound(TEXT.logNotFound, ERROR_CODE.inexistentLog);
+    return { status: 200, body: record.event };
+  },
+});
+
+export const logRoutes = [list, get];

@@ -1,0 +1,57 @@
+// /api/v2/tenants/settings (spec §3.5.7). PATCH merges at the root (flags and rate_limits merge one
+// level deeper, so changing one flag keeps the others). Turning legacy tokens on is recorded as a
+// deprecation notice in the tenant log and logged as a warning: such tokens are long-lived and
+// signed with a shared secret (seed: "Long-lived tokens compromise your security").
+import { Type } from 'typebox';
+import { FieldsQuery } from '../schemas/common.ts';
+import { TenantSettings, TenantSettingsUpdate } from '../schemas/tenant-settings.ts';
+import { projection } from './fields.ts';
+import { route } from './route.ts';
+
+const TAG = 'Tenants';
+
+export const LEGACY_WARNING =
+  'Legacy HS256 Management API tokens are now accepted for this tenant. They are signed with the Global Client Secret, can be minted with any scope and any lifetime by whoever holds it, and long-lived tokens compromise your security. Prefer the client credentials grant.';
+
+const get = route({
+  method: 'GET',
+  url: '/tenants/settings',
+  summary: 'Get tenant settings',
+  tag: TAG,
+  scopes: ['read:tenant_settings'],
+  schema: { querystring: Type.Object(FieldsQuery), response: { 200: TenantSettings } },
+  async handler(ctx) {
+    const record = await ctx.deps.storage.tenants.get(ctx.tenant.id);
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(record?.settings ?? {}) };
+  },
+});
+
+const update = route({
+  method: 'PATCH',
+  url: '/tenants/settings',
+  summary: 'Update tenant settings',
+  tag: TAG,
+  scopes: ['update:tenant_settings'],
+  schema: { body: TenantSettingsUpdate, response: { 200: TenantSettings } },
+  async handler(ctx) {
+    const record = await ctx.deps.storage.tenants.get(ctx.tenant.id);
+    const before = (record?.settings ?? {});
+    const patch = ctx.body as Record<string, unknown>;
+    const merged: Record<string, unknown> = { ...before };
+    for (const [key, value] of Object.entries(patch)) {
+      const nested = key === 'flags' || key === 'rate_limits';
+      merged[key] = nested && value && typeof value === 'object' ? { ...(before[key] as object | undefined), ...value } : value;
+    }
+    await ctx.deps.storage.tenants.update(ctx.tenant.id, { settings: merged });
+    await ctx.deps.registry.reloadTenants();
+
+    const wasLegacy = (before.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens === true;
+    const isLegacy = (merged.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens === true;
+    if (isLegacy && !wasLegacy) {
+      ctx.deps.audit.record(ctx.tenant.id, { type: 'depnote', description: LEGACY_WARNING, client_id: ctx.auth.clientId ?? '', details: { flag: 'enable_legacy_management_tokens' } });
+    }
+    return { status: 200, body: merged, ...(isLegacy && !wasLegacy && { warning: LEGACY_WARNING }) };
+  },
+});
+
+export const tenantSettingsRoutes = [get, update];

@@ -1,0 +1,127 @@
+// Rate limits (T-RL): per client at /oauth/token, per tenant on the Management API, per tenant on
+// signing-key rotation, and the failed-client-authentication brake (per client and IP: slowed,
+// then blocked for the window; never affecting other clients or other IPs). Every answer carries
+// Auth0's x-ratelimit-* headers; a refusal adds Retry-After (spec §3.3).
+import type { Clock } from '../domain/clock.ts';
+import type { CounterStore } from './store.ts';
+
+export interface WindowRule {
+  limit: number;
+  window_seconds: number;
+}
+
+export interface RateLimitSettings {
+  /** Token requests per client (or per IP when no client is named). */
+  token_endpoint: WindowRule;
+  /** Management API requests per tenant. */
+  management_api: WindowRule;
+  /** Signing-key rotations per tenant (Auth0: 5 a day). */
+  signing_key_rotations: WindowRule;
+  /** Failed client authentications per (client, IP): slowed after `slow_after`, refused after `block_after`. */
+  failed_client_authentication: { slow_after: number; block_after: number; window_seconds: number };
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  token_endpoint: { limit: 50, window_seconds: 1 },
+  management_api: { limit: 100, window_seconds: 1 },
+  signing_key_rotations: { limit: 5, window_seconds: 86_400 },
+  failed_client_authentication: { slow_after: 5, block_after: 20, window_seconds: 900 },
+};
+
+/** The tenant's `rate_limits` setting over the defaults, key by key. */
+export function rateLimitsOf(settings: Record<string, unknown>, defaults: RateLimitSettings = DEFAULT_RATE_LIMITS): RateLimitSettings {
+  const given = (settings.rate_limits ?? {}) as Partial<Record<keyof RateLimitSettings, object>>;
+  const out: Record<string, object> = {};
+  for (const [k, v] of Object.entries(defaults) as [keyof RateLimitSettings, object][]) out[k] = { ...v, ...(given[k] ?? {}) };
+  return out as unknown as RateLimitSettings;
+}
+
+export interface LimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** When the window resets, epoch seconds (x-ratelimit-reset). */
+  reset: number;
+  /** Seconds until a refused caller may retry. */
+  retryAfter: number;
+  /** This is the first refusal of the window (log it once, not once per refused request). */
+  firstRefusal: boolean;
+}
+
+export function rateLimitHeaders(r: LimitResult): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit': String(r.limit),
+    'x-ratelimit-remaining': String(r.remaining),
+    'x-ratelimit-reset': String(r.reset),
+  };
+  if (!r.allowed) headers['retry-after'] = String(r.retryAfter);
+  return headers;
+}
+
+/** IPv6 clients are counted per /64 (one host usually owns the whole prefix, T-RL-08). */
+export function ipKey(ip: string): string {
+  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip.replace(/^::ffff:/, '');
+  const [head = ''] = ip.split('%');
+  const groups = head.includes('::')
+    ? (() => {
+        const [l = '', r = ''] = head.split('::');
+        const left = l ? l.split(':') : [];
+        const right = r ? r.split(':') : [];
+        return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+      })()
+    : head.split(':');
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+export interface FailedAuthState {
+  blocked: boolean;
+  /** How long to hold a request before answering it (the brake before the block). */
+  delayMs: number;
+  retryAfter: number;
+}
+
+export class RateLimiter {
+  readonly #store: CounterStore;
+  readonly #clock: Clock;
+
+  constructor(store: CounterStore, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /** Counts one request against `rule` for `key` (already namespaced by tenant and bucket). */
+  async consume(key: string, rule: WindowRule): Promise<LimitResult> {
+    const now = this.#clock.now();
+    const { count, resetAt } = await this.#store.increment(key, rule.window_seconds * 1000, now);
+    const allowed = count <= rule.limit;
+    return {
+      allowed,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - count),
+      reset: Math.ceil(resetAt / 1000),
+      retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)),
+      firstRefusal: count === rule.limit + 1,
+    };
+  }
+
+  async failedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<FailedAuthState> {
+    const now = this.#clock.now();
+    const { count, resetAt } = await this.#store.peek(key, rule.window_seconds * 1000, now);
+    const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
+    if (count >= rule.block_after) return { blocked: true, delayMs: 0, retryAfter };
+    const over = count - rule.slow_after + 1;
+    return { blocked: false, delayMs: over > 0 ? Math.min(3000, 250 * over) : 0, retryAfter };
+  }
+
+  async recordFailedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<number> {
+    return (await this.#store.increment(key, rule.window_seconds * 1000, this.#clock.now())).count;
+  }
+
+  async clearFailedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<void> {
+    await this.#store.reset(key, rule.window_seconds * 1000, this.#clock.now());
+  }
+
+  close(): Promise<void> {
+    return this.#store.close();
+  }
+}

@@ -1,0 +1,109 @@
+// The long-lived services around the HTTP app, built the same way by the server (main.ts), the
+// in-process test server and nothing else: the notifying storage and the registry fed by change
+// events, the rate limiter (in memory, or Redis with in-memory fallback), the batched tenant log,
+// secret-usage bookkeeping, and the background pruning of expired log and denylist entries.
+import type { Logger } from 'pino';
+import { AuditLog } from './audit/audit-log.ts';
+import type { ChangeBus } from './cache/bus.ts';
+import { notifyingStorage } from './cache/notifying-storage.ts';
+import { Registry } from './cache/registry.ts';
+import type { Envelope } from './crypto/envelope.ts';
+import type { Clock } from './domain/clock.ts';
+import { SecretUsage } from './oauth/token/secret-usage.ts';
+import { RateLimiter, type RateLimitSettings } from './ratelimit/limiter.ts';
+import { FallbackCounterStore, MemoryCounterStore, RedisCounterStore, type CounterStore } from './ratelimit/store.ts';
+import type { Storage } from './storage/ports.ts';
+
+export interface RuntimeOptions {
+  /** The storage without change notification (this wraps it). */
+  raw: Storage;
+  bus: ChangeBus;
+  envelope: Envelope;
+  clock: Clock;
+  logger: Logger;
+  /** Shared rate-limit counters; in memory when absent. */
+  redisUrl?: string | undefined;
+  /** Tenant log entries older than this are pruned (default 30). */
+  logRetentionDays?: number;
+  /** Limits for tenants whose settings name none (tests relax them). */
+  defaultRateLimits?: RateLimitSettings;
+}
+
+export interface Runtime {
+  storage: Storage;
+  registry: Registry;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  secretUsage: SecretUsage;
+  /** Starts the timers (log flushing, usage flushing, pruning). */
+  start(): void;
+  /** Stops the timers and writes what is queued; leaves the storage open. */
+  close(): Promise<void>;
+}
+
+async function counterStore(redisUrl: string | undefined, logger: Logger): Promise<CounterStore> {
+  const memory = new MemoryCounterStore();
+  if (!redisUrl) return memory;
+  const { Redis } = await import('ioredis');
+  // Commands fail fast while Redis is unreachable (no offline queue), so the fallback answers.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 250, 5000) });
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (!reported) logger.warn({ err }, 'Redis connection error; rate limits fall back to this process');
+    reported = true;
+  });
+  redis.on('ready', () => (reported = false));
+  return new FallbackCounterStore(new RedisCounterStore(redis), memory, {
+    onFallback: (err) => logger.warn({ err }, 'Redis unavailable: rate limits are counted in this process until it returns'),
+    onRecover: () => logger.info('Redis is back: rate limits are shared again'),
+  });
+}
+
+export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const storage = notifyingStorage(o.raw, (event) => o.bus.publish(event));
+  const registry = new Registry({
+    storage,
+    envelope: o.envelope,
+    onError: (err) => o.logger.error({ err }, 'cache reload failed'),
+    ...(o.defaultRateLimits && { defaultRateLimits: o.defaultRateLimits }),
+  });
+  o.bus.subscribe((event) => registry.apply(event));
+  const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock);
+  const audit = new AuditLog({ storage, clock: o.clock, logger: o.logger });
+  const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));
+  const retentionMs = (o.logRetentionDays ?? 30) * 86_400_000;
+  let pruner: NodeJS.Timeout | undefined;
+
+  const prune = async (): Promise<void> => {
+    const now = o.clock.now();
+    try {
+      const logs = await storage.logs.prune(new Date(now - retentionMs).toISOString());
+      // In-memory copies of pruned entries go with the next resync; they name expired tokens anyway.
+      const denied = await storage.denylist.prune(new Date(now).toISOString());
+      if (logs + denied > 0) o.logger.info({ logs, denylist: denied }, 'pruned expired entries');
+    } catch (err) {
+      o.logger.warn({ err }, 'pruning failed; will retry');
+    }
+  };
+
+  return {
+    storage,
+    registry,
+    limiter,
+    audit,
+    secretUsage,
+    start() {
+      audit.start();
+      secretUsage.start();
+      pruner ??= setInterval(() => void prune(), 3_600_000);
+      pruner.unref();
+      void prune();
+    },
+    async close() {
+      if (pruner) clearInterval(pruner);
+      await audit.close();
+      await secretUsage.close();
+      await limiter.close();
+    },
+  };
+}

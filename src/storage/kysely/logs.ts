@@ -1,0 +1,95 @@
+import type { ExpressionBuilder, Expression, Kysely, Selectable, SqlBool } from 'kysely';
+import type { LogCondition, LogRecord, LogStore } from '../ports.ts';
+import type { Database, LogsTable } from './schema.ts';
+
+const toRecord = (row: Selectable<LogsTable>): LogRecord => ({
+  tenantId: row.tenant_id,
+  logId: row.log_id,
+  date: row.date,
+  type: row.type,
+  clientId: row.client_id,
+  userId: row.user_id,
+  ip: row.ip,
+  event: JSON.parse(row.data) as Record<string, unknown>,
+});
+
+type Eb = ExpressionBuilder<Database, 'logs'>;
+
+/** The condition tree as SQL; every value is a bound parameter, every column from a fixed list. */
+function compile(eb: Eb, c: LogCondition): Expression<SqlBool> {
+  if ('and' in c) return eb.and(c.and.map((x) => compile(eb, x)));
+  if ('or' in c) return eb.or(c.or.map((x) => compile(eb, x)));
+  if ('not' in c) return eb.not(compile(eb, c.not));
+  const column = c.field;
+  switch (c.op) {
+    case 'eq':
+      return eb(column, '=', c.value);
+    case 'gt':
+      return eb(column, '>', c.value);
+    case 'gte':
+      return eb(column, '>=', c.value);
+    case 'lt':
+      return eb(column, '<', c.value);
+    case 'lte':
+      return eb(column, '<=', c.value);
+    case 'prefix':
+      // A prefix as a range: no LIKE, so no wildcard characters to escape.
+      return eb.and([eb(column, '>=', c.value), eb(column, '<', `${c.value}\uffff`)]);
+  }
+}
+
+export function logStore(db: Kysely<Database>): LogStore {
+  const base = (tenantId: string, where: LogCondition | undefined) => {
+    const q = db.selectFrom('logs').where('tenant_id', '=', tenantId);
+    return where ? q.where((eb) => compile(eb, where)) : q;
+  };
+  return {
+    async insertMany(records) {
+      if (records.length === 0) return;
+      // Chunks keep each statement well under SQLite's bound-parameter limit.
+      for (let i = 0; i < records.length; i += 200) {
+        await db
+          .insertInto('logs')
+          .values(
+            records.slice(i, i + 200).map((r) => ({
+              tenant_id: r.tenantId,
+              log_id: r.logId,
+              date: r.date,
+              type: r.type,
+              client_id: r.clientId,
+              user_id: r.userId,
+              ip: r.ip,
+              data: JSON.stringify(r.event),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['tenant_id', 'log_id']).doNothing())
+          .execute();
+      }
+    },
+    async list(tenantId, where, page) {
+      const q = base(tenantId, where);
+      const direction = page.ascending ? 'asc' : 'desc';
+      const rows = await q.selectAll().orderBy('log_id', direction).limit(page.limit).offset(page.offset).execute();
+      const result: { items: LogRecord[]; total?: number } = { items: rows.map(toRecord) };
+      if (page.withTotal) {
+        const { n } = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+        result.total = Number(n);
+      }
+      return result;
+    },
+    async listAfter(tenantId, where, from, limit) {
+      let q = base(tenantId, where);
+      if (from !== undefined) q = q.where('log_id', '>', from);
+      const rows = await q.selectAll().orderBy('log_id', 'asc').limit(limit).execute();
+      return rows.map(toRecord);
+    },
+    async get(tenantId, logId) {
+      const row = await db.selectFrom('logs').selectAll().where('tenant_id', '=', tenantId).where('log_id', '=', logId).executeTakeFirst();
+      return row && toRecord(row);
+    },
+    async prune(before) {
+      const result = await db.deleteFrom('logs').where('date', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
