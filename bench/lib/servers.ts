@@ -95,6 +95,10 @@ export async function seed(e: Endpoint, init: InitResult, count: number): Promis
     form: { grant_type: 'client_credentials', client_id: init.client_id, client_secret: init.client_secret, audience: init.audience },
   });
   const auth = { authorization: `Bearer ${admin.access_token}` };
+  // The default limits (50 token requests a second per client, 100 Management API calls a second
+  // per tenant) would cap the load; the bench raises them, so the limiter still runs on every request.
+  const unlimited = { limit: 1_000_000_000, window_seconds: 1 };
+  await requestJson(e, 'PATCH', '/api/v2/tenants/settings', { headers: auth, json: { rate_limits: { token_endpoint: unlimited, management_api: unlimited } } });
   for (let i = 1; i <= count; i++) {
     const app_type = APP_TYPES[i % APP_TYPES.length]!;
     const web = app_type === 'regular_web' || app_type === 'spa';

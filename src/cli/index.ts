@@ -5,6 +5,7 @@ import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { initCommand } from './commands/init.ts';
+import { keysCommand } from './commands/keys.ts';
 import { scopesForCommand } from './commands/scopes-for.ts';
 import { tenantsCommand } from './commands/tenants.ts';
 import { tokenCommand } from './commands/token.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   tokenCommand(program);
   decodeCommand(program);
   scopesForCommand(program);
+  keysCommand(program);
   return program;
 }
 

@@ -45,7 +45,7 @@ export function renderKey(r: SigningKeyRecord): Record<string, unknown> {
   };
 }
 
-const ORDER: Record<SigningKeyRecord['state'], number> = { next: 0, current: 1, previous: 2, revoked: 3 };
+const ORDER: Record<SigningKeyRecord['state'], number> = { current: 0, next: 1, previous: 2, revoked: 3 };
 
 const list = route({
   method: 'GET',

@@ -1,19 +1,70 @@
 // scopeward token — get an access token by the client credentials grant, over HTTPS, exactly as
-// an application would.
+// an application would; or, with --legacy, mint a legacy HS256 Management API token offline from
+// the tenant's Global Client Secret (with the seed document's warning).
 import type { Command } from 'commander';
-import { configFrom, withConfigOptions } from '../config-options.ts';
+import { nowSeconds } from '../../domain/clock.ts';
+import { clientSecretLocation } from '../../domain/secret-locations.ts';
+import { issuerFor } from '../../domain/tenant.ts';
+import { LEGACY_TOKEN_WARNING, mintLegacyToken, parseLifetime } from '../../tokens/legacy.ts';
+import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { requestJson, trustedCas } from '../http-client.ts';
-import { print } from '../store.ts';
+import { openStore, print } from '../store.ts';
+
+async function legacyToken(options: Record<string, unknown>): Promise<void> {
+  if (typeof options.scope !== 'string' || options.scope.trim() === '') throw new CliError('--legacy needs --scope "read:clients …"', EXIT.usage);
+  let expiresIn: number | undefined;
+  try {
+    expiresIn = parseLifetime(typeof options.expiresIn === 'string' ? options.expiresIn : '24h');
+  } catch (error) {
+    throw new CliError(`--expires-in: ${(error as Error).message}`, EXIT.usage);
+  }
+  const store = await openStore(configFrom(options));
+  try {
+    const tenants = await store.storage.tenants.list();
+    const tenant = typeof options.tenant === 'string' ? tenants.find((t) => t.name === options.tenant) : store.defaultTenant;
+    if (!tenant) throw new CliError(`no tenant named "${String(options.tenant)}"`, EXIT.usage);
+    const { items } = await store.storage.clients.list(tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
+    const global = items[0];
+    if (!global?.secretSealed) throw new CliError(`tenant "${tenant.name}" has no global client`, EXIT.failure);
+    const secret = store.envelope.open(global.secretSealed, clientSecretLocation(tenant.id, global.clientId));
+    const { token, jti, claims } = mintLegacyToken({
+      issuer: issuerFor(tenant.domain),
+      globalClientId: global.clientId,
+      globalClientSecret: secret,
+      scopes: options.scope.trim().split(/\s+/),
+      now: nowSeconds(store.clock),
+      expiresIn,
+    });
+    process.stderr.write(`WARNING: ${LEGACY_TOKEN_WARNING}\n`);
+    if ((tenant.settings.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens !== true) {
+      process.stderr.write(`note: tenant "${tenant.name}" does not accept legacy tokens; the Management API refuses this one until flags.enable_legacy_management_tokens is true (PATCH /api/v2/tenants/settings)\n`);
+    }
+    process.stderr.write(`revoke it with: POST /api/v2/blacklists/tokens {"aud":"${global.clientId}","jti":"${jti}"}\n`);
+    print(options.json === true, { access_token: token, token_type: 'Bearer', jti, claims }, [token]);
+  } finally {
+    await store.close();
+  }
+}
 
 export function tokenCommand(program: Command): void {
-  withConfigOptions(program.command('token').description('Get an access token with the client credentials grant (POST /oauth/token).'), ['domain', 'port', 'dataDir'])
-    .requiredOption('--client-id <id>', 'application client id')
-    .requiredOption('--client-secret <secret>', 'application client secret (or SCOPEWARD_CLIENT_SECRET)', process.env.SCOPEWARD_CLIENT_SECRET)
+  withConfigOptions(
+    program.command('token').description('Get an access token with the client credentials grant (POST /oauth/token), or mint a legacy HS256 one with --legacy.'),
+    [...new Set([...STORAGE_KEYS, 'domain', 'port', 'dataDir'] as const)],
+  )
+    .option('--client-id <id>', 'application client id')
+    .option('--client-secret <secret>', 'application client secret (or SCOPEWARD_CLIENT_SECRET)', process.env.SCOPEWARD_CLIENT_SECRET)
     .option('--audience <aud>', 'API identifier (default: the Management API of --domain)')
     .option('--scope <scopes>', 'space-separated subset of the granted scopes')
+    .option('--legacy', 'mint a legacy HS256 Management API token from the Global Client Secret (not recommended)')
+    .option('--expires-in <lifetime>', 'with --legacy: 3600, 15m, 12h, 30d, 1y or never (default 24h)')
+    .option('--tenant <name>', 'with --legacy: the tenant (default: the default tenant)')
     .option('--json', 'print the whole token response as JSON')
     .action(async (options: Record<string, unknown>) => {
+      if (options.legacy === true) return legacyToken(options);
+      if (typeof options.clientId !== 'string' || typeof options.clientSecret !== 'string') {
+        throw new CliError('token needs --client-id and --client-secret (or --legacy)', EXIT.usage);
+      }
       const config = configFrom(options);
       const base = `https://${config.domain}`;
       const audience = typeof options.audience === 'string' ? options.audience : `${base}/api/v2/`;
