@@ -4,6 +4,7 @@
 // the batch is kept and retried; past a bound the oldest events are dropped, and that is logged.
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
+import { scrub } from '../http/logger.ts';
 import type { LogRecord, Storage } from '../storage/ports.ts';
 import { newLogId } from './log-id.ts';
 
@@ -23,6 +24,14 @@ export interface LogEvent {
   connection?: string;
   connection_id?: string;
   details?: Record<string, unknown>;
+}
+
+/** `value` with JWT- and PEM-shaped text masked in every string it holds. */
+function scrubbed(value: unknown): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map(scrubbed);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbed(v)]));
 }
 
 export interface AuditLogOptions {
@@ -45,6 +54,8 @@ export class AuditLog {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #dropped = 0;
+  /** How many events at the front of the queue the current write is carrying. */
+  #inFlight = 0;
 
   constructor(options: AuditLogOptions) {
     this.#storage = options.storage;
@@ -61,7 +72,9 @@ export class AuditLog {
   }
 
   /** Queues an event; returns its log_id. Never throws, never waits. */
-  record(tenantId: string, event: LogEvent): string {
+  record(tenantId: string, input: LogEvent): string {
+    // Text a caller controls (user agent, audience, query) may hold a pasted token (T-LOG-01).
+    const event = scrubbed(input) as LogEvent;
     const now = new Date(this.#clock.now());
     const logId = newLogId(now);
     const full: Record<string, unknown> = {
@@ -84,9 +97,11 @@ export class AuditLog {
       _id: logId,
       isMobile: false,
     };
-    if (this.#queue.length >= this.#maxQueue) {
-      this.#queue.shift();
-      this.#dropped++;
+    // The bound counts events waiting to be written; those in flight (at the front) are never
+    // dropped, or the write that is carrying them would later remove the wrong ones.
+    while (this.#queue.length - this.#inFlight >= this.#maxQueue) {
+      this.#queue.splice(this.#inFlight, 1);
+      if (this.#dropped++ === 0) this.#logger.error({ maxQueue: this.#maxQueue }, 'audit log queue is full while the database is unavailable; dropping the oldest events');
     }
     this.#queue.push({
       tenantId,
@@ -103,27 +118,30 @@ export class AuditLog {
 
   /** Writes everything queued so far (one batch at a time). */
   flush(): Promise<void> {
-    this.#flushing ??= (async () => {
-      try {
-        while (this.#queue.length > 0) {
-          const batch = this.#queue.slice(0, this.#maxBatch);
-          try {
-            await this.#storage.logs.insertMany(batch);
-          } catch (err) {
-            this.#logger.warn({ err, queued: this.#queue.length }, 'audit log write failed; keeping the events and retrying');
-            return;
-          }
-          this.#queue.splice(0, batch.length);
-        }
-        if (this.#dropped > 0) {
-          this.#logger.error({ dropped: this.#dropped }, 'audit log queue overflowed while the database was unavailable; oldest events were dropped');
-          this.#dropped = 0;
-        }
-      } finally {
-        this.#flushing = undefined;
-      }
-    })();
+    // Cleared in a later microtask, never inside #drain: a drain with nothing to write finishes
+    // synchronously, and clearing there would leave a settled promise behind for good.
+    this.#flushing ??= this.#drain().finally(() => (this.#flushing = undefined));
     return this.#flushing;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.slice(0, this.#maxBatch);
+      this.#inFlight = batch.length;
+      try {
+        await this.#storage.logs.insertMany(batch);
+      } catch (err) {
+        this.#logger.warn({ err, queued: this.#queue.length }, 'audit log write failed; keeping the events and retrying');
+        return;
+      } finally {
+        this.#inFlight = 0;
+      }
+      this.#queue.splice(0, batch.length);
+    }
+    if (this.#dropped > 0) {
+      this.#logger.error({ dropped: this.#dropped }, 'audit log queue overflowed while the database was unavailable; oldest events were dropped');
+      this.#dropped = 0;
+    }
   }
 
   get pending(): number {

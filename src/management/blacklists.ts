@@ -45,9 +45,11 @@ const add = route({
   async handler(ctx) {
     const now = ctx.deps.clock.now();
     // Until a listed token is seen (and its exp learned), keep the entry as long as any token of
-    // ours can live; an entry naming the global client may name a never-expiring legacy token.
-    const legacy = await ctx.deps.registry.legacy(ctx.tenant.id);
-    const forever = ctx.body.aud !== undefined && ctx.body.aud === legacy?.globalClientId;
+    // ours can live. An entry that may name a legacy token (no aud, or the global client's id) is
+    // kept until its token shows an exp: legacy tokens may never expire, and the switch may be
+    // off now and on later, so the global client is looked up whatever the switch says.
+    const { items } = await ctx.deps.storage.clients.list(ctx.tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
+    const forever = ctx.body.aud === undefined || ctx.body.aud === items[0]?.clientId;
     await ctx.deps.storage.denylist.add({
       tenantId: ctx.tenant.id,
       jti: ctx.body.jti,

@@ -88,6 +88,10 @@ const rotate = route({
     const rule = ctx.deps.registry.rateLimits(ctx.tenant.id).signing_key_rotations;
     const limit = await ctx.deps.limiter.consume(`${ctx.tenant.id}:key_rotation`, rule);
     if (!limit.allowed) {
+      // A rate-limit hit is an `api_limit` tenant-log event (issue #3), once per window.
+      if (limit.firstRefusal) {
+        ctx.deps.audit.record(ctx.tenant.id, { type: 'api_limit', description: TEXT.rotationLimited(rule.limit, rule.window_seconds), client_id: ctx.auth.clientId ?? '', hostname: ctx.tenant.domain });
+      }
       throw new ManagementError(429, TEXT.rotationLimited(rule.limit, rule.window_seconds), {
         errorCode: 'too_many_requests',
         headers: { 'retry-after': String(limit.retryAfter) },

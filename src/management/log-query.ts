@@ -54,7 +54,10 @@ function tokenize(q: string): Token[] {
   return tokens;
 }
 
-/** A date-only bound means the whole day: its upper end is the last millisecond of that day. */
+/**
+ * A date-only bound means the whole day: it rounds up (last millisecond of the day) for `>` and
+ * `<=`, down (midnight) for `>=` and `<`, as Elasticsearch rounds such bounds for Auth0's search.
+ */
 function dateBound(value: string, upper: boolean): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return upper ? `${value}T23:59:59.999Z` : `${value}T00:00:00.000Z`;
   const d = new Date(value);
@@ -77,8 +80,8 @@ function term(word: string): LogCondition {
     const [, open, from = '*', to = '*', close] = range;
     const parts: LogCondition[] = [];
     const norm = (v: string, upper: boolean) => (field === 'date' ? dateBound(unquote(v), upper) : unquote(v));
-    if (from !== '*') parts.push({ field, op: open === '[' ? 'gte' : 'gt', value: norm(from, false) });
-    if (to !== '*') parts.push({ field, op: close === ']' ? 'lte' : 'lt', value: norm(to, true) });
+    if (from !== '*') parts.push({ field, op: open === '[' ? 'gte' : 'gt', value: norm(from, open === '{') });
+    if (to !== '*') parts.push({ field, op: close === ']' ? 'lte' : 'lt', value: norm(to, close === ']') });
     return { and: parts };
   }
   const value = unquote(raw);
@@ -123,7 +126,11 @@ export function parseLogQuery(q: string): LogCondition | undefined {
   const parseUnary = (depth: number): LogCondition => {
     const t = tokens[pos++];
     if (!t) throw new LogQueryError('the query ends where a term was expected');
-    if (t.kind === 'op' && t.value === 'NOT') return { not: parseUnary(depth + 1) };
+    if (t.kind === 'op' && t.value === 'NOT') {
+      // A chain of NOTs nests as deeply as parentheses do, so it meets the same bound.
+      if (depth + 1 > MAX_DEPTH) throw new LogQueryError('the query nests too deeply');
+      return { not: parseUnary(depth + 1) };
+    }
     if (t.kind === 'op' && t.value === '(') {
       const inner = parseOr(depth + 1);
       if (tokens[pos++]?.value !== ')') throw new LogQueryError('a parenthesis is not closed');

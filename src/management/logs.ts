@@ -34,12 +34,15 @@ const LogEntry = Type.Object(
   { $id: 'LogEntry', additionalProperties: true },
 );
 
-function condition(q: string | undefined): LogCondition | undefined {
-  if (q === undefined) return undefined;
+/** The condition of `q` or `search`; a parse error names the parameter the caller sent. */
+function condition(query: { q?: string | undefined; search?: string | undefined }): LogCondition | undefined {
+  const name = query.q !== undefined ? 'q' : 'search';
+  const text = query[name];
+  if (text === undefined) return undefined;
   try {
-    return parseLogQuery(q);
+    return parseLogQuery(text);
   } catch (error) {
-    if (error instanceof LogQueryError) throw badRequest(`Query validation error: '${error.message}' on property q.`, ERROR_CODE.invalidQuery);
+    if (error instanceof LogQueryError) throw badRequest(`Query validation error: '${error.message}' on property ${name}.`, ERROR_CODE.invalidQuery);
     throw error;
   }
 }
@@ -66,7 +69,7 @@ const list = route({
   },
   async handler(ctx) {
     const q = ctx.query;
-    const where = condition(q.q ?? q.search);
+    const where = condition(q);
     const project = projection(q.fields, q.include_fields);
     if (q.from !== undefined || q.take !== undefined) {
       const items = await ctx.deps.storage.logs.listAfter(ctx.tenant.id, where, q.from, q.take ?? DEFAULT_PER_PAGE);

@@ -42,7 +42,7 @@ export function checkScopes(route: ManagementRoute, auth: AuthContext, tenant: T
   });
 }
 
-/** Body fields whose values never reach the tenant log. */
+/** Body and query fields whose values never reach the tenant log. */
 const SECRET_FIELD = /secret|password|token|private/i;
 
 function redact(value: unknown): unknown {
@@ -70,7 +70,7 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
       request: {
         method: route.method.toLowerCase(),
         path: request.url.split('?', 1)[0],
-        query: request.query,
+        query: redact(request.query),
         ...(write && request.body !== undefined && { body: redact(request.body) }),
         auth: { strategy: 'jwt', credentials: { jti: auth.token.claims.jti, scopes: [...auth.scopes] } },
       },

@@ -60,17 +60,23 @@ export function rateLimitHeaders(r: LimitResult): Record<string, string> {
 
 /** IPv6 clients are counted per /64 (one host usually owns the whole prefix, T-RL-08). */
 export function ipKey(ip: string): string {
-  if (!ip.includes(':') || ip.startsWith('::ffff:')) return ip.replace(/^::ffff:/, '');
-  const [head = ''] = ip.split('%');
+  if (!ip.includes(':')) return ip;
+  const [head = ''] = ip.toLowerCase().split('%');
+  // A trailing dotted IPv4 part stands for the last two groups.
+  const width = (part: string[]): number => part.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
   const groups = head.includes('::')
     ? (() => {
         const [l = '', r = ''] = head.split('::');
         const left = l ? l.split(':') : [];
         const right = r ? r.split(':') : [];
-        return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+        return [...left, ...Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right];
       })()
     : head.split(':');
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const short = groups.map((g) => g.replace(/^0+(?=.)/, ''));
+  // IPv4-mapped (::ffff:a.b.c.d in any spelling) is the IPv4 client it maps.
+  const last = short[short.length - 1] ?? '';
+  if (last.includes('.') && short.length === 7 && short.slice(0, 5).every((g) => g === '0') && short[5] === 'ffff') return last;
+  return `${short.slice(0, 4).join(':')}::/64`;
 }
 
 export interface FailedAuthState {

@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { localBus } from '../../src/cache/bus.ts';
 import type { Registry } from '../../src/cache/registry.ts';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
+import type { SecretUsage } from '../../src/oauth/token/secret-usage.ts';
 import type { RateLimiter, RateLimitSettings } from '../../src/ratelimit/limiter.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope.ts';
@@ -25,6 +26,8 @@ export interface TestServer {
   storage: Storage;
   registry: Registry;
   audit: AuditLog;
+  /** Which secret each client last authenticated with; `flush()` writes it now instead of on the timer. */
+  secretUsage: SecretUsage;
   limiter: RateLimiter;
   envelope: Envelope;
   clock: FrozenClock;
@@ -46,6 +49,8 @@ export interface TestServerOptions {
   /** Limits for tenants that set none: generous by default, so only rate-limit tests meet them. */
   rateLimits?: RateLimitSettings;
   redisUrl?: string;
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+  trustProxy?: string[];
 }
 
 /** Limits no ordinary test reaches (the frozen clock never ends a window). */
@@ -75,13 +80,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await registry.start();
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: [], accessLog: true });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true });
   const server: TestServer = {
     app,
     fastify: app.fastify,
     storage,
     registry,
     audit: runtime.audit,
+    secretUsage: runtime.secretUsage,
     limiter: runtime.limiter,
     envelope,
     clock,

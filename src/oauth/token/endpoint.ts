@@ -34,6 +34,17 @@ export interface TokenResult {
   headers: Record<string, string>;
 }
 
+/**
+ * The client id a failure is logged under: only one naming a client of this tenant. A caller who
+ * swapped id and secret would otherwise leave the secret in the tenant log (T-LOG-01). The lookup
+ * was made (and cached, hit or miss) while authenticating.
+ */
+async function knownClientId(deps: TokenDeps, tenant: Tenant, claimed: string | undefined): Promise<string> {
+  if (claimed === undefined || claimed.length > 255) return '';
+  const client = await deps.registry.client(tenant.id, claimed).catch(() => null);
+  return client ? claimed : '';
+}
+
 export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps): Promise<TokenResult> {
   const { tenant } = request;
   const limits = deps.registry.rateLimits(tenant.id);
@@ -41,10 +52,8 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
   let headers: Record<string, string> = {};
   // A refusal beyond the first of its window is not logged again (a flood must not flood the log).
   let unlogged: OAuthError | undefined;
-  try {
-    params = readParams(request.body, request.query);
-    const clientId = claimedClientId(params, request.authorization);
-    // One bucket per client named, or per IP when none is (T-RL-06).
+  // One bucket per client named, or per IP when none is (T-RL-06); every answer carries its headers.
+  const count = async (clientId: string | undefined): Promise<void> => {
     const bucket = clientId !== undefined ? `client:${clientId}` : `ip:${ipKey(request.ip)}`;
     const limit = await deps.limiter.consume(`${tenant.id}:token:${bucket}`, limits.token_endpoint);
     headers = rateLimitHeaders(limit);
@@ -53,6 +62,17 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
       if (!limit.firstRefusal) unlogged = refusal;
       throw refusal;
     }
+  };
+  try {
+    try {
+      params = readParams(request.body, request.query);
+    } catch (error) {
+      // Unreadable parameters name no client: the request counts against its address.
+      await count(undefined);
+      throw error;
+    }
+    const clientId = claimedClientId(params, request.authorization);
+    await count(clientId);
 
     // Repeated failures for one client from one IP: slowed, then refused for the window (T-RL-06).
     const brakeKey = `${tenant.id}:authfail:${ipKey(request.ip)}:${clientId ?? ''}`;
@@ -95,7 +115,7 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
         deps.audit.record(tenant.id, {
           type: error.status === 429 && error.description === TOKEN_TEXT.rateLimited ? 'api_limit' : 'feccft',
           description: error.description,
-          client_id: params ? (claimedClientId(params, request.authorization) ?? '') : '',
+          client_id: await knownClientId(deps, tenant, params && claimedClientId(params, request.authorization)),
           ip: request.ip,
           user_agent: request.userAgent,
           hostname: tenant.domain,

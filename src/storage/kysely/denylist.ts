@@ -22,7 +22,7 @@ export function denylistStore(db: Kysely<Database>): DenylistStore {
     async list(tenantId, aud) {
       let q = db.selectFrom('denylist').selectAll().where('tenant_id', '=', tenantId);
       if (aud !== undefined) q = q.where('aud', '=', aud);
-      const rows = await q.orderBy('created_at').orderBy('jti').execute();
+      const rows = await q.orderBy('created_at').orderBy('jti').orderBy('aud').execute();
       return rows.map(toRecord);
     },
     async setExpiry(tenantId, jti, aud, expiresAt) {

@@ -15,11 +15,20 @@ const toRecord = (row: Selectable<LogsTable>): LogRecord => ({
 
 type Eb = ExpressionBuilder<Database, 'logs'>;
 
-/** The condition tree as SQL; every value is a bound parameter, every column from a fixed list. */
+/**
+ * The condition tree as SQL; every value is a bound parameter, every column from a fixed list.
+ * A comparison with a NULL column (an event without client, user or address) is false, never
+ * NULL, so that NOT matches such events as a search index would (`NOT user_id:x`).
+ */
 function compile(eb: Eb, c: LogCondition): Expression<SqlBool> {
   if ('and' in c) return eb.and(c.and.map((x) => compile(eb, x)));
   if ('or' in c) return eb.or(c.or.map((x) => compile(eb, x)));
   if ('not' in c) return eb.not(compile(eb, c.not));
+  if (c.field === 'client_id' || c.field === 'user_id' || c.field === 'ip') return eb.and([eb(c.field, 'is not', null), comparison(eb, c)]);
+  return comparison(eb, c);
+}
+
+function comparison(eb: Eb, c: Extract<LogCondition, { field: unknown }>): Expression<SqlBool> {
   const column = c.field;
   switch (c.op) {
     case 'eq':
