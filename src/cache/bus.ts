@@ -6,7 +6,8 @@ import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-export type ChangeKind = 'tenants' | 'clients' | 'grants' | 'resource_servers' | 'keys' | 'denylist';
+/** `client_usage`: which secret a client last used (bookkeeping: drops list views only). */
+export type ChangeKind = 'tenants' | 'clients' | 'client_usage' | 'grants' | 'resource_servers' | 'keys' | 'denylist';
 
 export interface ChangeEvent {
   tenantId: string;
@@ -22,7 +23,7 @@ export interface ChangeBus {
 }
 
 const CHANNEL = 'scopeward_changes';
-const KINDS = new Set<ChangeKind>(['tenants', 'clients', 'grants', 'resource_servers', 'keys', 'denylist']);
+const KINDS = new Set<ChangeKind>(['tenants', 'clients', 'client_usage', 'grants', 'resource_servers', 'keys', 'denylist']);
 
 function parseEvent(value: unknown): ChangeEvent | undefined {
   const e = value as Partial<ChangeEvent> | null;

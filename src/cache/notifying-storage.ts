@@ -6,13 +6,14 @@ import type { ChangeEvent, ChangeKind } from './bus.ts';
 
 type Publish = (event: ChangeEvent) => void;
 
-const WRITES: Record<string, { kinds: ChangeKind[]; methods: string[] }> = {
-  tenants: { kinds: ['tenants'], methods: ['create', 'update'] },
-  clients: { kinds: ['clients', 'grants'], methods: ['create', 'update', 'remove'] },
-  grants: { kinds: ['grants'], methods: ['create', 'update', 'remove', 'removeForClient', 'renameAudience'] },
-  resourceServers: { kinds: ['resource_servers'], methods: ['create', 'update', 'remove'] },
-  signingKeys: { kinds: ['keys'], methods: ['create', 'update', 'updateIfState'] },
-  denylist: { kinds: ['denylist'], methods: ['add'] },
+/** Store → write method → the kinds of change it makes. */
+const WRITES: Record<string, Record<string, ChangeKind[]>> = {
+  tenants: { create: ['tenants'], update: ['tenants'] },
+  clients: { create: ['clients', 'grants'], update: ['clients', 'grants'], remove: ['clients', 'grants'], recordSecretUse: ['client_usage'] },
+  grants: { create: ['grants'], update: ['grants'], remove: ['grants'], removeForClient: ['grants'], renameAudience: ['grants'] },
+  resourceServers: { create: ['resource_servers'], update: ['resource_servers'], remove: ['resource_servers'] },
+  signingKeys: { create: ['keys'], update: ['keys'], updateIfState: ['keys'] },
+  denylist: { add: ['denylist'] },
 };
 
 function tenantOf(store: string, args: unknown[]): string {
@@ -28,11 +29,12 @@ function wrapStore<T extends object>(name: string, store: T, emit: Publish): T {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function' || !spec.methods.includes(String(prop))) return value;
+      const kinds = typeof prop === 'string' ? spec[prop] : undefined;
+      if (typeof value !== 'function' || !kinds) return value;
       return async (...args: unknown[]) => {
         const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         const tenantId = tenantOf(name, args);
-        for (const kind of spec.kinds) emit({ tenantId, kind });
+        for (const kind of kinds) emit({ tenantId, kind });
         return result;
       };
     },

@@ -306,6 +306,10 @@ export class Registry {
       case 'denylist':
         c?.denylist.clear();
         break;
+      case 'client_usage':
+        c?.clientList.clear();
+        c?.clientViews.clear();
+        break;
       case 'clients':
         c?.clients.clear();
         c?.missingClients.clear();

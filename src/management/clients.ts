@@ -8,7 +8,7 @@ import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
 import { DEFAULT_REFRESH_TOKEN, FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
-import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
+import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
@@ -119,8 +119,12 @@ const list = route({
   async handler(ctx) {
     const visibility = readVisibility(ctx.auth);
     const build = async (): Promise<string> => JSON.stringify(await listClients(ctx, visibility));
-    // Answers without secrets are kept serialized until the next client or key change.
+    // Answers without secrets are kept serialized until the next client or key change. Not while
+    // a rotation grace period runs: the answer changes when it ends, with no change to announce it.
     if (visibility.secret) return { status: 200, json: await build(), secretsRead: true };
+    const now = ctx.deps.clock.now();
+    const records = await ctx.deps.registry.clientRecords(ctx.tenant.id);
+    if (!records || records.some((r) => r.previousSecretExpiresAt && Date.parse(r.previousSecretExpiresAt) > now)) return { status: 200, json: await build() };
     const key = `${visibility.config ? 'c' : '-'}${visibility.credentials ? 'k' : '-'}${JSON.stringify(ctx.query)}`;
     return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, build) };
   },
@@ -190,7 +194,10 @@ const update = route({
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
     if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));
-    await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
+    // A new secret replaces the one read, or nothing: two concurrent changes cannot both "win".
+    if (!(await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch, typeof secret === 'string' ? record.secretMac : undefined))) {
+      throw conflict(TEXT.secretChanged, ERROR_CODE.conflict);
+    }
     return { status: 200, body: await render(ctx, { ...record, ...patch, data }, FULL) };
   },
 });
@@ -246,7 +253,9 @@ const rotateSecret = route({
       previousSecretExpiresAt: grace > 0 ? new Date(now + grace * 1000).toISOString() : null,
       updatedAt: new Date(now).toISOString(),
     };
-    await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch);
+    if (!(await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch, record.secretMac))) {
+      throw conflict(TEXT.secretChanged, ERROR_CODE.conflict);
+    }
     return { status: 200, body: await render(ctx, { ...record, ...patch }, FULL) };
   },
 });

@@ -71,6 +71,7 @@ export const TEXT = {
   rotationConflict: 'Another signing key rotation changed the keys first; retry.',
   rotationLimited: (limit: number, seconds: number) => `Signing keys can be rotated at most ${limit} times per ${seconds} seconds.`,
   logNotFound: 'Log not found.',
+  secretChanged: "The client's secret was changed by another request first; read the client and retry.",
   globalSecretNotSettable: 'The Global Client Secret cannot be set; rotate it instead.',
   unavailable: 'The service is temporarily unavailable. Please retry.',
   internal: 'Internal error',

@@ -114,12 +114,14 @@ export interface ClientStore {
   listAfter(tenantId: string, filter: ClientFilter, after: Cursor | undefined, limit: number): Promise<ClientRecord[]>;
   get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
   create(record: ClientRecord): Promise<void>;
+  /** false when there is no such client, or when `ifSecretMac` is given and no longer matches. */
   update(
     tenantId: string,
     clientId: string,
     patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'previousSecretMac' | 'previousSecretExpiresAt' | 'updatedAt'>>,
+    ifSecretMac?: string | null,
   ): Promise<boolean>;
-  /** Records secret use; publishes no change (it is bookkeeping, not configuration). */
+  /** Records secret use (bookkeeping: caches of single clients are not dropped for it). */
   recordSecretUse(tenantId: string, clientId: string, use: SecretUse): Promise<void>;
   remove(tenantId: string, clientId: string): Promise<boolean>;
 }

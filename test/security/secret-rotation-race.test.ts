@@ -29,10 +29,9 @@ describe('T-MI-07: concurrent secret rotation on two servers (PostgreSQL)', () =
     await schema?.drop();
   });
 
-  // KNOWN BUG (reported): the rotate-secret route reads the client and then updates it
-  // unconditionally, so both rotations answer 200 with different secrets and the last write wins;
-  // the first caller holds a secret that never works. it.fails: turn into `it` once fixed.
-  it.fails.each([
+  // The rotation updates the secret only if it is still the one it read (compare-and-set), so the
+  // second of two racing rotations gets 409 instead of a secret that never works.
+  it.each([
     ['immediate', undefined],
     ['with a grace period', { previous_secret_grace_seconds: 600 }],
   ])('%s: exactly one rotation succeeds and its secret works; the other is told it lost', async (_label, body) => {

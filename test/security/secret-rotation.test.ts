@@ -149,12 +149,9 @@ describe('T-SR-01 / D4: with {"previous_secret_grace_seconds": 3600}', () => {
 });
 
 describe('GET /clients shows client_secret_rotation as GET /clients/{id} does', () => {
-  // KNOWN BUG (reported; outside this area): the list answers from Registry.clientRecords and,
-  // without read:client_keys, from serialized views cached until the next client change. A secret
-  // use (SecretUsage → clients.recordSecretUse) publishes no change, so last_used_* never reach the
-  // list; and a cached view keeps previous_secret_expires_at after the grace period has ended.
-  // it.fails: this starts failing once that is fixed; turn it into `it` then.
-  it.fails('during and after a grace period, with and without read:client_keys', async () => {
+  // Secret use publishes a `client_usage` change that drops the list caches, and no serialized
+  // list view is cached while a grace period runs (the answer changes when it ends).
+  it('during and after a grace period, with and without read:client_keys', async () => {
     const start = s.clock.now();
     try {
       const app = await newApp('listed');

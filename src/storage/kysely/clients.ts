@@ -76,8 +76,8 @@ export function clientStore(db: Kysely<Database>): ClientStore {
         })
         .execute();
     },
-    async update(tenantId, clientId, patch) {
-      const result = await db
+    async update(tenantId, clientId, patch, ifSecretMac) {
+      let q = db
         .updateTable('clients')
         .set({
           ...(patch.data ? { ...indexed(patch.data), data: JSON.stringify(patch.data) } : {}),
@@ -88,8 +88,10 @@ export function clientStore(db: Kysely<Database>): ClientStore {
           ...(patch.updatedAt !== undefined ? { updated_at: patch.updatedAt } : {}),
         })
         .where('tenant_id', '=', tenantId)
-        .where('client_id', '=', clientId)
-        .executeTakeFirst();
+        .where('client_id', '=', clientId);
+      // Compare-and-set on the secret: of two rotations that read the same secret, one wins.
+      if (ifSecretMac !== undefined) q = ifSecretMac === null ? q.where('secret_mac', 'is', null) : q.where('secret_mac', '=', ifSecretMac);
+      const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
     async recordSecretUse(tenantId, clientId, use) {
