@@ -98,7 +98,7 @@ export async function seed(e: Endpoint, init: InitResult, count: number): Promis
   // The default limits (50 token requests a second per client, 100 Management API calls a second
   // per tenant) would cap the load; the bench raises them, so the limiter still runs on every request.
   const unlimited = { limit: 1_000_000_000, window_seconds: 1 };
-  await requestJson(e, 'PATCH', '/api/v2/tenants/settings', { headers: auth, json: { rate_limits: { token_endpoint: unlimited, management_api: unlimited } } });
+  await requestJson(e, 'PATCH', '/api/v2/tenants/settings', { headers: auth, json: { rate_limits: { token_endpoint: unlimited, token_endpoint_per_ip: unlimited, management_api: unlimited } } });
   for (let i = 1; i <= count; i++) {
     const app_type = APP_TYPES[i % APP_TYPES.length]!;
     const web = app_type === 'regular_web' || app_type === 'spa';

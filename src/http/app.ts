@@ -12,11 +12,11 @@ import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from '../management/errors.ts';
-import { registerManagementRoutes } from '../management/register.ts';
+import { API_PREFIX, countTenantCall, registerManagementRoutes } from '../management/register.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
 import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
-import { handleTokenRequest } from '../oauth/token/endpoint.ts';
+import { admitAddress, handleTokenRequest } from '../oauth/token/endpoint.ts';
 import type { Storage } from '../storage/ports.ts';
 import { installBodyParsers } from './body.ts';
 import { installCors } from './cors.ts';
@@ -120,7 +120,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     return reply.header('cache-control', 'public, max-age=300').send(body);
   });
 
-  app.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT, config: { family: 'oauth' } }, async (request, reply) => {
+  // The address bucket counts before the body is parsed: malformed and oversized bodies count too,
+  // and every answer (a parse error's included) carries x-ratelimit-*.
+  const countAddress = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    reply.headers(await admitAddress({ tenant: request.tenant!, ip: request.ip, userAgent: request.headers['user-agent'] }, deps));
+  };
+  app.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT, config: { family: 'oauth' }, onRequest: countAddress }, async (request, reply) => {
     const { outcome, headers } = await handleTokenRequest(
       {
         tenant: request.tenant!,
@@ -139,6 +144,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     method: ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
     url: '/oauth/token',
     config: { family: 'oauth' },
+    onRequest: countAddress,
     handler: async (_request, reply) => {
       reply.header('allow', 'POST, OPTIONS');
       throw new OAuthError(405, 'invalid_request', TOKEN_TEXT.methodNotAllowed);
@@ -147,6 +153,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const authenticator = new BearerAuthenticator({ registry: deps.registry, storage: deps.storage, clock: deps.clock });
   registerManagementRoutes(app, MANAGEMENT_ROUTES, deps, authenticator);
+  // A path under /api/v2 that names no route is still a Management API call: counted, and answered
+  // with x-ratelimit-* like every other.
+  app.route({
+    method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    url: `${API_PREFIX}/*`,
+    config: { family: 'management' },
+    onRequest: (request, reply) => countTenantCall(deps, request, reply),
+    handler: async () => {
+      throw new ManagementError(404, TEXT.notFoundRoute);
+    },
+  });
 
   await app.ready();
   return { fastify: app, authenticator };

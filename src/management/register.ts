@@ -2,7 +2,7 @@
 // authentication and its scope guard. Authentication runs before body parsing and validation
 // (as Auth0's hapi stack does): an anonymous caller learns nothing about the body's shape.
 // A route without scopes, or with a scope missing from the catalogue, stops the server at start.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCurrentUserScope, isManagementScope } from '../domain/scopes.ts';
 import { API_PREFIX_PATH } from './paths.ts';
 import type { Tenant } from '../domain/tenant.ts';
@@ -43,7 +43,9 @@ export function checkScopes(route: ManagementRoute, auth: AuthContext, tenant: T
 }
 
 /** Body and query fields whose values never reach the tenant log. */
-const SECRET_FIELD = /secret|password|token|private/i;
+// Names that hold secrets: *secret*, *password*, private keys, tokens and codes — but not settings
+// that merely mention tokens (token_lifetime, token_endpoint_auth_method).
+const SECRET_FIELD = /secret|password|private|^(access_|id_|refresh_|subject_|actor_)?token$|^code(_verifier)?$|^(client_)?assertion$/i;
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
@@ -94,6 +96,19 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
   });
 }
 
+/**
+ * The Management API's per-tenant limit, counted before authentication so that floods of bad
+ * tokens (and calls to routes that do not exist) count too; sets x-ratelimit-*, throws 429 past it.
+ */
+export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const tenant = request.tenant!;
+  const limit = await deps.limiter.consume(`${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+  reply.headers(rateLimitHeaders(limit));
+  if (limit.allowed) return;
+  if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
+  throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
+}
+
 /** Empty, `null` and `{}` bodies all mean "no body" on routes that take none (spec §1.2). */
 function bodyOf(request: FastifyRequest): unknown {
   return request.body === null ? undefined : request.body;
@@ -118,13 +133,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
       config: { family: 'management', scopes: route.scopes },
       async onRequest(request, reply) {
         const tenant = request.tenant!;
-        // Per-tenant limit, counted before authentication so that floods of bad tokens count too.
-        const limit = await deps.limiter.consume(`${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
-        reply.headers(rateLimitHeaders(limit));
-        if (!limit.allowed) {
-          if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
-          throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
-        }
+        await countTenantCall(deps, request, reply);
         // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
         // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
         if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {

@@ -11,8 +11,10 @@ export interface WindowRule {
 }
 
 export interface RateLimitSettings {
-  /** Token requests per client (or per IP when no client is named). */
+  /** Token requests per client, counted once the client has authenticated. */
   token_endpoint: WindowRule;
+  /** Token requests per client address, counted before anything else (unauthenticated floods). */
+  token_endpoint_per_ip: WindowRule;
   /** Management API requests per tenant. */
   management_api: WindowRule;
   /** Signing-key rotations per tenant (Auth0: 5 a day). */
@@ -23,6 +25,7 @@ export interface RateLimitSettings {
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   token_endpoint: { limit: 50, window_seconds: 1 },
+  token_endpoint_per_ip: { limit: 200, window_seconds: 1 },
   management_api: { limit: 100, window_seconds: 1 },
   signing_key_rotations: { limit: 5, window_seconds: 86_400 },
   failed_client_authentication: { slow_after: 5, block_after: 20, window_seconds: 900 },

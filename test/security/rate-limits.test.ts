@@ -1,5 +1,5 @@
-// Rate limits (security catalogue §4.11, spec §3.2–§3.3): T-RL-06 the per-client bucket of
-// /oauth/token (per IP when no client is named), T-RL-07 the per-tenant bucket of the Management
+// Rate limits (security catalogue §4.11, spec §3.2–§3.3): T-RL-06 the two buckets of /oauth/token
+// (every request per address; authenticated requests per client as well), T-RL-07 the per-tenant bucket of the Management
 // API, with x-ratelimit-* on every answer, Retry-After and Auth0's bodies on a 429, limits changed
 // through tenant settings taking effect at once, and one `api_limit` log entry per window.
 import type { LightMyRequestResponse } from 'fastify';
@@ -32,7 +32,7 @@ async function apiLimitEntries(s: TestServer, token: string, host?: string): Pro
   return res.json<Record<string, unknown>[]>();
 }
 
-describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s)', () => {
+describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s), counted after authentication', () => {
   let s: TestServer;
   let admin: string;
   const audience = () => s.tenant.managementAudience;
@@ -65,11 +65,13 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s)', () => {
     expect(refused.headers['cache-control']).toBe('no-store');
     expect(refused.headers['content-type']).toBe('application/json; charset=utf-8');
 
-    // Four seconds on, still refused (a wrong secret too: the bucket counts before authentication).
+    // Four seconds on, still refused. A wrong secret is answered as a wrong secret: the client's
+    // bucket counts only requests the client authenticated.
     s.clock.advance(4);
-    const later = await callToken(s, { form: form(a, { client_secret: 'not-the-secret' }) });
+    const later = await callToken(s, { form: form(a) });
     expectTokenError(later, 429, 'too_many_requests', RATE_LIMITED);
     expectLimitHeaders(later, 3, 0, T0S + 70, 6);
+    expectTokenError(await callToken(s, { form: form(a, { client_secret: 'not-the-secret' }) }), 401, 'access_denied', 'Unauthorized');
 
     const other = await callToken(s, { form: form(b) });
     expect(other.statusCode, other.body).toBe(200);
@@ -90,55 +92,18 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s)', () => {
     expectLimitHeaders(next, 3, 2, T0S + 140);
   });
 
-  it('x-ratelimit-* are on every error answer of /oauth/token (400, 401, 403), counted in the bucket', async () => {
+  it('naming a client without its secret does not spend its quota', async () => {
     s.clock.set(T0 + 180_000);
-    const reset = T0S + 190;
-    const cases: [Record<string, string | string[]>, number, string, string][] = [];
-    const m2m = async () => seedM2M(s, ['read:clients']);
-    const c1 = await m2m();
-    cases.push([{ client_id: c1.clientId, client_secret: c1.clientSecret }, 400, 'invalid_request', 'Missing required parameter: grant_type']);
-    const c2 = await m2m();
-    cases.push([{ ...form(c2), grant_type: 'password' }, 400, 'unsupported_grant_type', 'Unsupported grant type: password']);
-    const c3 = await m2m();
-    cases.push([form(c3, { client_secret: 'wrong' }), 401, 'access_denied', 'Unauthorized']);
-    const c4 = await m2m();
-    cases.push([form(c4, { audience: 'https://nothing.example/' }), 403, 'access_denied', 'Service not enabled within domain: https://nothing.example/']);
-    for (const [fields, status, error, description] of cases) {
-      const res = await callToken(s, { form: fields });
-      expectTokenError(res, status, error, description);
-      expect(res.headers['x-ratelimit-limit'], description).toBe('3');
-      expectLimitHeaders(res, 3, 2, reset);
+    const victim = await seedM2M(s, ['read:clients'], undefined, 'victim');
+    for (let i = 0; i < 6; i++) {
+      const guess = await callToken(s, { form: form(victim, { client_secret: `guess-${i}` }) });
+      expectTokenError(guess, 401, 'access_denied', 'Unauthorized');
     }
-    // Parameters that cannot be read name no client: they count against the address.
-    for (const remaining of [2, 1]) {
-      const unreadable = await callToken(s, { form: 'grant_type=client_credentials&grant_type=client_credentials' });
-      expectTokenError(unreadable, 400, 'invalid_request', 'Parameter grant_type must not be sent more than once');
-      expectLimitHeaders(unreadable, 3, remaining, reset);
-    }
-  });
-
-  it('requests naming no client count per IP address; other addresses and named clients are unaffected', async () => {
-    s.clock.set(T0 + 240_000);
-    const reset = T0S + 250;
-    const anonymous = (remoteAddress: string) =>
-      s.inject({ method: 'POST', url: '/oauth/token', remoteAddress, payload: { grant_type: 'client_credentials', audience: audience() } });
     for (const remaining of [2, 1, 0]) {
-      const res = await anonymous('198.51.100.1');
-      expectTokenError(res, 400, 'invalid_request', 'Missing required parameter: client_id');
-      expectLimitHeaders(res, 3, remaining, reset);
+      const ok = await callToken(s, { form: form(victim) });
+      expect(ok.statusCode, ok.body).toBe(200);
+      expectLimitHeaders(ok, 3, remaining, T0S + 190);
     }
-    const refused = await anonymous('198.51.100.1');
-    expectTokenError(refused, 429, 'too_many_requests', RATE_LIMITED);
-    expectLimitHeaders(refused, 3, 0, reset, 10);
-
-    const elsewhere = await anonymous('198.51.100.2');
-    expectTokenError(elsewhere, 400, 'invalid_request', 'Missing required parameter: client_id');
-    expectLimitHeaders(elsewhere, 3, 2, reset);
-
-    const named = await seedM2M(s, ['read:clients']);
-    const res = await s.inject({ method: 'POST', url: '/oauth/token', remoteAddress: '198.51.100.1', payload: form(named) });
-    expect(res.statusCode, res.body).toBe(200);
-    expectLimitHeaders(res, 3, 2, reset);
   });
 
   it('a refused client is logged as api_limit once per window, not once per refused request', async () => {
@@ -159,6 +124,85 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s)', () => {
     await s.audit.flush();
     const failures = (await mgmt(s, admin).get(`/logs?q=type:feccft AND client_id:${d.clientId}`)).json<unknown[]>();
     expect(failures).toEqual([]);
+  });
+});
+
+describe('T-RL-06: /oauth/token per-address bucket (limit 8 per 10 s) before the per-client one (3 per 10 s)', () => {
+  let s: TestServer;
+  const form = (m2m: M2M, extra: Record<string, string> = {}) => ({
+    grant_type: 'client_credentials',
+    client_id: m2m.clientId,
+    client_secret: m2m.clientSecret,
+    audience: s.tenant.managementAudience,
+    ...extra,
+  });
+  const from = (remoteAddress: string, payload: Record<string, string> | string) =>
+    s.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      remoteAddress,
+      payload,
+      ...(typeof payload === 'string' && { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    });
+
+  beforeAll(async () => {
+    s = await startTestServer({
+      rateLimits: { ...UNLIMITED, token_endpoint: { limit: 3, window_seconds: 10 }, token_endpoint_per_ip: { limit: 8, window_seconds: 10 } },
+    });
+  });
+  afterAll(() => s.close());
+
+  it('x-ratelimit-* are on every answer (400, 401, 403, 429): the address bucket until the client authenticates, then the client bucket', async () => {
+    s.clock.set(T0 + 60_000);
+    const reset = T0S + 70;
+    const ip = '198.51.100.10';
+    const c = await seedM2M(s, ['read:clients']);
+    const cases: [Record<string, string> | string, number, string, string, [number, number]][] = [
+      [{ client_id: c.clientId, client_secret: c.clientSecret }, 400, 'invalid_request', 'Missing required parameter: grant_type', [8, 7]],
+      [{ ...form(c), grant_type: 'password' }, 400, 'unsupported_grant_type', 'Unsupported grant type: password', [8, 6]],
+      [form(c, { client_secret: 'wrong' }), 401, 'access_denied', 'Unauthorized', [8, 5]],
+      [form(c, { audience: 'https://nothing.example/' }), 403, 'access_denied', 'Service not enabled within domain: https://nothing.example/', [3, 2]],
+      ['grant_type=client_credentials&grant_type=client_credentials', 400, 'invalid_request', 'Parameter grant_type must not be sent more than once', [8, 3]],
+      [{ grant_type: 'client_credentials' }, 400, 'invalid_request', 'Missing required parameter: client_id', [8, 2]],
+    ];
+    for (const [payload, status, error, description, [limit, remaining]] of cases) {
+      const res = await from(ip, payload);
+      expectTokenError(res, status, error, description);
+      expectLimitHeaders(res, limit, remaining, reset);
+    }
+    // Requests that never reach the handler count too, and say so.
+    const unparsable = await s.inject({ method: 'POST', url: '/oauth/token', remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: '{"grant_type":' });
+    expectTokenError(unparsable, 400, 'invalid_request', 'The request body could not be parsed');
+    expectLimitHeaders(unparsable, 8, 1, reset);
+    const wrongMethod = await s.inject({ method: 'GET', url: '/oauth/token', remoteAddress: ip });
+    expectTokenError(wrongMethod, 405, 'invalid_request', 'The token endpoint accepts only POST');
+    expectLimitHeaders(wrongMethod, 8, 0, reset);
+    // The address is spent: even the client's correct secret is refused from it until the window ends.
+    const refused = await from(ip, form(c));
+    expectTokenError(refused, 429, 'too_many_requests', RATE_LIMITED);
+    expectLimitHeaders(refused, 8, 0, reset, 10);
+    expect(refused.headers['cache-control']).toBe('no-store');
+  });
+
+  it('one flooding address does not affect another, nor the clients that call from elsewhere', async () => {
+    s.clock.set(T0 + 120_000);
+    const reset = T0S + 130;
+    const anonymous = { grant_type: 'client_credentials', audience: s.tenant.managementAudience };
+    for (let remaining = 7; remaining >= 0; remaining--) {
+      const res = await from('198.51.100.1', anonymous);
+      expectTokenError(res, 400, 'invalid_request', 'Missing required parameter: client_id');
+      expectLimitHeaders(res, 8, remaining, reset);
+    }
+    expectTokenError(await from('198.51.100.1', anonymous), 429, 'too_many_requests', RATE_LIMITED);
+
+    const elsewhere = await from('198.51.100.2', anonymous);
+    expectTokenError(elsewhere, 400, 'invalid_request', 'Missing required parameter: client_id');
+    expectLimitHeaders(elsewhere, 8, 7, reset);
+
+    const named = await seedM2M(s, ['read:clients']);
+    const ok = await from('198.51.100.3', form(named));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expectLimitHeaders(ok, 3, 2, reset);
   });
 });
 
@@ -204,7 +248,7 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
     expectLimitHeaders(again, 3, 2, T0S + 80);
   });
 
-  it('x-ratelimit-* are on every /api/v2 answer: 200, 400, 401, 403, 404', async () => {
+  it('x-ratelimit-* are on every /api/v2 answer: 200, 400, 401, 403, 404 (a resource or a route)', async () => {
     s.clock.set(T0 + 120_000);
     const reset = T0S + 130;
     const ok = await a.get('/clients');
@@ -224,6 +268,10 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
     const r400 = await a.patch('/tenants/settings', { no_such_setting: true });
     expect(r400.statusCode, r400.body).toBe(400);
     expectLimitHeaders(r400, 3, 1, reset2);
+    // A path that names no route is a Management API call too: counted, and it says so.
+    const noRoute = await a.get('/no-such-collection');
+    expectMgmtError(noRoute, 404, 'Not Found');
+    expectLimitHeaders(noRoute, 3, 0, reset2);
   });
 
   it('limits changed through PATCH /api/v2/tenants/settings take effect at once, for that tenant only', async () => {

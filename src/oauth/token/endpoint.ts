@@ -1,5 +1,5 @@
-// POST /oauth/token: read the parameters strictly, apply the per-client rate limit and the
-// failed-authentication brake, pick the grant, let it answer, and record the exchange in the
+// POST /oauth/token: count the request against its address (before the body is even read), read
+// the parameters strictly, apply the failed-authentication brake and the per-client rate limit, pick the grant, let it answer, and record the exchange in the
 // tenant log (seccft / feccft) without waiting for the write. Framework-free: http/app.ts adapts
 // the request and renders the result (RFC 6749 §5.1 headers included).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,37 @@ export interface TokenResult {
   headers: Record<string, string>;
 }
 
+export interface AddressRequest {
+  tenant: Tenant;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+/**
+ * The first of the two buckets (T-RL-06): every request to the token endpoint counts against its
+ * address before its body is read, so floods of unreadable or unauthenticated requests stop here.
+ * Returns the x-ratelimit-* headers; past the limit throws 429 carrying them.
+ */
+export async function admitAddress(request: AddressRequest, deps: Pick<TokenDeps, 'limiter' | 'registry' | 'audit'>): Promise<Record<string, string>> {
+  const { tenant } = request;
+  const limit = await deps.limiter.consume(`${tenant.id}:token:ip:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).token_endpoint_per_ip);
+  const headers = rateLimitHeaders(limit);
+  if (limit.allowed) return headers;
+  if (limit.firstRefusal) {
+    // Logged once per window: a flood must not flood the log.
+    deps.audit.record(tenant.id, {
+      type: 'api_limit',
+      description: TOKEN_TEXT.rateLimited,
+      client_id: '',
+      ip: request.ip,
+      user_agent: request.userAgent,
+      hostname: tenant.domain,
+      details: { error: 'too_many_requests', status: 429 },
+    });
+  }
+  throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.rateLimited, { headers });
+}
+
 /**
  * The client id a failure is logged under: only one naming a client of this tenant. A caller who
  * swapped id and secret would otherwise leave the secret in the tenant log (T-LOG-01). The lookup
@@ -52,10 +83,10 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
   let headers: Record<string, string> = {};
   // A refusal beyond the first of its window is not logged again (a flood must not flood the log).
   let unlogged: OAuthError | undefined;
-  // One bucket per client named, or per IP when none is (T-RL-06); every answer carries its headers.
-  const count = async (clientId: string | undefined): Promise<void> => {
-    const bucket = clientId !== undefined ? `client:${clientId}` : `ip:${ipKey(request.ip)}`;
-    const limit = await deps.limiter.consume(`${tenant.id}:token:${bucket}`, limits.token_endpoint);
+  // The second bucket (T-RL-06): a client's own counts only requests it authenticated, so nobody
+  // can spend a client's quota by naming it. Its headers replace the address bucket's.
+  const admit = async (clientId: string): Promise<void> => {
+    const limit = await deps.limiter.consume(`${tenant.id}:token:client:${clientId}`, limits.token_endpoint);
     headers = rateLimitHeaders(limit);
     if (!limit.allowed) {
       const refusal = new OAuthError(429, 'too_many_requests', TOKEN_TEXT.rateLimited);
@@ -64,15 +95,8 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
     }
   };
   try {
-    try {
-      params = readParams(request.body, request.query);
-    } catch (error) {
-      // Unreadable parameters name no client: the request counts against its address.
-      await count(undefined);
-      throw error;
-    }
+    params = readParams(request.body, request.query);
     const clientId = claimedClientId(params, request.authorization);
-    await count(clientId);
 
     // Repeated failures for one client from one IP: slowed, then refused for the window (T-RL-06).
     const brakeKey = `${tenant.id}:authfail:${ipKey(request.ip)}:${clientId ?? ''}`;
@@ -87,7 +111,7 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
     const grant = GRANTS.get(grantType);
     if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
     try {
-      const outcome = await grant.handle({ tenant, params, authorization: request.authorization, deps });
+      const outcome = await grant.handle({ tenant, params, authorization: request.authorization, deps, admit });
       deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
       deps.audit.record(tenant.id, {
         type: 'seccft',

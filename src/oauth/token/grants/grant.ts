@@ -16,6 +16,8 @@ export interface GrantContext {
   params: Params;
   authorization: string | undefined;
   deps: GrantDeps;
+  /** Counts the request against an authenticated client's rate limit (throws 429 past it). */
+  admit: (clientId: string) => Promise<void>;
 }
 
 export interface TokenSuccess {
