@@ -9,6 +9,7 @@ import { checkCanary, loadMasterKey } from './config/master-key.ts';
 import type { Config } from './config/schema.ts';
 import { createEnvelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { ensureDefaultConnections } from './domain/connections.ts';
 import { ensureGlobalClients } from './domain/global-client.ts';
 import { ensureDefaultTenant } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
@@ -45,6 +46,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
     await checkCanary(storage.meta, envelope);
     await ensureDefaultTenant(storage, envelope, clock, config.domain);
     await ensureGlobalClients(storage, envelope, clock);
+    await ensureDefaultConnections(storage, clock);
   } finally {
     await storage.close();
   }

@@ -52,6 +52,14 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     denylist: wrapStore('denylist', s.denylist, emit),
     logs: s.logs,
     meta: s.meta,
+    connections: s.connections,
+    users: s.users,
+    deviceCredentials: s.deviceCredentials,
+    loginTransactions: s.loginTransactions,
+    loginSessions: s.loginSessions,
+    authCodes: s.authCodes,
+    refreshTokens: s.refreshTokens,
+    loginFailures: s.loginFailures,
     async transaction(work) {
       const pending: ChangeEvent[] = [];
       const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));

@@ -23,6 +23,15 @@ export const newGrantId = (): string => `cgr_${randomString(16)}`;
 /** 24 hex characters (an ObjectId-shaped id), like Auth0 resource server ids. */
 export const newResourceServerId = (): string => randomBytes(12).toString('hex');
 
+/** `auth0|` + 24 lowercase hex characters (an ObjectId-shaped id), like Auth0 database users. */
+export const newUserId = (): string => `auth0|${randomBytes(12).toString('hex')}`;
+
+/** `con_` + 16 alphanumerics, like Auth0 connection ids. */
+export const newConnectionId = (): string => `con_${randomString(16)}`;
+
+/** `dcr_` + 16 alphanumerics, like Auth0 device credential ids. */
+export const newDeviceCredentialId = (): string => `dcr_${randomString(16)}`;
+
 /** 21 alphanumerics, like Auth0 signing key ids. */
 export const newKid = (): string => randomString(21);
 

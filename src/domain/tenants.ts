@@ -1,11 +1,13 @@
 // Tenant provisioning: a tenant row, its system Management API (spec §3.5.3), its two signing keys
-// (current + next) and its global client, written in one transaction so no tenant exists half-made.
+// (current + next), its global client and its default database connection, written in one
+// transaction so no tenant exists half-made.
 import type { Envelope } from '../crypto/envelope.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { Storage, TenantRecord } from '../storage/ports.ts';
 import { createSigningKey } from '../tokens/keys.ts';
 import type { Clock } from './clock.ts';
+import { defaultConnectionRecord } from './connections.ts';
 import { globalClientRecord } from './global-client.ts';
 import { newResourceServerId, newTenantId } from './ids.ts';
 import { managementAudienceFor } from './tenant.ts';
@@ -74,6 +76,7 @@ export async function createTenant(storage: Storage, envelope: Envelope, clock: 
     await tx.signingKeys.create(current);
     await tx.signingKeys.create(next);
     await tx.clients.create(globalClientRecord(envelope, record, record.createdAt));
+    await tx.connections.create(defaultConnectionRecord(record.id, record.createdAt));
   });
   return record;
 }

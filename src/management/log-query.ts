@@ -4,6 +4,7 @@
 //   date:[2026-11-01 TO 2026-11-30]   date:{* TO 2026-11-01T12:00:00Z}   type:f*   log_id:900…
 //   terms joined by AND (also implicit), OR, NOT, with parentheses.
 import type { LogCondition, LogField } from '../storage/ports.ts';
+import { parseBoolean, tokenize } from './lucene.ts';
 
 const FIELDS = new Set<LogField>(['type', 'client_id', 'user_id', 'ip', 'date', 'log_id']);
 const MAX_LENGTH = 1000;
@@ -11,47 +12,6 @@ const MAX_DEPTH = 10;
 
 export class LogQueryError extends Error {
   override name = 'LogQueryError';
-}
-
-type Token = { kind: 'word' | 'quoted' | 'range'; value: string } | { kind: 'op'; value: 'AND' | 'OR' | 'NOT' | '(' | ')' };
-
-function tokenize(q: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < q.length) {
-    const c = q[i]!;
-    if (/\s/.test(c)) {
-      i++;
-    } else if (c === '(' || c === ')') {
-      tokens.push({ kind: 'op', value: c });
-      i++;
-    } else {
-      // A term runs to whitespace or a parenthesis, except inside quotes and [..] / {..} ranges.
-      let j = i;
-      let term = '';
-      while (j < q.length && !/[\s()]/.test(q[j]!)) {
-        const ch = q[j]!;
-        if (ch === '"') {
-          const end = q.indexOf('"', j + 1);
-          if (end < 0) throw new LogQueryError('unterminated quoted value');
-          term += q.slice(j, end + 1);
-          j = end + 1;
-        } else if (ch === '[' || ch === '{') {
-          const end = q.slice(j).search(/[\]}]/);
-          if (end < 0) throw new LogQueryError('unterminated range');
-          term += q.slice(j, j + end + 1);
-          j += end + 1;
-        } else {
-          term += ch;
-          j++;
-        }
-      }
-      i = j;
-      if (term === 'AND' || term === 'OR' || term === 'NOT') tokens.push({ kind: 'op', value: term });
-      else tokens.push({ kind: 'word', value: term });
-    }
-  }
-  return tokens;
 }
 
 /**
@@ -98,49 +58,13 @@ function term(word: string): LogCondition {
 /** Parses `q`; throws LogQueryError with a sentence a user can act on. */
 export function parseLogQuery(q: string): LogCondition | undefined {
   if (q.length > MAX_LENGTH) throw new LogQueryError(`the query is longer than ${MAX_LENGTH} characters`);
-  const tokens = tokenize(q);
-  if (tokens.length === 0) return undefined;
-  let pos = 0;
-  const peek = () => tokens[pos];
-
-  // or := and ("OR" and)* ; and := unary (["AND"] unary)* ; unary := "NOT" unary | "(" or ")" | term
-  const parseOr = (depth: number): LogCondition => {
-    if (depth > MAX_DEPTH) throw new LogQueryError('the query nests too deeply');
-    const parts = [parseAnd(depth)];
-    while (peek()?.kind === 'op' && peek()!.value === 'OR') {
-      pos++;
-      parts.push(parseAnd(depth));
-    }
-    return parts.length === 1 ? parts[0]! : { or: parts };
-  };
-  const parseAnd = (depth: number): LogCondition => {
-    const parts = [parseUnary(depth)];
-    for (;;) {
-      const t = peek();
-      if (!t || (t.kind === 'op' && (t.value === 'OR' || t.value === ')'))) break;
-      if (t.kind === 'op' && t.value === 'AND') pos++;
-      parts.push(parseUnary(depth));
-    }
-    return parts.length === 1 ? parts[0]! : { and: parts };
-  };
-  const parseUnary = (depth: number): LogCondition => {
-    const t = tokens[pos++];
-    if (!t) throw new LogQueryError('the query ends where a term was expected');
-    if (t.kind === 'op' && t.value === 'NOT') {
-      // A chain of NOTs nests as deeply as parentheses do, so it meets the same bound.
-      if (depth + 1 > MAX_DEPTH) throw new LogQueryError('the query nests too deeply');
-      return { not: parseUnary(depth + 1) };
-    }
-    if (t.kind === 'op' && t.value === '(') {
-      const inner = parseOr(depth + 1);
-      if (tokens[pos++]?.value !== ')') throw new LogQueryError('a parenthesis is not closed');
-      return inner;
-    }
-    if (t.kind === 'op') throw new LogQueryError(`unexpected ${t.value}`);
-    return term(t.value);
-  };
-
-  const result = parseOr(0);
-  if (pos < tokens.length) throw new LogQueryError(`unexpected ${tokens[pos]!.value.slice(0, 40)}`);
-  return result;
+  const fail = (message: string) => new LogQueryError(message);
+  return parseBoolean<LogCondition>(tokenize(q, { fail }), {
+    term,
+    and: (parts) => ({ and: parts }),
+    or: (parts) => ({ or: parts }),
+    not: (inner) => ({ not: inner }),
+    maxDepth: MAX_DEPTH,
+    fail,
+  });
 }

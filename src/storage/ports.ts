@@ -3,6 +3,11 @@
 // about HTTP. Repository verbs are fixed: get, list, create, update, remove.
 import type { ClientData } from '../schemas/client.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
+import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
+import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
+
+export type * from './ports/login.ts';
+export type * from './ports/users.ts';
 
 export interface TenantRecord {
   id: string;
@@ -229,6 +234,14 @@ export interface Storage {
   readonly denylist: DenylistStore;
   readonly logs: LogStore;
   readonly meta: MetaStore;
+  readonly connections: ConnectionStore;
+  readonly users: UserStore;
+  readonly deviceCredentials: DeviceCredentialStore;
+  readonly loginTransactions: LoginTransactionStore;
+  readonly loginSessions: LoginSessionStore;
+  readonly authCodes: AuthCodeStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly loginFailures: LoginFailureStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

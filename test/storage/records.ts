@@ -2,7 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientData } from '../../src/schemas/client.ts';
 import type { ResourceServerData } from '../../src/schemas/resource-server.ts';
-import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, SigningKeyRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
+import type {
+  ClientGrantRecord,
+  ClientRecord,
+  ConnectionRecord,
+  DeviceCredentialRecord,
+  ResourceServerRecord,
+  SigningKeyRecord,
+  Storage,
+  TenantRecord,
+  UserRecord,
+} from '../../src/storage/ports.ts';
 
 const unique = (): string => randomBytes(6).toString('hex');
 
@@ -111,4 +121,78 @@ export async function seedClient(storage: Storage, tenantId: string, overrides: 
   const c = clientRecord(tenantId, overrides);
   await storage.clients.create(c);
   return c;
+}
+
+export function connectionRecord(tenantId: string, overrides: Partial<ConnectionRecord> = {}): ConnectionRecord {
+  const name = overrides.name ?? `db-${unique()}`;
+  return {
+    tenantId,
+    id: `con_${unique()}${unique()}`.slice(0, 20),
+    name,
+    strategy: 'auth0',
+    data: { options: { requires_username: true, passwordPolicy: 'fair' }, realms: [name], enabled_clients: ['c1'] },
+    createdAt: at(0),
+    ...overrides,
+  };
+}
+
+/** A stored database connection of `tenantId` (users belong to one). */
+export async function seedConnection(storage: Storage, tenantId: string, overrides: Partial<ConnectionRecord> = {}): Promise<ConnectionRecord> {
+  const c = connectionRecord(tenantId, overrides);
+  await storage.connections.create(c);
+  return c;
+}
+
+/** A user with every field set (nothing null, nothing default), so a round trip compares whole. */
+export function userRecord(tenantId: string, connection: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = unique();
+  return {
+    tenantId,
+    userId: `auth0|${id}${unique()}`,
+    connection,
+    email: `User.${id}@Example.COM`,
+    emailVerified: true,
+    username: `User_${id}`,
+    phoneNumber: '+15551234567',
+    phoneVerified: true,
+    name: `Ada ${id}`,
+    nickname: `ada${id}`,
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    picture: 'https://example.com/ada.png',
+    blocked: true,
+    userMetadata: { theme: 'dark', prefs: { size: 13, tags: ['a', 'b'] } },
+    appMetadata: { plan: 'gold', roles: ['admin'], active: false },
+    linkedIdentities: [{ connection: 'google-oauth2', user_id: `g${id}`, provider: 'google-oauth2', isSocial: true, profileData: { email: 'x@gmail.com' } }],
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    lastPasswordReset: at(5),
+    lastLogin: at(6),
+    lastIp: '203.0.113.7',
+    loginsCount: 7,
+    createdAt: at(1),
+    updatedAt: at(2),
+    ...overrides,
+  };
+}
+
+/** A stored user of `tenantId` in `connection` (which must exist). */
+export async function seedUser(storage: Storage, tenantId: string, connection: string, overrides: Partial<UserRecord> = {}): Promise<UserRecord> {
+  const u = userRecord(tenantId, connection, overrides);
+  await storage.users.create(u);
+  return u;
+}
+
+export function deviceCredentialRecord(tenantId: string, userId: string, clientId: string, overrides: Partial<DeviceCredentialRecord> = {}): DeviceCredentialRecord {
+  return {
+    tenantId,
+    id: `dcr_${unique()}`,
+    userId,
+    clientId,
+    deviceName: 'iPhone',
+    deviceId: `dev-${unique()}`,
+    type: 'public_key',
+    value: 'LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0',
+    createdAt: at(0),
+    ...overrides,
+  };
 }

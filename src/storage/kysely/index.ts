@@ -5,13 +5,18 @@ import { migrateToLatest } from '../migrations/index.ts';
 import type { MetaStore, Storage } from '../ports.ts';
 import { clientGrantStore } from './client-grants.ts';
 import { clientStore } from './clients.ts';
+import { connectionStore } from './connections.ts';
+import { deviceCredentialStore } from './device-credentials.ts';
 import { openDatabase, type OpenOptions } from './dialect.ts';
 import { resourceServerStore } from './resource-servers.ts';
 import type { Database } from './schema.ts';
 import { signingKeyStore } from './signing-keys.ts';
 import { tenantStore } from './tenants.ts';
+import { userStore } from './users.ts';
 import { denylistStore } from './denylist.ts';
 import { logStore } from './logs.ts';
+import { loginFailureStore, loginSessionStore, loginTransactionStore } from './login-sessions.ts';
+import { authCodeStore, refreshTokenStore } from './login-tokens.ts';
 
 function metaStore(db: Kysely<Database>): MetaStore {
   return {
@@ -53,6 +58,14 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     denylist: mapped(denylistStore(db)),
     logs: mapped(logStore(db)),
     meta: mapped(metaStore(db)),
+    connections: mapped(connectionStore(db)),
+    users: mapped(userStore(db, dialect)),
+    deviceCredentials: mapped(deviceCredentialStore(db)),
+    loginTransactions: mapped(loginTransactionStore(db)),
+    loginSessions: mapped(loginSessionStore(db)),
+    authCodes: mapped(authCodeStore(db)),
+    refreshTokens: mapped(refreshTokenStore(db)),
+    loginFailures: mapped(loginFailureStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

@@ -87,6 +87,129 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ConnectionsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  strategy: string;
+  data: string;
+  created_at: string;
+}
+
+/** `*_lower` columns hold the NFC, lower-cased value (computed in JS so both dialects agree). */
+export interface UsersTable {
+  tenant_id: string;
+  user_id: string;
+  connection: string;
+  email: string | null;
+  email_lower: string | null;
+  email_domain: string | null;
+  email_verified: number;
+  username: string | null;
+  username_lower: string | null;
+  phone_number: string | null;
+  phone_verified: number;
+  name: string | null;
+  name_lower: string | null;
+  nickname: string | null;
+  nickname_lower: string | null;
+  given_name: string | null;
+  given_name_lower: string | null;
+  family_name: string | null;
+  family_name_lower: string | null;
+  picture: string | null;
+  blocked: number;
+  user_metadata: string;
+  app_metadata: string;
+  linked_identities: string;
+  password_hash: string | null;
+  last_password_reset: string | null;
+  last_login: string | null;
+  last_ip: string | null;
+  logins_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeviceCredentialsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  client_id: string;
+  device_name: string;
+  device_id: string;
+  type: string;
+  value: string;
+  created_at: string;
+}
+
+export interface LoginTransactionsTable {
+  tenant_id: string;
+  id: string;
+  browser_hash: string;
+  request: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface LoginSessionsTable {
+  tenant_id: string;
+  id_hash: string;
+  sid: string;
+  user_id: string;
+  auth_time: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface AuthCodesTable {
+  tenant_id: string;
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  redirect_uri_given: number;
+  code_challenge: string | null;
+  scope: string;
+  audience: string | null;
+  nonce: string | null;
+  sid: string;
+  auth_time: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  issued: string | null;
+}
+
+export interface RefreshTokensTable {
+  tenant_id: string;
+  id: string;
+  token_hash: string;
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  audience: string | null;
+  scope: string;
+  sid: string | null;
+  auth_time: string;
+  rotating: number;
+  created_at: string;
+  expires_at: string | null;
+  idle_expires_at: string | null;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+  tenant_id: string;
+  user_id: string;
+  ip: string;
+  failures: number;
+  last_failure_at: string;
+  blocked_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -96,4 +219,12 @@ export interface Database {
   meta: MetaTable;
   denylist: DenylistTable;
   logs: LogsTable;
+  connections: ConnectionsTable;
+  users: UsersTable;
+  device_credentials: DeviceCredentialsTable;
+  login_transactions: LoginTransactionsTable;
+  login_sessions: LoginSessionsTable;
+  auth_codes: AuthCodesTable;
+  refresh_tokens: RefreshTokensTable;
+  login_failures: LoginFailuresTable;
 }
