@@ -8,6 +8,7 @@ import { nowSeconds, type Clock } from '../domain/clock.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
 import { looksLikeJws } from '../tokens/jws.ts';
+import { denylistMatch } from '../tokens/revocation.ts';
 import { TokenRejected, verifyToken, type VerifiedToken } from '../tokens/verify.ts';
 import { ManagementError, TEXT } from './errors.ts';
 import type { AuthContext } from './route.ts';
@@ -133,14 +134,10 @@ export class BearerAuthenticator {
   async #admit(tenant: Tenant, context: AuthContext): Promise<void> {
     const { claims, exp, alg } = context.token;
     if (typeof claims.jti === 'string') {
-      const listed = (await this.#deps.registry.denylist(tenant.id)).get(claims.jti);
-      if (listed) {
-        const auds = Array.isArray(claims.aud) ? (claims.aud as string[]) : [String(claims.aud)];
-        const match = [...listed].find((a) => a === '' || auds.includes(a) || a === context.clientId);
-        if (match !== undefined) {
-          this.#learnExpiry(tenant.id, claims.jti, match, exp);
-          throw invalidTokenError(tenant, TEXT.invalidToken);
-        }
+      const match = denylistMatch((await this.#deps.registry.denylist(tenant.id)).get(claims.jti), claims, context.clientId);
+      if (match !== undefined) {
+        this.#learnExpiry(tenant.id, claims.jti, match, exp);
+        throw invalidTokenError(tenant, TEXT.invalidToken);
       }
     }
     if (alg === 'RS256' && context.clientId !== undefined && !(await this.#deps.registry.client(tenant.id, context.clientId))) {

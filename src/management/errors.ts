@@ -74,6 +74,41 @@ export const TEXT = {
   secretChanged: "The client's secret was changed by another request first; read the client and retry.",
   globalSecretNotSettable: 'The Global Client Secret cannot be set; rotate it instead.',
   unavailable: 'The service is temporarily unavailable. Please retry.',
+  // Users, connections, device credentials (spec §3.5.4, §3.5.5; AE-OAS descriptions; [U] marked).
+  userMismatch: 'User to be acted on does not match subject in bearer token.',
+  userNotFound: 'The user does not exist.',
+  userExists: 'The user already exists.',
+  usernameExists: 'The username provided is in use already.', // [U]
+  emailTaken: 'The specified new email already exists', // [U]
+  connectionMissing: 'Connection does not exist.',
+  connectionNotFound: 'The connection does not exist',
+  connectionNotDatabase: 'Connection does not support user creation through the API. It must either be a database or passwordless connection.',
+  usernameNotAllowed: 'Cannot set username for connection without requires_username.',
+  missingProperty: (name: string) => `Payload validation error: 'Missing required property: ${name}'.`,
+  invalidEmail: (email: string) => `Payload validation error: 'Object didn't pass validation for format email: ${email.slice(0, 100)}' on property email (The user's email).`,
+  invalidUsername: (problem: string) => `Payload validation error: '${problem}' on property username (The user's username).`,
+  passwordStrength: (problem: string) => `PasswordStrengthError: ${problem}`,
+  simultaneous: (a: string, b: string) => `Cannot update ${a} and ${b} simultaneously.`,
+  searchWindow: 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation.',
+  sameIdentity: 'Main identity and the new one are the same.',
+  identityExists: 'Specified identity already exists.',
+  mainIdentity: 'Main identity cannot be removed.',
+  providerNotConfigured: 'The provider/connection is not configured.',
+  secondaryNotFound: 'Provided secondary account not found.',
+  secondaryIsPrimary: 'Unable to link with the secondary account.',
+  linkWithInvalid: 'Invalid token (link_with).',
+  linkWithAlg: 'JWT (link_with) must have an alg of RS256.',
+  linkWithIssuer: 'JWT (link_with) must have the same issuer as the calling user.',
+  linkWithAudience: "JWT (link_with) must have an aud claim that matches that of the calling token's azp.",
+  linkWithSub: 'JWT (link_with) must contains sub claim.',
+  linkWithBadSub: 'JWT (link_with) contains an invalid sub claim.',
+  confinedLink: 'A token acting for the current user can link an account only with link_with (an ID token of that account).', // [U]
+  linkTarget: 'Send either link_with, or provider and user_id.', // [U]
+  deviceListUser: 'Cannot retrieve device credentials for that user.',
+  deviceListClient: 'Cannot retrieve device credentials for that client.',
+  deviceCreateUser: 'Cannot create device credentials for that user.',
+  deviceCreateClient: 'Cannot create device credentials for that client.',
+  publicKeyExists: 'A public key already exists for the device.',
   internal: 'Internal error',
 } as const;
 
@@ -89,5 +124,9 @@ export const ERROR_CODE = {
   operationNotSupported: 'operation_not_supported',
   inexistentKey: 'inexistent_signing_key',
   inexistentLog: 'inexistent_log',
+  inexistentUser: 'inexistent_user',
+  inexistentConnection: 'inexistent_connection',
+  idpError: 'auth0_idp_error',
+  invalidPassword: 'invalid_password',
   tooManyRequests: 'too_many_requests',
 } as const;

@@ -3,13 +3,15 @@
 // (as Auth0's hapi stack does): an anonymous caller learns nothing about the body's shape.
 // A route without scopes, or with a scope missing from the catalogue, stops the server at start.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actsForUser, heldCurrentUserScopes, isSameUser } from '../domain/current-user.ts';
+import { PasswordHasher } from '../domain/passwords.ts';
 import { isCurrentUserScope, isManagementScope } from '../domain/scopes.ts';
 import { API_PREFIX_PATH } from './paths.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, ManagementDeps, ManagementRoute, Reply } from './route.ts';
+import type { AuthContext, Confinement, ManagementDeps, ManagementRoute, Reply } from './route.ts';
 import { ipKey, rateLimitHeaders } from '../ratelimit/limiter.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
@@ -18,6 +20,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     tenant?: Tenant;
     managementAuth?: AuthContext;
+    /** Set when the call was admitted only through a current-user scope. */
+    confinement?: Confinement;
   }
 }
 
@@ -27,25 +31,52 @@ export function assertRouteScopes(route: ManagementRoute): void {
   for (const s of route.scopes) {
     if (!isManagementScope(s) && !isCurrentUserScope(s)) throw new Error(`${where} names ${s}, which is not in the scope catalogue`);
   }
+  const cu = route.currentUser;
+  if (!cu) return;
+  if (cu.scopes.length === 0) throw new Error(`${where} declares current-user access without scopes`);
+  for (const s of cu.scopes) if (!isCurrentUserScope(s)) throw new Error(`${where} names ${s} as a current-user scope, which it is not`);
+  if (typeof cu.user === 'object' && 'param' in cu.user && !route.url.split('/').includes(`:${cu.user.param}`)) {
+    throw new Error(`${where} confines current-user calls by :${cu.user.param}, which is not in its path`);
+  }
 }
 
 export function scopesAllow(route: Pick<ManagementRoute, 'scopes' | 'scopeMode'>, granted: ReadonlySet<string>): boolean {
   return route.scopeMode === 'all' ? route.scopes.every((s) => granted.has(s)) : route.scopes.some((s) => granted.has(s));
 }
 
-export function checkScopes(route: ManagementRoute, auth: AuthContext, tenant: Tenant): void {
-  if (scopesAllow(route, auth.scopes)) return;
-  const message = route.scopeMode === 'all' ? TEXT.insufficientScopeAll(route.scopes) : TEXT.insufficientScope(route.scopes);
-  throw new ManagementError(403, message, {
+function insufficientScope(route: ManagementRoute, auth: AuthContext, tenant: Tenant): ManagementError {
+  // The refusal names the scopes that could admit this token: current-user scopes only ever admit
+  // a token acting for a user, so a client-credentials token is not told about them.
+  const scopes = route.currentUser && actsForUser(auth.token.claims) ? [...route.scopes, ...route.currentUser.scopes] : route.scopes;
+  const message = route.scopeMode === 'all' ? TEXT.insufficientScopeAll(scopes) : TEXT.insufficientScope(scopes);
+  return new ManagementError(403, message, {
     errorCode: ERROR_CODE.insufficientScope,
-    headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'insufficient_scope', description: message, scope: route.scopes.join(' ') }) },
+    headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'insufficient_scope', description: message, scope: scopes.join(' ') }) },
   });
 }
 
+/**
+ * Admits the call or throws 403. A token holding one of the route's scopes acts unconfined; one
+ * admitted only through a current-user scope (spec §4.2) is confined to its own user: the user
+ * the request names must be its `sub` exactly (T-MG-07), or own the object acted on.
+ */
+export async function admitCall(route: ManagementRoute, auth: AuthContext, tenant: Tenant, params: Record<string, string>, deps: ManagementDeps): Promise<Confinement | undefined> {
+  if (scopesAllow(route, auth.scopes)) return undefined;
+  const access = route.currentUser;
+  const held = access ? heldCurrentUserScopes(access.scopes, auth.scopes, auth.token.claims) : [];
+  if (!access || held.length === 0) throw insufficientScope(route, auth, tenant);
+  const confined: Confinement = { userId: auth.subject!, clientId: auth.clientId, scopes: new Set(held) };
+  if (access.user !== 'self') {
+    const named = 'param' in access.user ? params[access.user.param] : await access.user.owner({ tenant, params, body: undefined, confined, deps });
+    if (!isSameUser(named, confined.userId)) throw new ManagementError(403, TEXT.userMismatch);
+  }
+  return confined;
+}
+
 /** Body and query fields whose values never reach the tenant log. */
-// Names that hold secrets: *secret*, *password*, private keys, tokens and codes — but not settings
-// that merely mention tokens (token_lifetime, token_endpoint_auth_method).
-const SECRET_FIELD = /secret|password|private|^(access_|id_|refresh_|subject_|actor_)?token$|^code(_verifier)?$|^(client_)?assertion$/i;
+// Names that hold secrets: *secret*, *password*, private keys, tokens and codes (link_with is an
+// ID token) — but not settings that merely mention tokens (token_lifetime, token_endpoint_auth_method).
+const SECRET_FIELD = /secret|password|private|^(access_|id_|refresh_|subject_|actor_)?token$|^link_with$|^code(_verifier)?$|^(client_)?assertion$/i;
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
@@ -114,7 +145,11 @@ function bodyOf(request: FastifyRequest): unknown {
   return request.body === null ? undefined : request.body;
 }
 
-export function registerManagementRoutes(app: FastifyInstance, routes: readonly ManagementRoute[], deps: ManagementDeps, authenticator: BearerAuthenticator): void {
+/** What routes need from the app; a password hasher is made here when the app brings none. */
+export type RouteDeps = Omit<ManagementDeps, 'passwords'> & { passwords?: PasswordHasher };
+
+export function registerManagementRoutes(app: FastifyInstance, routes: readonly ManagementRoute[], appDeps: RouteDeps, authenticator: BearerAuthenticator): void {
+  const deps: ManagementDeps = { ...appDeps, passwords: appDeps.passwords ?? new PasswordHasher() };
   for (const route of routes) {
     assertRouteScopes(route);
     app.route({
@@ -127,8 +162,8 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         ...(route.schema.response && { response: route.schema.response }),
         summary: route.summary,
         tags: [route.tag],
-        description: `Scopes: ${route.scopes.join(route.scopeMode === 'all' ? ' and ' : ', ')}`,
-        security: [{ bearer: [...route.scopes] }],
+        description: `Scopes: ${route.scopes.join(route.scopeMode === 'all' ? ' and ' : ', ')}${route.currentUser ? `; for the token's own user: ${route.currentUser.scopes.join(', ')}` : ''}`,
+        security: [{ bearer: [...route.scopes, ...(route.currentUser?.scopes ?? [])] }],
       },
       config: { family: 'management', scopes: route.scopes },
       async onRequest(request, reply) {
@@ -141,8 +176,8 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         }
         try {
           const auth = await authenticator.authenticate(tenant, request.headers.authorization);
-          checkScopes(route, auth, tenant);
           request.managementAuth = auth;
+          request.confinement = await admitCall(route, auth, tenant, request.params as Record<string, string>, deps);
         } catch (error) {
           if (error instanceof ManagementError) await recordRefusal(deps, tenant, request, route, error);
           throw error;
@@ -154,6 +189,19 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           if (request.body === undefined || request.body === null) request.body = {};
         },
       }),
+      // What a confined call may put in its body (e.g. PATCH /users/{id}: user_metadata only).
+      ...(route.currentUser?.checkBody && {
+        async preHandler(request: FastifyRequest) {
+          const confined = request.confinement;
+          if (!confined) return;
+          try {
+            await route.currentUser!.checkBody!({ tenant: request.tenant!, params: request.params as Record<string, string>, body: bodyOf(request), confined, deps });
+          } catch (error) {
+            if (error instanceof ManagementError) await recordRefusal(deps, request.tenant!, request, route, error);
+            throw error;
+          }
+        },
+      }),
       async handler(request, reply) {
         const result = await route.handler({
           tenant: request.tenant!,
@@ -162,6 +210,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           query: request.query,
           body: (route.schema.body ? bodyOf(request) : undefined),
           deps,
+          confined: request.confinement,
         });
         reply.code(result.status);
         recordSuccess(deps, request, route, result);

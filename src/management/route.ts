@@ -6,6 +6,7 @@ import type { Registry } from '../cache/registry.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { PasswordHasher } from '../domain/passwords.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { VerifiedToken } from '../tokens/verify.ts';
@@ -27,6 +28,8 @@ export interface ManagementDeps {
   clock: Clock;
   limiter: RateLimiter;
   audit: AuditLog;
+  /** argon2id with bounded concurrency (one per app). */
+  passwords: PasswordHasher;
 }
 
 export interface Reply {
@@ -59,6 +62,42 @@ export interface HandlerContext<S extends RouteSchemas> {
   query: StaticOr<S['querystring'], Record<string, never>>;
   body: StaticOr<S['body'], undefined>;
   deps: ManagementDeps;
+  /** Set when the call was admitted only through a current-user scope (spec §4.2). */
+  confined: Confinement | undefined;
+}
+
+/** A call admitted only through current-user scopes: it may act on `userId` alone. */
+export interface Confinement {
+  /** The token's `sub`, exactly as signed. */
+  userId: string;
+  /** The token's `azp`: the application acting for the user. */
+  clientId: string | undefined;
+  /** The current-user scopes of the route that the token holds. */
+  scopes: ReadonlySet<string>;
+}
+
+/** What a confined call may see of the request, for owner look-ups and body rules. */
+export interface ConfinedRequest {
+  tenant: Tenant;
+  params: Record<string, string>;
+  body: unknown;
+  confined: Confinement;
+  deps: ManagementDeps;
+}
+
+/**
+ * Current-user access to a route (spec §4.2): the scopes that admit a token acting for a user,
+ * and how the user acted on is found, so that register.ts can check it is the token's `sub`.
+ */
+export interface CurrentUserAccess {
+  scopes: readonly string[];
+  /**
+   * `{ param }`: the path parameter holding the user id; `{ owner }`: looks up who owns the object
+   * acted on (undefined when nothing is found); `'self'`: the call can only act on the caller.
+   */
+  user: { param: string } | { owner: (request: ConfinedRequest) => Promise<string | undefined> } | 'self';
+  /** Further limits on a confined call's body (runs after validation); throws ManagementError. */
+  checkBody?: (request: ConfinedRequest) => Promise<void>;
 }
 
 export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
@@ -70,6 +109,8 @@ export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
   /** Scopes that admit the call: any one of them, or all with `scopeMode: 'all'`. */
   scopes: readonly string[];
   scopeMode?: 'any' | 'all';
+  /** Scopes of user tokens that admit the call for the token's own user only (spec §4.2). */
+  currentUser?: CurrentUserAccess;
   /** A missing or null body counts as `{}` (always so for PATCH). */
   bodyOptional?: boolean;
   schema: S;

@@ -3,11 +3,15 @@
 import { blacklistRoutes } from './blacklists.ts';
 import { clientGrantRoutes } from './client-grants.ts';
 import { clientRoutes } from './clients.ts';
+import { connectionRoutes } from './connections.ts';
+import { deviceCredentialRoutes } from './device-credentials.ts';
 import { keyRoutes } from './keys.ts';
 import { logRoutes } from './logs.ts';
 import { resourceServerRoutes } from './resource-servers.ts';
 import type { ManagementRoute } from './route.ts';
 import { tenantSettingsRoutes } from './tenant-settings.ts';
+import { userBlockRoutes } from './user-blocks.ts';
+import { userRoutes } from './users.ts';
 
 export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...clientRoutes,
@@ -17,4 +21,8 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...keyRoutes,
   ...tenantSettingsRoutes,
   ...logRoutes,
+  ...userRoutes,
+  ...userBlockRoutes,
+  ...deviceCredentialRoutes,
+  ...connectionRoutes,
 ];

@@ -1,0 +1,51 @@
+// /api/v2/connections (list and get): the tenant's database connections. A tenant has few of
+// them, so filtering and paging happen over the whole list.
+import { Type } from 'typebox';
+import { FieldsQuery, IdParam, ListOf } from '../schemas/common.ts';
+import { Connection, ConnectionListQuery } from '../schemas/connection.ts';
+import type { ConnectionRecord } from '../storage/ports.ts';
+import { ERROR_CODE, notFound, TEXT } from './errors.ts';
+import { projection } from './fields.ts';
+import { listBody, pageOf } from './pagination.ts';
+import { route } from './route.ts';
+
+const TAG = 'Connections';
+
+export function renderConnection(c: ConnectionRecord): Record<string, unknown> {
+  return { id: c.id, ...c.data, strategy: c.strategy, name: c.name };
+}
+
+const list = route({
+  method: 'GET',
+  url: '/connections',
+  summary: 'Get all connections',
+  tag: TAG,
+  scopes: ['read:connections'],
+  schema: { querystring: ConnectionListQuery, response: { 200: ListOf('connections', Connection) } },
+  async handler(ctx) {
+    const q = ctx.query;
+    const page = pageOf(q);
+    const matching = (await ctx.deps.storage.connections.list(ctx.tenant.id)).filter(
+      (c) => (q.strategy === undefined || q.strategy.includes(c.strategy)) && (q.name === undefined || c.name === q.name),
+    );
+    const project = projection(q.fields, q.include_fields);
+    const items = matching.slice(page.offset, page.offset + page.limit).map((c) => project(renderConnection(c)));
+    return { status: 200, body: listBody('connections', items, page, matching.length) };
+  },
+});
+
+const get = route({
+  method: 'GET',
+  url: '/connections/:id',
+  summary: 'Get a connection',
+  tag: TAG,
+  scopes: ['read:connections'],
+  schema: { params: IdParam, querystring: Type.Object({ ...FieldsQuery }), response: { 200: Connection } },
+  async handler(ctx) {
+    const connection = await ctx.deps.storage.connections.get(ctx.tenant.id, ctx.params.id);
+    if (!connection) throw notFound(TEXT.connectionNotFound, ERROR_CODE.inexistentConnection);
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(renderConnection(connection)) };
+  },
+});
+
+export const connectionRoutes = [list, get];

@@ -1,0 +1,77 @@
+// Rules shared by the user endpoints: loading a user (404 inexistent_user), the database
+// connection and its rules for email, username and password, hashing, metadata merging, and
+// forgetting everything a removed user left behind.
+import { PasswordBusy, passwordProblem } from '../domain/passwords.ts';
+import { isValidEmail, requiresUsername, usernameProblem } from '../domain/users.ts';
+import type { ConnectionRecord, Storage, UserRecord } from '../storage/ports.ts';
+import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
+import type { ManagementDeps } from './route.ts';
+
+export async function loadUser(storage: Storage, tenantId: string, userId: string): Promise<UserRecord> {
+  const user = await storage.users.get(tenantId, userId);
+  if (!user) throw notFound(TEXT.userNotFound, ERROR_CODE.inexistentUser);
+  return user;
+}
+
+/** The named connection, which must be a database connection (the only kind that stores users here). */
+export async function databaseConnection(storage: Storage, tenantId: string, name: string): Promise<ConnectionRecord> {
+  const connection = await storage.connections.getByName(tenantId, name);
+  if (!connection) throw badRequest(TEXT.connectionMissing);
+  if (connection.strategy !== 'auth0') throw badRequest(TEXT.connectionNotDatabase);
+  return connection;
+}
+
+/** The email as stored: lower-cased, as Auth0 stores database users' emails. */
+export function checkEmail(email: string): string {
+  if (!isValidEmail(email)) throw badRequest(TEXT.invalidEmail(email));
+  return email.toLowerCase();
+}
+
+/** The connection's username rules. */
+export function checkUsername(connection: ConnectionRecord, username: string): void {
+  if (!requiresUsername(connection)) throw badRequest(TEXT.usernameNotAllowed);
+  const problem = usernameProblem(connection, username);
+  if (problem) throw badRequest(TEXT.invalidUsername(problem));
+}
+
+/** Checks the password policy, then hashes it off the event loop (argon2id). */
+export async function hashPassword(deps: ManagementDeps, password: string): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw badRequest(TEXT.passwordStrength(problem), ERROR_CODE.invalidPassword);
+  try {
+    return await deps.passwords.hash(password);
+  } catch (error) {
+    if (error instanceof PasswordBusy) throw new ManagementError(503, TEXT.unavailable);
+    throw error;
+  }
+}
+
+/**
+ * Auth0's metadata PATCH (spec §3.5.4): merged at the root only (nested objects replaced whole),
+ * a key set to null removed, `{}` or null removing everything.
+ */
+export function mergeMetadata(existing: Readonly<Record<string, unknown>>, patch: Readonly<Record<string, unknown>> | null): Record<string, unknown> {
+  if (patch === null || Object.keys(patch).length === 0) return {};
+  const merged: Record<string, unknown> = { ...existing };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/**
+ * Removes what hangs off a user who is gone (deleted, or absorbed by a link): login sessions,
+ * refresh tokens, device credentials and brute-force blocks. Run inside the caller's transaction.
+ */
+export async function forgetUser(tx: Storage, tenantId: string, userId: string, at: string): Promise<void> {
+  await tx.loginSessions.removeForUser(tenantId, userId);
+  await tx.refreshTokens.revokeForUser(tenantId, userId, at);
+  await tx.loginFailures.clearForUser(tenantId, userId);
+  for (;;) {
+    const { items } = await tx.deviceCredentials.list(tenantId, { userId }, { offset: 0, limit: 100, withTotal: false });
+    let removed = 0;
+    for (const credential of items) if (await tx.deviceCredentials.remove(tenantId, credential.id)) removed++;
+    if (items.length < 100 || removed === 0) return;
+  }
+}
