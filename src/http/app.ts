@@ -18,7 +18,10 @@ import { discoveryDocument } from '../oauth/discovery.ts';
 import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
 import { admitAddress, handleTokenRequest } from '../oauth/token/endpoint.ts';
 import type { Storage } from '../storage/ports.ts';
+import { PasswordHasher } from '../domain/passwords.ts';
 import { installBodyParsers } from './body.ts';
+import { registerAuthApiRoutes } from './auth-api.ts';
+import { registerBrowserRoutes } from './browser.ts';
 import { installCors } from './cors.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
 import { compileValidator } from './validation.ts';
@@ -38,6 +41,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
+  /** argon2id hashing with a bound on concurrent work; one per app (made here when absent). */
+  passwords?: PasswordHasher;
 }
 
 export interface App {
@@ -151,8 +156,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  const passwords = deps.passwords ?? new PasswordHasher();
   const authenticator = new BearerAuthenticator({ registry: deps.registry, storage: deps.storage, clock: deps.clock });
-  registerManagementRoutes(app, MANAGEMENT_ROUTES, deps, authenticator);
+  registerManagementRoutes(app, MANAGEMENT_ROUTES, { ...deps, passwords }, authenticator);
+  registerBrowserRoutes(app, { ...deps, passwords });
+  registerAuthApiRoutes(app, deps, publicLimit);
   // A path under /api/v2 that names no route is still a Management API call: counted, and answered
   // with x-ratelimit-* like every other.
   app.route({

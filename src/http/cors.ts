@@ -1,12 +1,14 @@
-// CORS (spec §0 row 8). Discovery and JWKS are public (`*`). /oauth/token and /api/v2 answer only
-// origins that one of the tenant's applications lists in web_origins, allowed_origins or its
-// callbacks; preflights allow the headers the SDKs send (Auth0-Client, Authorization). No
+// CORS (spec §0 row 8). Discovery and JWKS are public (`*`). /oauth/token, /oauth/revoke,
+// /userinfo and /api/v2 answer only origins that one of the tenant's applications lists in
+// web_origins, allowed_origins or its callbacks; preflights allow the headers the SDKs send (Auth0-Client, Authorization). No
 // credentials mode: these endpoints take bearer tokens and client secrets, never cookies.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../cache/registry.ts';
 
 const ALLOW_HEADERS = 'authorization, content-type, auth0-client, dpop';
 const MAX_AGE = '86400';
+/** Paths an application's origin may call from the browser (spec §0 row 8). */
+const CORS_PATHS = ['/oauth/token', '/oauth/revoke', '/userinfo', '/api/v2/'];
 const EXPOSE_HEADERS = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after';
 
 async function allowedOrigin(request: FastifyRequest, registry: Registry): Promise<string | undefined> {
@@ -35,6 +37,8 @@ export function installCors(app: FastifyInstance, registry: Registry): void {
     return reply.code(204).send();
   };
   app.options('/oauth/token', preflight('POST'));
+  app.options('/oauth/revoke', preflight('POST'));
+  app.options('/userinfo', preflight('GET, POST'));
   app.options('/api/v2/*', preflight('GET, POST, PATCH, PUT, DELETE'));
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -44,7 +48,7 @@ export function installCors(app: FastifyInstance, registry: Registry): void {
       reply.header('access-control-allow-origin', '*');
       return done(null, payload);
     }
-    if (!url.startsWith('/oauth/token') && !url.startsWith('/api/v2/')) return done(null, payload);
+    if (!CORS_PATHS.some((p) => url.startsWith(p))) return done(null, payload);
     reply.header('vary', 'Origin');
     // Server-to-server calls (the common case) carry no Origin: nothing to look up.
     if (!request.headers.origin) return done(null, payload);

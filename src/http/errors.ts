@@ -1,16 +1,19 @@
 // The one place errors become responses (STYLE §4). Each route family has its own body shape:
 // the Authentication API answers {error, error_description} with RFC 6749 §5.1 headers, the
-// Management API answers Auth0's Boom body, everything unexpected is logged and answered with a
-// generic 500 that names no library, path or query.
+// Management API answers Auth0's Boom body, the login pages answer our HTML error page (never a
+// redirect), everything unexpected is logged and answered with a generic 500 that names no
+// library, path or query.
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE, ManagementError, reasonPhrase, TEXT } from '../management/errors.ts';
-import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { AuthorizePageError, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { errorPage } from '../login/pages.ts';
+import { sendPage } from './pages.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { DecryptionError } from '../crypto/envelope.ts';
 import { validationMessage } from './validation.ts';
 
-export type Family = 'oauth' | 'management' | 'other';
+export type Family = 'oauth' | 'management' | 'page' | 'other';
 
 /** Headers every token-endpoint response carries, success or error (RFC 6749 §5.1). */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
@@ -38,6 +41,12 @@ export function sendManagementError(reply: FastifyReply, error: ManagementError)
   if (error.errorCode) body.errorCode = error.errorCode;
   if (error.attributes) body.attributes = error.attributes;
   return reply.code(error.statusCode).headers(error.headers).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** Our HTML error page for a failure on a page route: the status and a sentence, nothing internal. */
+function pageFor(error: OAuthError | ManagementError, status: number): ReturnType<typeof errorPage> {
+  if (status >= 500) return errorPage('Something went wrong', 'The server could not complete this request. Please try again.', status);
+  return errorPage(reasonPhrase(status), error.message, status);
 }
 
 /** Translates a framework or library error into the family's error object. */
@@ -102,6 +111,10 @@ export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const family = familyOf(request);
+    if ((error as unknown) instanceof AuthorizePageError) {
+      const page = error as unknown as AuthorizePageError;
+      return sendPage(reply, errorPage(page.title, page.message, page.status));
+    }
     let rendered: OAuthError | ManagementError;
     if (error instanceof OAuthError || error instanceof ManagementError) rendered = error;
     else rendered = translate(error, family);
@@ -112,6 +125,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       const hint = (error as unknown) instanceof DecryptionError ? 'sealed secret did not decrypt (wrong master key or tampered row)' : 'request failed';
       request.log.error({ err: error }, hint);
     }
+    if (family === 'page') return sendPage(reply, pageFor(rendered, status));
     if (rendered instanceof OAuthError) {
       if (family === 'oauth') return sendOAuthError(reply, rendered);
       return sendManagementError(reply, new ManagementError(rendered.status, rendered.description));

@@ -7,12 +7,21 @@ export function discoveryDocument(tenant: Tenant): Record<string, unknown> {
   const base = tenant.issuer;
   return {
     issuer: base,
+    authorization_endpoint: `${base}authorize`,
     token_endpoint: `${base}oauth/token`,
+    userinfo_endpoint: `${base}userinfo`,
     jwks_uri: `${base}.well-known/jwks.json`,
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint: `${base}oauth/revoke`,
+    scopes_supported: ['openid', 'profile', 'email', 'phone', 'offline_access'],
+    response_types_supported: ['code', 'token', 'id_token', 'token id_token'],
+    response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+    // D13: S256 only; `plain` is refused.
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['HS256', 'RS256'],
+    claims_supported: ['aud', 'auth_time', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sid', 'sub', 'updated_at'],
     request_uri_parameter_supported: false,
     request_parameter_supported: false,
   };

@@ -59,3 +59,62 @@ export const TOKEN_TEXT = {
   unavailable: 'The service is temporarily unavailable. Please retry.',
   internal: 'Internal error',
 } as const;
+
+/**
+ * An /authorize failure before the client and its redirect URI are trusted (RFC 6749 §4.1.2.1):
+ * shown on our own HTML error page, never redirected.
+ */
+export class AuthorizePageError extends Error {
+  override name = 'AuthorizePageError';
+  readonly status: number;
+  readonly title: string;
+  constructor(title: string, description: string, status = 400) {
+    super(description);
+    this.title = title;
+    this.status = status;
+  }
+}
+
+/** An /authorize failure once the redirect URI is trusted: sent back through the response mode. */
+export class AuthorizeRedirectError extends Error {
+  override name = 'AuthorizeRedirectError';
+  readonly error: string;
+  readonly description: string;
+  constructor(error: string, description: string) {
+    super(description);
+    this.error = error;
+    this.description = description;
+  }
+}
+
+export const AUTHORIZE_TEXT = {
+  badRequest: 'Invalid request',
+  missingParameter: (name: string) => `Missing required parameter: ${echo(name)}`,
+  duplicateParameter: (name: string) => `Parameter ${echo(name)} must not be sent more than once`,
+  unknownClient: (clientId: string) => `Unknown client: ${echo(clientId)}`,
+  callbackMismatch: 'Callback URL mismatch. The provided redirect_uri is not in the list of allowed callback URLs.',
+  callbackMismatchTitle: 'Callback URL mismatch',
+  webOriginMismatch: 'The origin of redirect_uri is not in the list of Allowed Web Origins of the application (needed for response_mode=web_message).',
+  unsupportedResponseType: (value: string) => `Unsupported response_type: ${echo(value)}`,
+  unsupportedResponseMode: (value: string) => `Unsupported response_mode: ${echo(value)}`,
+  queryWithTokens: 'response_mode=query cannot carry tokens; use fragment, form_post or web_message',
+  responseTypeNotAllowed: (type: string) => `Unauthorized response_type: ${echo(type)} is not allowed for the client`,
+  nonceRequired: 'Missing required parameter: nonce (required whenever an id_token is returned)',
+  pkceMethod: 'code_challenge_method must be S256',
+  pkceChallengeRequired: 'code_challenge is required: public clients must use PKCE (S256)',
+  pkceChallengeFormat: 'code_challenge must be the 43-character base64url SHA-256 of the code_verifier',
+  pkceMethodWithoutChallenge: 'code_challenge_method was sent without code_challenge',
+  serviceNotFound: (audience: string) => `Service not found: ${echo(audience)}`,
+  invalidScope: 'The scope parameter is not a space-delimited list of scope tokens',
+  invalidPrompt: (value: string) => `Unsupported prompt value: ${echo(value)}`,
+  promptNoneWithOthers: 'prompt=none cannot be combined with other prompt values',
+  invalidMaxAge: 'max_age must be a non-negative integer',
+  stateTooLong: 'state must not be longer than 4096 characters',
+  loginRequired: 'Login required',
+  userBlocked: 'user is blocked',
+  accessDenied: 'The user denied access',
+  transactionExpired: 'Your login attempt expired or was started in another browser. Go back to the application and try again.',
+  transactionTitle: 'Login session expired',
+  forbiddenOrigin: 'This form was submitted from another site; go back to the application and try again.',
+  invalidReturnTo: (value: string) => `The "returnTo" querystring parameter "${echo(value)}" is not defined as a valid URL in "Allowed Logout URLs".`,
+} as const;

@@ -22,6 +22,12 @@ export interface AuthenticatedClient {
   secret: 'current' | 'previous';
 }
 
+export interface IdentifiedClient {
+  client: CachedClient;
+  /** undefined for a public client, which has no secret (RFC 6749 §2.1). */
+  secret: 'current' | 'previous' | undefined;
+}
+
 /** The client id a token request names (body or Basic), without validating anything; for limits. */
 export function claimedClientId(params: Params, authorization: string | undefined): string | undefined {
   try {
@@ -90,3 +96,22 @@ export async function authenticateClient(
 
 /** Compared against when the client does not exist, so both failures cost the same. */
 const DUMMY_MAC = Buffer.alloc(32, 0x5a);
+
+/**
+ * Client identification for the grants public clients use too (authorization_code with PKCE,
+ * refresh_token; RFC 6749 §3.2.1): a public client (token_endpoint_auth_method none) names itself
+ * with client_id and presents no secret; any other client authenticates as usual.
+ */
+export async function identifyClient(
+  tenant: Tenant,
+  params: Params,
+  authorization: string | undefined,
+  deps: ClientAuthDeps,
+): Promise<IdentifiedClient> {
+  const named = parseBasic(authorization, tenant.domain)?.id ?? params.get('client_id');
+  const client = named !== undefined && named.length <= 255 ? await deps.registry.client(tenant.id, named) : null;
+  if (client?.authMethod !== 'none') return authenticateClient(tenant, params, authorization, deps);
+  // A public client has nothing to authenticate with; one that sends a secret is confused or forged.
+  if (authorization !== undefined || params.get('client_secret') !== undefined) throw unauthorizedClient();
+  return { client, secret: undefined };
+}

@@ -112,10 +112,11 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
     if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
     try {
       const outcome = await grant.handle({ tenant, params, authorization: request.authorization, deps, admit });
-      deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
+      if (outcome.secretUsed) deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
       deps.audit.record(tenant.id, {
-        type: 'seccft',
-        description: 'Client Credentials for Access Token',
+        type: outcome.log.type,
+        description: outcome.log.description,
+        ...(outcome.log.userId !== undefined && { user_id: outcome.log.userId }),
         client_id: outcome.clientId,
         client_name: outcome.clientName,
         ip: request.ip,
@@ -123,7 +124,7 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
         hostname: tenant.domain,
         audience: outcome.audience,
         scope: outcome.scope,
-        details: { access_token_jti: outcome.jti },
+        ...(outcome.jti !== undefined && { details: { access_token_jti: outcome.jti } }),
       });
       return { outcome, headers };
     } catch (error) {
@@ -135,9 +136,10 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
   } catch (error) {
     if (error instanceof OAuthError) {
       Object.assign(error.headers, headers);
-      if (error !== unlogged && (params?.get('grant_type') === 'client_credentials' || error.status === 429)) {
+      const failureLog = GRANTS.get(params?.get('grant_type') ?? '')?.failureLog;
+      if (error !== unlogged && (failureLog !== undefined || error.status === 429)) {
         deps.audit.record(tenant.id, {
-          type: error.status === 429 && error.description === TOKEN_TEXT.rateLimited ? 'api_limit' : 'feccft',
+          type: error.status === 429 && error.description === TOKEN_TEXT.rateLimited ? 'api_limit' : (failureLog?.type ?? 'feccft'),
           description: error.description,
           client_id: await knownClientId(deps, tenant, params && claimedClientId(params, request.authorization)),
           ip: request.ip,

@@ -4,7 +4,8 @@
 import { nowSeconds } from '../../../domain/clock.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
 import { defaultAudience } from '../../../domain/tenant.ts';
-import { issueAccessToken, type Signer } from '../../../tokens/issue.ts';
+import { issueAccessToken } from '../../../tokens/issue.ts';
+import { accessTokenSigner } from '../../signer.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
 import { authenticateClient } from '../client-auth.ts';
 import type { Grant } from './grant.ts';
@@ -13,6 +14,7 @@ const GRANT = 'client_credentials';
 
 export const clientCredentials: Grant = {
   grantType: GRANT,
+  failureLog: { type: 'feccft' },
   async handle({ tenant, params, authorization, deps, admit }) {
     const { client, secret } = await authenticateClient(tenant, params, authorization, deps);
     await admit(client.clientId);
@@ -39,13 +41,7 @@ export const clientCredentials: Grant = {
       scopes = wanted;
     }
 
-    let signer: Signer;
-    if (api.signingAlg === 'HS256' && api.signingSecret) {
-      signer = { alg: 'HS256', secret: api.signingSecret };
-    } else {
-      const ring = await deps.registry.keys(tenant.id);
-      signer = { alg: 'RS256', kid: ring.current.kid, key: ring.current.privateKey! };
-    }
+    const signer = await accessTokenSigner(deps.registry, tenant.id, api);
     const issued = issueAccessToken({
       issuer: tenant.issuer,
       subject: `${client.clientId}@clients`,
@@ -67,6 +63,7 @@ export const clientCredentials: Grant = {
       audience,
       scope,
       jti: issued.jti,
+      log: { type: 'seccft', description: 'Client Credentials for Access Token' },
     };
   },
 };

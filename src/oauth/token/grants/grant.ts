@@ -3,12 +3,14 @@ import type { Registry } from '../../../cache/registry.ts';
 import type { Envelope } from '../../../crypto/envelope.ts';
 import type { Clock } from '../../../domain/clock.ts';
 import type { Tenant } from '../../../domain/tenant.ts';
+import type { Storage } from '../../../storage/ports.ts';
 import type { Params } from '../../params.ts';
 
 export interface GrantDeps {
   registry: Registry;
   envelope: Envelope;
   clock: Clock;
+  storage: Storage;
 }
 
 export interface GrantContext {
@@ -34,14 +36,18 @@ export interface TokenOutcome {
   body: TokenSuccess;
   clientId: string;
   clientName: string;
-  /** Which of the client's secrets authenticated it. */
-  secretUsed: 'current' | 'previous';
+  /** Which of the client's secrets authenticated it; undefined for a public client. */
+  secretUsed: 'current' | 'previous' | undefined;
   audience: string;
   scope: string;
-  jti: string;
+  jti: string | undefined;
+  /** The tenant-log event of the success (Auth0 types: seccft, seacft, sertft). */
+  log: { type: string; description: string; userId?: string };
 }
 
 export interface Grant {
   grantType: string;
+  /** Tenant-log type of a failed exchange (feccft, feacft, fertft). */
+  failureLog: { type: string };
   handle(ctx: GrantContext): Promise<TokenOutcome>;
 }

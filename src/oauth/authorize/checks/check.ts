@@ -1,0 +1,21 @@
+// What an /authorize check is (STYLE §2: an ordered list of small named checks, oidc-provider's
+// shape). Each reads the raw parameters and what earlier checks established, and adds its part.
+import type { CachedApi, CachedClient, Registry } from '../../../cache/registry.ts';
+import type { Tenant } from '../../../domain/tenant.ts';
+import type { AuthorizeRequest, RawParams } from '../request.ts';
+
+export interface CheckContext {
+  tenant: Tenant;
+  params: RawParams;
+  registry: Registry;
+  draft: Partial<AuthorizeRequest>;
+  /** Set by the client check. */
+  client?: CachedClient;
+  /** Set by the audience check when an API is named. */
+  api?: CachedApi;
+}
+
+export interface AuthorizeCheck {
+  name: string;
+  run(ctx: CheckContext): void | Promise<void>;
+}

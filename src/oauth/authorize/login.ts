@@ -1,0 +1,112 @@
+// Checking a username/email and password typed into our login page, with Auth0's brute-force
+// protection (10 consecutive failures for one user from one address block that pair until an
+// administrator unblocks it or the password changes; D11: the counters live in the database, so a
+// database failure fails the login rather than skipping the count). Unknown users cost a dummy
+// argon2id verification, so timing does not reveal who exists, and get the same message.
+import type { AuditLog, LogEvent } from '../../audit/audit-log.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { PasswordBusy, type PasswordHasher } from '../../domain/passwords.ts';
+import type { Tenant } from '../../domain/tenant.ts';
+import type { ConnectionRecord, Storage, UserRecord } from '../../storage/ports.ts';
+
+/** Auth0's threshold: 10 consecutive failed attempts for one user from one IP address. */
+export const BLOCK_AFTER = 10;
+
+export const LOGIN_TEXT = {
+  wrongCredentials: 'Wrong email or password.',
+  blocked: 'Your account has been blocked after multiple consecutive login attempts. Ask an administrator of this tenant to unblock it.',
+  userBlocked: 'This user is blocked. Ask an administrator of this tenant to unblock it.',
+  busy: 'Too many logins are being checked right now. Please try again in a moment.',
+  missing: 'Enter your email (or username) and your password.',
+} as const;
+
+export interface LoginDeps {
+  storage: Storage;
+  passwords: PasswordHasher;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+export interface Attempt {
+  tenant: Tenant;
+  connection: ConnectionRecord;
+  client: { clientId: string; name: string };
+  username: string;
+  password: string;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export type LoginResult = { ok: true; user: UserRecord } | { ok: false; message: string };
+
+function bruteForceOn(connection: ConnectionRecord): boolean {
+  const options = connection.data.options as { brute_force_protection?: unknown } | undefined;
+  return options?.brute_force_protection !== false;
+}
+
+async function findUser(storage: Storage, tenantId: string, connection: string, login: string): Promise<UserRecord | undefined> {
+  if (login.includes('@')) {
+    const byEmail = await storage.users.getByEmail(tenantId, connection, login);
+    if (byEmail) return byEmail;
+  }
+  return storage.users.getByUsername(tenantId, connection, login);
+}
+
+export async function attemptLogin(attempt: Attempt, deps: LoginDeps): Promise<LoginResult> {
+  const { tenant, connection, client } = attempt;
+  const log = (event: Omit<LogEvent, 'client_id' | 'client_name' | 'ip' | 'user_agent' | 'hostname' | 'connection'>) =>
+    deps.audit.record(tenant.id, {
+      client_id: client.clientId,
+      client_name: client.name,
+      ip: attempt.ip,
+      user_agent: attempt.userAgent,
+      hostname: tenant.domain,
+      connection: connection.name,
+      connection_id: connection.id,
+      ...event,
+    });
+  const login = attempt.username.trim();
+  if (login === '' || attempt.password === '') return { ok: false, message: LOGIN_TEXT.missing };
+  if (login.length > 512 || attempt.password.length > 1024) return { ok: false, message: LOGIN_TEXT.wrongCredentials };
+
+  const user = await findUser(deps.storage, tenant.id, connection.name, login);
+  const guard = bruteForceOn(connection);
+  if (user && guard) {
+    const failures = await deps.storage.loginFailures.get(tenant.id, user.userId, attempt.ip);
+    if (failures?.blockedAt) {
+      log({ type: 'limit_wc', description: 'Blocked Account', user_id: user.userId, user_name: login });
+      return { ok: false, message: LOGIN_TEXT.blocked };
+    }
+  }
+  let verified;
+  try {
+    verified = await deps.passwords.verify(attempt.password, user?.passwordHash);
+  } catch (error) {
+    if (error instanceof PasswordBusy) return { ok: false, message: LOGIN_TEXT.busy };
+    throw error;
+  }
+  if (!user) {
+    log({ type: 'fu', description: LOGIN_TEXT.wrongCredentials, user_name: login });
+    return { ok: false, message: LOGIN_TEXT.wrongCredentials };
+  }
+  if (!verified.ok) {
+    const now = new Date(deps.clock.now()).toISOString();
+    const after = guard ? await deps.storage.loginFailures.recordFailure(tenant.id, user.userId, attempt.ip, now, BLOCK_AFTER) : undefined;
+    if (after?.blockedAt) {
+      log({ type: 'limit_wc', description: 'Blocked Account', user_id: user.userId, user_name: login });
+      return { ok: false, message: LOGIN_TEXT.blocked };
+    }
+    log({ type: 'fp', description: LOGIN_TEXT.wrongCredentials, user_id: user.userId, user_name: login });
+    return { ok: false, message: LOGIN_TEXT.wrongCredentials };
+  }
+  if (user.blocked) {
+    log({ type: 'f', description: 'user is blocked', user_id: user.userId, user_name: login });
+    return { ok: false, message: LOGIN_TEXT.userBlocked };
+  }
+  const now = new Date(deps.clock.now()).toISOString();
+  if (guard) await deps.storage.loginFailures.reset(tenant.id, user.userId, attempt.ip);
+  await deps.storage.users.recordLogin(tenant.id, user.userId, now, attempt.ip);
+  if (verified.rehash) await deps.storage.users.update(tenant.id, user.userId, { passwordHash: await deps.passwords.hash(attempt.password) });
+  log({ type: 's', description: 'Successful login', user_id: user.userId, user_name: login });
+  return { ok: true, user };
+}

@@ -1,0 +1,93 @@
+// grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636, spec §2.4): a code is redeemed once
+// (one conditional UPDATE, T-PK-08), by the client it was issued to (T-PK-09), within 60 s
+// (T-PK-10), with the redirect_uri of the request when that named one (T-RU-27) and the PKCE
+// verifier when a challenge was sent (T-PK-04/05). A replayed code also revokes what its first
+// redemption issued (RFC 6749 §4.1.2, T-PK-07). Errors: Auth0's 403 invalid_grant.
+import { opaqueDigest } from '../../../domain/opaque.ts';
+import { OAuthError } from '../../errors.ts';
+import { issueUserTokens } from '../../user-tokens.ts';
+import { identifyClient } from '../client-auth.ts';
+import type { Grant, GrantDeps } from './grant.ts';
+import { createRefreshToken, GRANT_TEXT, invalidGrant, mayRefresh, tokenBody, verifyPkce } from './user-grant.ts';
+import { TOKEN_TEXT } from '../../errors.ts';
+import type { AuthCodeRecord } from '../../../storage/ports.ts';
+
+const GRANT = 'authorization_code';
+
+/** What a replayed code issued stops working: its access token (denylist) and its refresh tokens. */
+async function revokeIssued(deps: GrantDeps, code: AuthCodeRecord): Promise<void> {
+  const at = new Date(deps.clock.now()).toISOString();
+  if (code.issued?.jti) {
+    const expiresAt = new Date(Date.parse(code.createdAt) + 2_592_000_000).toISOString();
+    await deps.storage.denylist.add({ tenantId: code.tenantId, jti: code.issued.jti, aud: undefined, createdAt: at, expiresAt });
+  }
+  if (code.issued?.refreshTokenFamily) await deps.storage.refreshTokens.revokeFamily(code.tenantId, code.issued.refreshTokenFamily, at);
+}
+
+export const authorizationCode: Grant = {
+  grantType: GRANT,
+  failureLog: { type: 'feacft' },
+  async handle({ tenant, params, authorization, deps, admit }) {
+    const { client, secret } = await identifyClient(tenant, params, authorization, deps);
+    await admit(client.clientId);
+    if (!client.grantTypes.has(GRANT)) {
+      throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
+    }
+    const code = params.get('code');
+    if (code === undefined) throw new OAuthError(400, 'invalid_request', TOKEN_TEXT.missingParameter('code'));
+    const codeHash = opaqueDigest(code);
+    const now = deps.clock.now();
+
+    const record = code.length <= 128 ? await deps.storage.authCodes.consume(tenant.id, codeHash, new Date(now).toISOString()) : undefined;
+    if (!record) {
+      const replayed = code.length <= 128 ? await deps.storage.authCodes.get(tenant.id, codeHash) : undefined;
+      if (replayed) await revokeIssued(deps, replayed);
+      throw invalidGrant(GRANT_TEXT.invalidCode);
+    }
+    if (record.clientId !== client.clientId || now >= Date.parse(record.expiresAt)) throw invalidGrant(GRANT_TEXT.invalidCode);
+    const redirectUri = params.get('redirect_uri');
+    if ((record.redirectUriGiven || redirectUri !== undefined) && redirectUri !== record.redirectUri) throw invalidGrant(GRANT_TEXT.redirectMismatch);
+    verifyPkce(record.codeChallenge, params.get('code_verifier'));
+
+    const user = await deps.storage.users.get(tenant.id, record.userId);
+    if (!user) throw invalidGrant(GRANT_TEXT.invalidCode);
+    if (user.blocked) throw invalidGrant(GRANT_TEXT.userBlocked);
+    const api = record.audience === null ? undefined : ((await deps.registry.api(tenant.id, record.audience)) ?? undefined);
+    if (record.audience !== null && !api) throw invalidGrant(GRANT_TEXT.invalidCode);
+
+    const scopes = record.scope === '' ? [] : record.scope.split(' ');
+    const refresh = mayRefresh(scopes, client, api);
+    const granted = refresh ? scopes : scopes.filter((s) => s !== 'offline_access');
+    const issued = await issueUserTokens(
+      {
+        tenant,
+        client,
+        api,
+        user,
+        scopes: granted,
+        accessToken: true,
+        idToken: granted.includes('openid'),
+        browser: secret === undefined,
+        nonce: record.nonce ?? undefined,
+        authTime: record.authTime,
+        sid: record.sid,
+        atHash: false,
+      },
+      deps,
+    );
+    const refreshToken = refresh
+      ? await createRefreshToken(deps, { tenant, client, user, audience: record.audience, scope: issued.scope, sid: record.sid, authTime: record.authTime })
+      : undefined;
+    await deps.storage.authCodes.setIssued(tenant.id, codeHash, { ...(issued.jti && { jti: issued.jti }), ...(refreshToken && { refreshTokenFamily: refreshToken.record.familyId }) });
+    return {
+      body: tokenBody(issued, refreshToken?.token),
+      clientId: client.clientId,
+      clientName: client.name,
+      secretUsed: secret,
+      audience: issued.audience,
+      scope: issued.scope,
+      jti: issued.jti,
+      log: { type: 'seacft', description: 'Authorization Code for Access Token', userId: user.userId },
+    };
+  },
+};
