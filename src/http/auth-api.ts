@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../cache/registry.ts';
 import type { Envelope } from '../crypto/envelope.ts';
+import { bearerChallenge } from '../management/auth.ts';
 import type { Clock } from '../domain/clock.ts';
 import { revokeToken } from '../oauth/revoke.ts';
 import { bearerFrom, userinfo, UserinfoError } from '../oauth/userinfo.ts';
@@ -18,7 +19,7 @@ export interface AuthApiDeps {
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 function sendUserinfoError(reply: FastifyReply, request: FastifyRequest, error: UserinfoError): FastifyReply {
-  const challenge = `Bearer realm="${request.tenant!.domain}", error="${error.error}", error_description="${error.message.replace(/"/g, "'")}"`;
+  const challenge = bearerChallenge(request.tenant!.domain, error.tokenMissing ? undefined : { code: error.error, description: error.message, ...(error.scope !== undefined && { scope: error.scope }) });
   return reply
     .code(error.status)
     .headers({ 'www-authenticate': challenge, 'cache-control': 'no-store' })

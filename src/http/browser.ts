@@ -9,8 +9,7 @@ import { showLogin, submitLogin, type FlowDeps, type FlowOutcome } from '../oaut
 import type { AuthorizeResponse } from '../oauth/authorize/respond.ts';
 import { AUTHORIZE_TEXT, AuthorizePageError } from '../oauth/errors.ts';
 import { errorPage, formPostPage, loggedOutPage, loginPage, webMessagePage } from '../login/pages.ts';
-import { logoutTarget } from '../oauth/logout.ts';
-import { endSession } from '../oauth/authorize/session.ts';
+import { logout } from '../oauth/logout.ts';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './cookies.ts';
 import { sendPage } from './pages.ts';
 
@@ -55,15 +54,17 @@ function field(body: unknown, name: string): string | undefined {
 
 /**
  * Login CSRF (T-UI-06): a form posted from another site is refused before anything else. Browsers
- * say so in Sec-Fetch-Site and Origin; the transaction cookie (SameSite=Lax) is the second guard.
+ * say so in Sec-Fetch-Site, which no page can forge, so when it is present it decides alone: our
+ * pages carry Referrer-Policy: no-referrer, under which browsers send `Origin: null` even on our
+ * own same-origin form posts (Fetch, "serializing a request origin"). Origin decides only for
+ * browsers without Fetch Metadata. The transaction cookie (SameSite=Lax) is the second guard.
  */
 function assertSameOrigin(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   const ours = new Set([`${request.protocol}://${request.host}`, `https://${request.tenant!.domain}`]);
-  if (site === 'cross-site' || site === 'same-site' || (origin !== undefined && !ours.has(origin))) {
-    throw new AuthorizePageError(AUTHORIZE_TEXT.badRequest, AUTHORIZE_TEXT.forbiddenOrigin, 403);
-  }
+  const allowed = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || ours.has(origin);
+  if (!allowed) throw new AuthorizePageError(AUTHORIZE_TEXT.badRequest, AUTHORIZE_TEXT.forbiddenOrigin, 403);
 }
 
 export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps & FlowDeps): void {
@@ -92,20 +93,11 @@ export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps 
   app.get('/v2/logout', PAGE, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? query[name] : undefined);
-    const ended = await endSession(request.tenant!, readCookie(request, SESSION_COOKIE), deps);
     setCookie(reply, SESSION_COOKIE, '', 0);
-    if (ended) {
-      deps.audit.record(request.tenant!.id, {
-        type: 'slo',
-        description: 'Successful logout',
-        user_id: ended.userId,
-        client_id: text('client_id') ?? '',
-        ip: request.ip,
-        user_agent: request.headers['user-agent'],
-        hostname: request.tenant!.domain,
-      });
-    }
-    const target = await logoutTarget(request.tenant!, text('client_id'), text('returnTo'), deps.registry);
+    const target = await logout(
+      { tenant: request.tenant!, session: readCookie(request, SESSION_COOKIE), clientId: text('client_id'), returnTo: text('returnTo'), ip: request.ip, userAgent: request.headers['user-agent'] },
+      deps,
+    );
     if (target.kind === 'page') return sendPage(reply, loggedOutPage());
     return reply.code(302).headers({ location: target.location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
   });

@@ -5,6 +5,8 @@
 import { Type } from 'typebox';
 import { FieldsQuery } from '../schemas/common.ts';
 import { TenantSettings, TenantSettingsUpdate } from '../schemas/tenant-settings.ts';
+import { redirectUrlProblem } from '../domain/urls.ts';
+import { badRequest } from './errors.ts';
 import { projection } from './fields.ts';
 import { route } from './route.ts';
 
@@ -12,6 +14,23 @@ const TAG = 'Tenants';
 
 export const LEGACY_WARNING =
   'Legacy HS256 Management API tokens are now accepted for this tenant. They are signed with the Global Client Secret, can be minted with any scope and any lifetime by whoever holds it, and long-lived tokens compromise your security. Prefer the client credentials grant.';
+
+/** URLs the tenant stores are held to the rules of an application's (T-RU-20/30): /v2/logout redirects to them. */
+function checkSettingUrls(patch: Record<string, unknown>): void {
+  const logout = patch.allowed_logout_urls;
+  if (Array.isArray(logout)) {
+    logout.forEach((value: string, i) => {
+      const problem = redirectUrlProblem(value);
+      if (problem) throw badRequest(`Payload validation error: 'Invalid URL: ${value.slice(0, 100)} ${problem}' on property allowed_logout_urls[${i}].`);
+    });
+  }
+  for (const field of ['default_redirection_uri', 'picture_url', 'support_url'] as const) {
+    const value = patch[field];
+    if (typeof value !== 'string' || value === '') continue;
+    const problem = redirectUrlProblem(value);
+    if (problem) throw badRequest(`Payload validation error: 'Invalid URL: ${value.slice(0, 100)} ${problem}' on property ${field}.`);
+  }
+}
 
 const get = route({
   method: 'GET',
@@ -37,6 +56,7 @@ const update = route({
     const record = await ctx.deps.storage.tenants.get(ctx.tenant.id);
     const before = (record?.settings ?? {});
     const patch = ctx.body as Record<string, unknown>;
+    checkSettingUrls(patch);
     const merged: Record<string, unknown> = { ...before };
     for (const [key, value] of Object.entries(patch)) {
       const nested = key === 'flags' || key === 'rate_limits';

@@ -17,10 +17,16 @@ export class UserinfoError extends Error {
   override name = 'UserinfoError';
   readonly status: number;
   readonly error: string;
-  constructor(status: number, error: string, description: string) {
+  /** RFC 6750 §3.1: no token at all is answered with a bare challenge (no error code). */
+  readonly tokenMissing: boolean;
+  /** RFC 6750 §3.1: the scope an insufficient_scope answer names. */
+  readonly scope: string | undefined;
+  constructor(status: number, error: string, description: string, options: { tokenMissing?: boolean; scope?: string } = {}) {
     super(description);
     this.status = status;
     this.error = error;
+    this.tokenMissing = options.tokenMissing ?? false;
+    this.scope = options.scope;
   }
 }
 
@@ -40,7 +46,7 @@ export function bearerFrom(authorization: string | undefined, query: string | un
 }
 
 export async function userinfo(tenant: Tenant, token: string | undefined, deps: UserinfoDeps): Promise<Record<string, unknown>> {
-  if (token === undefined) throw invalidToken('Missing access token');
+  if (token === undefined) throw new UserinfoError(401, 'invalid_token', 'Missing access token', { tokenMissing: true });
   let verified;
   try {
     verified = verifyToken(token, { issuer: tenant.issuer, audience: userinfoAudience(tenant), now: nowSeconds(deps.clock), leeway: LEEWAY_SECONDS, keys: await deps.registry.keys(tenant.id) });
@@ -49,7 +55,7 @@ export async function userinfo(tenant: Tenant, token: string | undefined, deps: 
     throw error;
   }
   const { claims } = verified;
-  if (!verified.scopes.includes('openid')) throw new UserinfoError(403, 'insufficient_scope', 'The access token does not carry the openid scope');
+  if (!verified.scopes.includes('openid')) throw new UserinfoError(403, 'insufficient_scope', 'The access token does not carry the openid scope', { scope: 'openid' });
   const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
   if (typeof claims.jti === 'string' && denylistMatch((await deps.registry.denylist(tenant.id)).get(claims.jti), claims, azp) !== undefined) {
     throw invalidToken('Invalid access token');

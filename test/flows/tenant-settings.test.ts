@@ -130,6 +130,18 @@ describe('PATCH /tenants/settings (spec §3.5.7)', () => {
     expect(await settings()).toStrictEqual({ friendly_name: 'default' });
   });
 
+  it('T-RU-20/30: allowed_logout_urls and the other URL settings refuse script schemes, protocol-relative and credentialed URLs; nothing is stored', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ allowed_logout_urls: ['https://ok.example/', 'javascript:alert(1)'] }, "Payload validation error: 'Invalid URL: javascript:alert(1) javascript: URLs are not allowed' on property allowed_logout_urls[1]."],
+      [{ allowed_logout_urls: ['//evil.example/'] }, "Payload validation error: 'Invalid URL: //evil.example/ is not an absolute URL' on property allowed_logout_urls[0]."],
+      [{ allowed_logout_urls: ['https://user:pw@evil.example/'] }, "Payload validation error: 'Invalid URL: https://user:pw@evil.example/ must not contain credentials' on property allowed_logout_urls[0]."],
+      [{ default_redirection_uri: 'data:text/html,hi' }, "Payload validation error: 'Invalid URL: data:text/html,hi data: URLs are not allowed' on property default_redirection_uri."],
+    ];
+    const before = await settings();
+    for (const [body, message] of cases) expectMgmtError(await api.patch('/tenants/settings', body), 400, message, 'invalid_body');
+    expect(await settings()).toStrictEqual(before);
+  });
+
   it('tenant isolation (T-MG-10): tenant B\'s PATCH never touches tenant A', async () => {
     await api.patch('/tenants/settings', FULL);
     const bravo = await s.addTenant('bravo', 'tenant-b.test');

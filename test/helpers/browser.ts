@@ -3,7 +3,10 @@
 // SPA / web applications and database users, and PKCE values.
 import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { PasswordHasher } from '../../src/domain/passwords.ts';
+import type { UserRecord } from '../../src/storage/ports.ts';
 import type { TestServer } from './test-server.ts';
+import { seedUser as storeUser } from './user-token.ts';
 
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
@@ -102,43 +105,20 @@ export interface SeededUser {
   password: string;
 }
 
-let hasher: import('../../src/domain/passwords.ts').PasswordHasher | undefined;
+let hasher: PasswordHasher | undefined;
 
 /** A database user stored directly, with an argon2id hash of `password`. */
-export async function seedUser(server: TestServer, email: string, password = 'Correct-Horse-7', extra: Record<string, unknown> = {}): Promise<SeededUser> {
-  const { PasswordHasher } = await import('../../src/domain/passwords.ts');
-  const { newUserId } = await import('../../src/domain/ids.ts');
+export async function seedUser(server: TestServer, email: string, password = 'Correct-Horse-7', extra: Partial<UserRecord> = {}): Promise<SeededUser> {
   hasher ??= new PasswordHasher();
-  const now = new Date(server.clock.now()).toISOString();
-  const userId = newUserId();
-  await server.storage.users.create({
-    tenantId: server.tenant.id,
-    userId,
-    connection: 'Username-Password-Authentication',
+  const record = await storeUser(server, {
     email: email.toLowerCase(),
-    emailVerified: false,
-    username: null,
-    phoneNumber: null,
-    phoneVerified: false,
     name: email,
     nickname: email.split('@')[0]!,
-    givenName: null,
-    familyName: null,
     picture: 'https://s.gravatar.com/avatar/x?s=480',
-    blocked: false,
-    userMetadata: {},
-    appMetadata: {},
-    linkedIdentities: [],
     passwordHash: await hasher.hash(password),
-    lastPasswordReset: null,
-    lastLogin: null,
-    lastIp: null,
-    loginsCount: 0,
-    createdAt: now,
-    updatedAt: now,
     ...extra,
   });
-  return { userId, email: email.toLowerCase(), password };
+  return { userId: record.userId, email: record.email!, password };
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {

@@ -313,7 +313,7 @@ describe('T-TOK-12 / T-TOK-13 / T-TOK-14: method and grant type', () => {
     expect(s.logs.join('\n')).not.toContain(m2m.clientSecret);
   });
 
-  test.each(['password', 'urn:x', 'CLIENT_CREDENTIALS', 'client_credentials ', ' client_credentials', 'authorization_code', 'refresh_token'])(
+  test.each(['password', 'urn:x', 'CLIENT_CREDENTIALS', 'client_credentials ', ' client_credentials', 'Authorization_Code', 'urn:ietf:params:oauth:grant-type:device_code'])(
     'T-TOK-13: grant_type %j → 400 unsupported_grant_type',
     async (grantType) => {
       const lookups = watchLookups();

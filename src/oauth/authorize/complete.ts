@@ -60,6 +60,7 @@ export async function completeAuthorization(
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + CODE_TTL_SECONDS * 1000).toISOString(),
       consumedAt: null,
+      replayedAt: null,
       issued: null,
     });
     return { fields: { code }, scope: scopes.join(' '), audience: api?.identifier ?? '' };

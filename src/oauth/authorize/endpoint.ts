@@ -73,7 +73,8 @@ export async function handleAuthorize(query: Record<string, unknown>, browser: B
   if ('response' in checked) return { kind: 'respond', response: checked.response };
   const { ctx, request } = checked;
 
-  const live = request.prompt.includes('login') ? undefined : await loadSession(tenant, browser.session, deps);
+  // OIDC Core §3.1.2.1: max_age=0 is prompt=login (however recent the session).
+  const live = request.prompt.includes('login') || request.maxAge === 0 ? undefined : await loadSession(tenant, browser.session, deps);
   const fresh = live && (request.maxAge === undefined || deps.clock.now() - Date.parse(live.record.authTime) <= request.maxAge * 1000);
   if (live && fresh) {
     const login = { user: live.user, sid: live.record.sid, authTime: live.record.authTime };

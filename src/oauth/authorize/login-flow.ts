@@ -11,7 +11,7 @@ import { answer, checkRequest, type AuthorizeDeps, type BrowserContext } from '.
 import { attemptLogin, type LoginDeps } from './login.ts';
 import type { AuthorizeRequest } from './request.ts';
 import type { AuthorizeResponse } from './respond.ts';
-import { startSession } from './session.ts';
+import { endSession, startSession } from './session.ts';
 import { attemptSignup, SIGNUP_TEXT } from './signup.ts';
 import { finishTransaction, loadTransaction } from './transaction.ts';
 
@@ -63,9 +63,14 @@ export async function prepare(browser: BrowserContext, transaction: string | und
   };
 }
 
-/** Logs the user in: a fresh session (never the browser's old one, T-UI-02), then the answer. */
+/**
+ * Logs the user in: a fresh session, then the answer. The session the browser had before (a
+ * re-login, prompt=login, max_age) ends server-side: its value, if stolen or planted, is worth
+ * nothing afterwards (T-UI-02).
+ */
 export async function finishLogin(prepared: Prepared, user: UserRecord, browser: BrowserContext, deps: FlowDeps): Promise<FlowOutcome> {
   const { tenant } = browser;
+  await endSession(tenant, browser.session, deps);
   const session = await startSession(tenant, user, deps);
   await finishTransaction(tenant, prepared.screen.transaction, deps);
   const login = { user, sid: session.record.sid, authTime: session.record.authTime };

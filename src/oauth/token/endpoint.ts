@@ -117,6 +117,7 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
         type: outcome.log.type,
         description: outcome.log.description,
         ...(outcome.log.userId !== undefined && { user_id: outcome.log.userId }),
+        ...(outcome.log.userName !== undefined && { user_name: outcome.log.userName }),
         client_id: outcome.clientId,
         client_name: outcome.clientName,
         ip: request.ip,

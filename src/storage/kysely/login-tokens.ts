@@ -20,6 +20,7 @@ const toCode = (row: Selectable<AuthCodesTable>): AuthCodeRecord => ({
   createdAt: row.created_at,
   expiresAt: row.expires_at,
   consumedAt: row.consumed_at,
+  replayedAt: row.replayed_at,
   issued: row.issued === null ? null : (JSON.parse(row.issued) as AuthCodeRecord['issued']),
 });
 
@@ -45,6 +46,7 @@ export function authCodeStore(db: Kysely<Database>): AuthCodeStore {
           created_at: r.createdAt,
           expires_at: r.expiresAt,
           consumed_at: r.consumedAt,
+          replayed_at: r.replayedAt,
           issued: r.issued === null ? null : JSON.stringify(r.issued),
         })
         .execute();
@@ -62,6 +64,11 @@ export function authCodeStore(db: Kysely<Database>): AuthCodeStore {
       return row && toCode(row);
     },
     async get(tenantId, codeHash) {
+      const row = await byKey(tenantId, codeHash).executeTakeFirst();
+      return row && toCode(row);
+    },
+    async markReplayed(tenantId, codeHash, at) {
+      await db.updateTable('auth_codes').set({ replayed_at: at }).where('tenant_id', '=', tenantId).where('code_hash', '=', codeHash).where('replayed_at', 'is', null).execute();
       const row = await byKey(tenantId, codeHash).executeTakeFirst();
       return row && toCode(row);
     },

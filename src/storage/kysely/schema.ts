@@ -179,6 +179,7 @@ export interface AuthCodesTable {
   created_at: string;
   expires_at: string;
   consumed_at: string | null;
+  replayed_at: string | null;
   issued: string | null;
 }
 

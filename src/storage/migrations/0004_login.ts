@@ -46,6 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('consumed_at', 'text')
+    .addColumn('replayed_at', 'text')
     .addColumn('issued', 'text')
     .addPrimaryKeyConstraint('auth_codes_pk', ['tenant_id', 'code_hash'])
     .execute();

@@ -66,6 +66,8 @@ export interface AuthCodeRecord {
   createdAt: string;
   expiresAt: string;
   consumedAt: string | null;
+  /** When the code was presented again after its redemption (a replay: what it issued is revoked). */
+  replayedAt: string | null;
   /** What the redemption issued, revoked if the code is replayed (RFC 6749 §4.1.2). */
   issued: { jti?: string; refreshTokenFamily?: string } | null;
 }
@@ -75,6 +77,8 @@ export interface AuthCodeStore {
   /** Marks the code used if it was not; returns it then, undefined when unknown or already used. Atomic. */
   consume(tenantId: string, codeHash: string, at: string): Promise<AuthCodeRecord | undefined>;
   get(tenantId: string, codeHash: string): Promise<AuthCodeRecord | undefined>;
+  /** Records a replay of a used code and returns the code as it now is (undefined: unknown code). */
+  markReplayed(tenantId: string, codeHash: string, at: string): Promise<AuthCodeRecord | undefined>;
   setIssued(tenantId: string, codeHash: string, issued: NonNullable<AuthCodeRecord['issued']>): Promise<void>;
   prune(before: string): Promise<number>;
 }

@@ -31,7 +31,9 @@ export const responseModeCheck: AuthorizeCheck = {
     }
     if (mode === 'web_message') {
       const origin = originOf(ctx.draft.redirectUri!);
-      const allowed = ctx.client!.record.data.web_origins ?? [];
+      // Registered origins may carry a trailing slash or a default port (both accepted when written):
+      // compare serialized origins, as CORS does.
+      const allowed = (ctx.client!.record.data.web_origins ?? []).map(originOf);
       if (origin === undefined || !allowed.includes(origin)) throw new AuthorizePageError(AUTHORIZE_TEXT.badRequest, AUTHORIZE_TEXT.webOriginMismatch);
     }
     ctx.draft.responseMode = mode;

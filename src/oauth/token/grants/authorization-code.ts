@@ -40,8 +40,10 @@ export const authorizationCode: Grant = {
 
     const record = code.length <= 128 ? await deps.storage.authCodes.consume(tenant.id, codeHash, new Date(now).toISOString()) : undefined;
     if (!record) {
-      const replayed = code.length <= 128 ? await deps.storage.authCodes.get(tenant.id, codeHash) : undefined;
-      if (replayed) await revokeIssued(deps, replayed);
+      // A used code presented again: revoke what its redemption issued. If that redemption has not
+      // recorded it yet, the mark makes it revoke its own tokens once it has (below).
+      const replayed = code.length <= 128 ? await deps.storage.authCodes.markReplayed(tenant.id, codeHash, new Date(now).toISOString()) : undefined;
+      if (replayed?.issued) await revokeIssued(deps, replayed);
       throw invalidGrant(GRANT_TEXT.invalidCode);
     }
     if (record.clientId !== client.clientId || now >= Date.parse(record.expiresAt)) throw invalidGrant(GRANT_TEXT.invalidCode);
@@ -79,6 +81,12 @@ export const authorizationCode: Grant = {
       ? await createRefreshToken(deps, { tenant, client, user, audience: record.audience, scope: issued.scope, sid: record.sid, authTime: record.authTime })
       : undefined;
     await deps.storage.authCodes.setIssued(tenant.id, codeHash, { ...(issued.jti && { jti: issued.jti }), ...(refreshToken && { refreshTokenFamily: refreshToken.record.familyId }) });
+    const after = await deps.storage.authCodes.get(tenant.id, codeHash);
+    if (after?.replayedAt) {
+      // Replayed while this redemption was in flight: the code leaked, so nothing it gives stands.
+      await revokeIssued(deps, after);
+      throw invalidGrant(GRANT_TEXT.invalidCode);
+    }
     return {
       body: tokenBody(issued, refreshToken?.token),
       clientId: client.clientId,
@@ -87,7 +95,7 @@ export const authorizationCode: Grant = {
       audience: issued.audience,
       scope: issued.scope,
       jti: issued.jti,
-      log: { type: 'seacft', description: 'Authorization Code for Access Token', userId: user.userId },
+      log: { type: 'seacft', description: 'Authorization Code for Access Token', userId: user.userId, userName: user.email ?? user.username ?? '' },
     };
   },
 };

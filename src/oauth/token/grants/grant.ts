@@ -42,7 +42,7 @@ export interface TokenOutcome {
   scope: string;
   jti: string | undefined;
   /** The tenant-log event of the success (Auth0 types: seccft, seacft, sertft). */
-  log: { type: string; description: string; userId?: string };
+  log: { type: string; description: string; userId?: string; userName?: string };
 }
 
 export interface Grant {

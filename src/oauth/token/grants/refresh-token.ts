@@ -32,7 +32,8 @@ export const refreshToken: Grant = {
     if (record.rotating) {
       const leewayMs = (refreshSettings(client).leeway ?? 0) * 1000;
       const first = await deps.storage.refreshTokens.markUsed(tenant.id, record.id, at);
-      const reusedInLeeway = !first && record.usedAt !== null && now - Date.parse(record.usedAt) <= leewayMs;
+      // Leeway 0 (Auth0's default) allows no reuse at all, not even within the same millisecond.
+      const reusedInLeeway = !first && leewayMs > 0 && record.usedAt !== null && now - Date.parse(record.usedAt) <= leewayMs;
       if (!first && !reusedInLeeway) {
         await deps.storage.refreshTokens.revokeFamily(tenant.id, record.familyId, at);
         throw invalidGrant(GRANT_TEXT.invalidRefresh);
@@ -86,7 +87,7 @@ export const refreshToken: Grant = {
       audience: issued.audience,
       scope: issued.scope,
       jti: issued.jti,
-      log: { type: 'sertft', description: 'Refresh Token for Access Token', userId: user.userId },
+      log: { type: 'sertft', description: 'Refresh Token for Access Token', userId: user.userId, userName: user.email ?? user.username ?? '' },
     };
   },
 };
