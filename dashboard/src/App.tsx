@@ -1,0 +1,86 @@
+// The dashboard's frame (navigation, tenant switcher, account) and its routes.
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Link, match, useLocation } from './lib/router.tsx';
+import { useSession } from './lib/session.tsx';
+import { Button, EmptyState, Loading } from './components/ui.tsx';
+import { TenantSwitcher } from './components/TenantSwitcher.tsx';
+import { ApplicationsPage } from './pages/Applications.tsx';
+import { ApplicationPage } from './pages/Application.tsx';
+import { ApisPage } from './pages/Apis.tsx';
+import { ApiPage } from './pages/Api.tsx';
+import { UsersPage } from './pages/Users.tsx';
+import { UserPage } from './pages/User.tsx';
+import { LogsPage } from './pages/Logs.tsx';
+import { TenantSettingsPage } from './pages/TenantSettings.tsx';
+import { SigningKeysPage } from './pages/SigningKeys.tsx';
+
+const DebuggerPage = lazy(() => import('./pages/Debugger.tsx').then((m) => ({ default: m.DebuggerPage })));
+
+type Params = Record<string, string>;
+const ROUTES: [string, ComponentType<{ params: Params }>][] = [
+  ['/', ApplicationsPage],
+  ['/applications', ApplicationsPage],
+  ['/applications/:id', ApplicationPage],
+  ['/apis', ApisPage],
+  ['/apis/:id', ApiPage],
+  ['/users', UsersPage],
+  ['/users/:id', UserPage],
+  ['/logs', LogsPage],
+  ['/settings', TenantSettingsPage],
+  ['/keys', SigningKeysPage],
+  ['/debugger', DebuggerPage],
+];
+
+const NAV: [string, string][] = [
+  ['/applications', 'Applications'],
+  ['/apis', 'APIs'],
+  ['/users', 'Users'],
+  ['/logs', 'Logs'],
+  ['/settings', 'Tenant settings'],
+  ['/keys', 'Signing keys'],
+  ['/debugger', 'Token debugger'],
+];
+
+export function App() {
+  const { path } = useLocation();
+  const session = useSession();
+  let view = <EmptyState title="There is no page here.">{<Link to="/applications">Go to Applications</Link>}</EmptyState>;
+  for (const [pattern, Component] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) {
+      view = <Component params={params} />;
+      break;
+    }
+  }
+  const current = (to: string) => path === to || path.startsWith(`${to}/`) || (to === '/applications' && path === '/');
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Dashboard">
+        <div className="brand">Scopeward</div>
+        <TenantSwitcher />
+        <ul>
+          {NAV.map(([to, label]) => (
+            <li key={to}>
+              <Link to={to} aria-current={current(to) ? 'page' : undefined}>
+                {label}
+              </Link>
+            </li>
+          ))}
+          <li>
+            <a href="/explorer">API explorer</a>
+          </li>
+        </ul>
+        <div className="account">
+          <span className="account-email">{session.email}</span>
+          <Button onClick={session.logout}>Log out</Button>
+        </div>
+      </nav>
+      <main id="main" className="content">
+        <Suspense fallback={<Loading />}>{view}</Suspense>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+// Placeholder until the tenant switcher is written.
+export function TenantSwitcher() {
+  return null;
+}

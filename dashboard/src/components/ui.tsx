@@ -1,0 +1,167 @@
+// The dashboard's building blocks. Every page uses these, so that buttons, confirmations, secrets
+// and errors look and behave the same everywhere (keyboard reachable, readable when narrow).
+import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { ApiError } from '../lib/api.ts';
+
+export function Page({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="page">
+      <header className="page-header">
+        <h1>{title}</h1>
+        {actions && <div className="page-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+type Variant = 'primary' | 'secondary' | 'danger';
+
+export function Button({ variant = 'secondary', className, ...rest }: { variant?: Variant } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  return <button type="button" className={`btn btn-${variant}${className ? ` ${className}` : ''}`} {...rest} />;
+}
+
+/** Copies `value` to the clipboard; says "Copied" for a moment. */
+export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = () => {
+    void navigator.clipboard.writeText(value).then(() => {
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    });
+  };
+  return (
+    <Button onClick={copy} aria-label={label}>
+      {copied ? 'Copied' : label}
+    </Button>
+  );
+}
+
+/** A secret that stays out of the page until the user asks: `load` runs only on "Reveal". */
+export function Secret({ label, load }: { label: string; load: () => Promise<string> }) {
+  const [value, setValue] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const reveal = () => load().then(setValue, setError);
+  return (
+    <div className="secret" aria-label={label}>
+      <code className="secret-value">{value ?? '••••••••••••••••'}</code>
+      {value === undefined ? <Button onClick={() => void reveal()}>Reveal</Button> : <><CopyButton value={value} /><Button onClick={() => setValue(undefined)}>Hide</Button></>}
+      <ErrorBanner error={error} />
+    </div>
+  );
+}
+
+/** A button that asks before doing something that cannot be undone. */
+export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, variant = 'danger', disabled }: {
+  label: string;
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown>;
+  variant?: Variant;
+  disabled?: boolean;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const titleId = useId();
+  const confirm = () => {
+    setBusy(true);
+    setError(undefined);
+    onConfirm().then(
+      () => {
+        setBusy(false);
+        dialog.current?.close();
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(e);
+      },
+    );
+  };
+  return (
+    <>
+      <Button variant={variant} disabled={disabled} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </Button>
+      <dialog ref={dialog} className="confirm" aria-labelledby={titleId}>
+        <h2 id={titleId}>{title}</h2>
+        <div className="confirm-body">{body}</div>
+        <ErrorBanner error={error} />
+        <div className="confirm-actions">
+          <Button onClick={() => dialog.current?.close()} autoFocus>
+            Cancel
+          </Button>
+          <Button variant={variant} disabled={busy} onClick={confirm}>
+            {confirmLabel}
+          </Button>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
+/** Shows an error as a sentence: the Management API's message when there is one. */
+export function ErrorBanner({ error }: { error: unknown }) {
+  if (error === undefined || error === null) return null;
+  const text = error instanceof ApiError ? `${error.message}${error.body?.errorCode ? ` (${error.body.errorCode})` : ''}` : error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
+  return (
+    <p className="error-banner" role="alert">
+      {text}
+    </p>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state">
+      <p className="empty-title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+export function Loading() {
+  return (
+    <p className="loading" aria-live="polite">
+      Loading…
+    </p>
+  );
+}
+
+export function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+      {hint && <p className="hint">{hint}</p>}
+    </div>
+  );
+}
+
+export function Tabs({ tabs, active, onChange }: { tabs: { id: string; label: string }[]; active: string; onChange: (id: string) => void }) {
+  return (
+    <div className="tabs" role="tablist">
+      {tabs.map((t) => (
+        <button key={t.id} type="button" role="tab" aria-selected={t.id === active} className={t.id === active ? 'tab active' : 'tab'} onClick={() => onChange(t.id)}>
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Disappears after a few seconds; for "Saved" and similar. */
+export function Notice({ text, onDone }: { text: string | undefined; onDone: () => void }) {
+  useEffect(() => {
+    if (!text) return;
+    const t = setTimeout(onDone, 3000);
+    return () => clearTimeout(t);
+  }, [text, onDone]);
+  return text ? (
+    <p className="notice" role="status">
+      {text}
+    </p>
+  ) : null;
+}

@@ -1,0 +1,4 @@
+// Placeholder until the explorer is written.
+export function ExplorerPage() {
+  return <p>Explorer</p>;
+}
