@@ -10,6 +10,7 @@ import type { Config } from './config/schema.ts';
 import { createEnvelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { ensureDefaultConnections } from './domain/connections.ts';
+import { ensureDashboardClients } from './domain/dashboard-client.ts';
 import { ensureGlobalClients } from './domain/global-client.ts';
 import { ensureDefaultTenant } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
@@ -47,6 +48,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
     await ensureDefaultTenant(storage, envelope, clock, config.domain);
     await ensureGlobalClients(storage, envelope, clock);
     await ensureDefaultConnections(storage, clock);
+    await ensureDashboardClients(storage, clock);
   } finally {
     await storage.close();
   }

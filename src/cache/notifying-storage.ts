@@ -60,6 +60,8 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     authCodes: s.authCodes,
     refreshTokens: s.refreshTokens,
     loginFailures: s.loginFailures,
+    tenantAdmins: s.tenantAdmins,
+    mintedTokens: s.mintedTokens,
     async transaction(work) {
       const pending: ChangeEvent[] = [];
       const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));

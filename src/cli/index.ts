@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
+import { adminsCommand } from './commands/admins.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
 
   tenantsCommand(program);
   initCommand(program);
+  adminsCommand(program);
   tokenCommand(program);
   decodeCommand(program);
   scopesForCommand(program);

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { createEnvelope, type Envelope } from '../crypto/envelope.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { ensureDefaultConnections } from '../domain/connections.ts';
+import { ensureDashboardClients } from '../domain/dashboard-client.ts';
 import { ensureGlobalClients } from '../domain/global-client.ts';
 import { ensureDefaultTenant } from '../domain/tenants.ts';
 import { createStorage } from '../storage/kysely/index.ts';
@@ -30,6 +31,7 @@ export async function openStore(config: Config): Promise<CliStore> {
     const defaultTenant = await ensureDefaultTenant(storage, envelope, systemClock, config.domain, { follow: false });
     await ensureGlobalClients(storage, envelope, systemClock);
     await ensureDefaultConnections(storage, systemClock);
+    await ensureDashboardClients(storage, systemClock);
     return {
       storage,
       envelope,

@@ -32,6 +32,9 @@ export const newConnectionId = (): string => `con_${randomString(16)}`;
 /** `dcr_` + 16 alphanumerics, like Auth0 device credential ids. */
 export const newDeviceCredentialId = (): string => `dcr_${randomString(16)}`;
 
+/** A token minted from the dashboard (its record, not the token: issue #5). */
+export const newMintedTokenId = (): string => `mtk_${randomString(16)}`;
+
 /** 21 alphanumerics, like Auth0 signing key ids. */
 export const newKid = (): string => randomString(21);
 

@@ -14,6 +14,10 @@ export interface Tenant {
 
 /** The longest token_lifetime an API may have (spec §9: 2,592,000 s), so no token of ours outlives it. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 2_592_000;
+/** A test token minted from the dashboard may live longer (Auth0's API Explorer tab allows a year). */
+export const MAX_TEST_TOKEN_LIFETIME_SECONDS = 31_536_000;
+/** How long any expiring token of ours can live: a denylist entry must last at least that long. */
+export const LONGEST_TOKEN_SECONDS = Math.max(MAX_TOKEN_LIFETIME_SECONDS, MAX_TEST_TOKEN_LIFETIME_SECONDS);
 
 export const issuerFor = (domain: string): string => `https://${domain}/`;
 export const managementAudienceFor = (domain: string): string => `https://${domain}/api/v2/`;

@@ -1,5 +1,5 @@
 // Tenant provisioning: a tenant row, its system Management API (spec §3.5.3), its two signing keys
-// (current + next), its global client and its default database connection, written in one
+// (current + next), its global client, its dashboard client and its default database connection, written in one
 // transaction so no tenant exists half-made.
 import type { Envelope } from '../crypto/envelope.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
@@ -8,6 +8,7 @@ import type { Storage, TenantRecord } from '../storage/ports.ts';
 import { createSigningKey } from '../tokens/keys.ts';
 import type { Clock } from './clock.ts';
 import { defaultConnectionRecord } from './connections.ts';
+import { dashboardClientRecord } from './dashboard-client.ts';
 import { globalClientRecord } from './global-client.ts';
 import { newResourceServerId, newTenantId } from './ids.ts';
 import { managementAudienceFor } from './tenant.ts';
@@ -76,6 +77,8 @@ export async function createTenant(storage: Storage, envelope: Envelope, clock: 
     await tx.signingKeys.create(current);
     await tx.signingKeys.create(next);
     await tx.clients.create(globalClientRecord(envelope, record, record.createdAt));
+    // A millisecond later: it lists right after the global client, whatever the random ids.
+    await tx.clients.create(dashboardClientRecord(record, new Date(now.getTime() + 1).toISOString()));
     await tx.connections.create(defaultConnectionRecord(record.id, record.createdAt));
   });
   return record;

@@ -14,6 +14,7 @@ import { BearerAuthenticator } from '../management/auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from '../management/errors.ts';
 import { API_PREFIX, countTenantCall, registerManagementRoutes } from '../management/register.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
+import { OpenApiDocuments } from '../management/openapi.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
 import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
 import { admitAddress, handleTokenRequest } from '../oauth/token/endpoint.ts';
@@ -22,6 +23,7 @@ import { PasswordHasher } from '../domain/passwords.ts';
 import { installBodyParsers } from './body.ts';
 import { registerAuthApiRoutes } from './auth-api.ts';
 import { registerBrowserRoutes } from './browser.ts';
+import { registerDashboardRoutes } from './dashboard.ts';
 import { installCors } from './cors.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
 import { compileValidator } from './validation.ts';
@@ -43,6 +45,8 @@ export interface AppDeps {
   secretUsage: SecretUsage;
   /** argon2id hashing with a bound on concurrent work; one per app (made here when absent). */
   passwords?: PasswordHasher;
+  /** The built dashboard (default: dashboard/dist of this installation). */
+  dashboardDir?: string;
 }
 
 export interface App {
@@ -159,8 +163,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const passwords = deps.passwords ?? new PasswordHasher();
   const authenticator = new BearerAuthenticator({ registry: deps.registry, storage: deps.storage, clock: deps.clock });
   registerManagementRoutes(app, MANAGEMENT_ROUTES, { ...deps, passwords }, authenticator);
+  // The Management API's OpenAPI document: public, like Auth0's published spec (the explorer reads
+  // it from any origin); a static path, so it wins over the /api/v2/* catch-all below.
+  const openApi = new OpenApiDocuments(MANAGEMENT_ROUTES);
+  app.get(`${API_PREFIX}/openapi.json`, { preHandler: publicLimit }, async (request, reply) =>
+    reply.headers({ 'access-control-allow-origin': '*', 'cache-control': 'public, max-age=300' }).type('application/json; charset=utf-8').send(openApi.json(request.tenant!)),
+  );
   registerBrowserRoutes(app, { ...deps, passwords });
   registerAuthApiRoutes(app, deps, publicLimit);
+  registerDashboardRoutes(app, deps);
   // A path under /api/v2 that names no route is still a Management API call: counted, and answered
   // with x-ratelimit-* like every other.
   app.route({

@@ -4,7 +4,9 @@
 // key takes effect at once.
 import { createHash } from 'node:crypto';
 import type { Registry } from '../cache/registry.ts';
+import { isAdmin } from '../domain/admins.ts';
 import { nowSeconds, type Clock } from '../domain/clock.ts';
+import { isDashboardClient } from '../domain/dashboard-client.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
 import { looksLikeJws } from '../tokens/jws.ts';
@@ -128,8 +130,8 @@ export class BearerAuthenticator {
 
   /**
    * Checks that run on every call, cached verification or not: the token is not on the tenant's
-   * denylist (T-LEG-04, T-JWT-24), and the client it was issued to still exists (D6: a deleted
-   * client cannot act). Both read in-memory state.
+   * denylist (T-LEG-04, T-JWT-24), the client it was issued to still exists (D6: a deleted
+   * client cannot act), and a dashboard token's user is still an administrator.
    */
   async #admit(tenant: Tenant, context: AuthContext): Promise<void> {
     const { claims, exp, alg } = context.token;
@@ -140,8 +142,14 @@ export class BearerAuthenticator {
         throw invalidTokenError(tenant, TEXT.invalidToken);
       }
     }
-    if (alg === 'RS256' && context.clientId !== undefined && !(await this.#deps.registry.client(tenant.id, context.clientId))) {
-      throw invalidTokenError(tenant, TEXT.invalidToken);
+    if (alg === 'RS256' && context.clientId !== undefined) {
+      const client = await this.#deps.registry.client(tenant.id, context.clientId);
+      if (!client) throw invalidTokenError(tenant, TEXT.invalidToken);
+      // Decision 0006: a dashboard token administers only while its user is an administrator, so
+      // `scopeward admins remove` takes effect at once (one indexed read, dashboard calls only).
+      if (isDashboardClient(client.record.data) && !(context.subject !== undefined && (await isAdmin(this.#deps.storage, tenant.id, context.subject)))) {
+        throw invalidTokenError(tenant, TEXT.notAdmin);
+      }
     }
   }
 

@@ -3,7 +3,7 @@
 // refuses a listed token at once. An entry is dropped after the token it names expires.
 import { Type } from 'typebox';
 import { isoNow } from '../domain/clock.ts';
-import { MAX_TOKEN_LIFETIME_SECONDS } from '../domain/tenant.ts';
+import { LONGEST_TOKEN_SECONDS } from '../domain/tenant.ts';
 import { route } from './route.ts';
 
 const TAG = 'Blacklists';
@@ -55,7 +55,7 @@ const add = route({
       jti: ctx.body.jti,
       aud: ctx.body.aud,
       createdAt: isoNow(ctx.deps.clock),
-      expiresAt: forever ? null : new Date(now + MAX_TOKEN_LIFETIME_SECONDS * 1000).toISOString(),
+      expiresAt: forever ? null : new Date(now + LONGEST_TOKEN_SECONDS * 1000).toISOString(),
     });
     // 204 with Auth0's JSON content type (spec §3.5.6).
     return { status: 204, contentType: 'application/json; charset=utf-8' };

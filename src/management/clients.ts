@@ -1,6 +1,7 @@
 // /api/v2/clients (spec §3.5.1): list, get, create, update, delete, rotate-secret.
 import { Type } from 'typebox';
 import { isoNow } from '../domain/clock.ts';
+import { isDashboardClient } from '../domain/dashboard-client.ts';
 import { newClientId, newClientSecret } from '../domain/ids.ts';
 import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
@@ -9,7 +10,7 @@ import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../sch
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
 import { DEFAULT_REFRESH_TOKEN, FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
 import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
-import { projection } from './fields.ts';
+import { keepsField, projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
 
@@ -101,6 +102,13 @@ async function load(deps: ManagementDeps, tenantId: string, clientId: string): P
   return record;
 }
 
+/** The dashboard's application is Scopeward's own: a change could lock every administrator out. */
+async function loadWritable(deps: ManagementDeps, tenantId: string, clientId: string): Promise<ClientRecord> {
+  const record = await load(deps, tenantId, clientId);
+  if (isDashboardClient(record.data)) throw badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported);
+  return record;
+}
+
 async function render<S extends RouteSchemas>(ctx: HandlerContext<S>, record: ClientRecord, visibility: Visibility) {
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   return renderClient(record, visibility, ctx.deps.envelope, keys, ctx.deps.clock.now());
@@ -121,7 +129,9 @@ const list = route({
     const build = async (): Promise<string> => JSON.stringify(await listClients(ctx, visibility));
     // Answers without secrets are kept serialized until the next client or key change. Not while
     // a rotation grace period runs: the answer changes when it ends, with no change to announce it.
-    if (visibility.secret) return { status: 200, json: await build(), secretsRead: true };
+    // Logged as a secret read only when the answer really carries secrets (the dashboard lists
+    // with `fields` that leave them out).
+    if (visibility.secret) return { status: 200, json: await build(), secretsRead: keepsField(ctx.query.fields, ctx.query.include_fields, 'client_secret') };
     const now = ctx.deps.clock.now();
     const records = await ctx.deps.registry.clientRecords(ctx.tenant.id);
     if (!records || records.some((r) => r.previousSecretExpiresAt && Date.parse(r.previousSecretExpiresAt) > now)) return { status: 200, json: await build() };
@@ -140,7 +150,8 @@ const get = route({
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const body = await render(ctx, record, readVisibility(ctx.auth));
-    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(body), secretsRead: 'client_secret' in body };
+    const projected = projection(ctx.query.fields, ctx.query.include_fields)(body);
+    return { status: 200, body: projected, secretsRead: 'client_secret' in projected };
   },
 });
 
@@ -187,7 +198,7 @@ const update = route({
     if (denied.length > 0) throw new ManagementError(403, TEXT.fieldsForbidden(denied.join('; ')), { errorCode: ERROR_CODE.insufficientScope });
     checkUrls(body);
 
-    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const record = await loadWritable(ctx.deps, ctx.tenant.id, ctx.params.id);
     if (record.data.global && body.client_secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
     const { client_secret: secret, ...settings } = body;
     const data = { ...record.data, ...settings };
@@ -210,7 +221,7 @@ const remove = route({
   scopes: ['delete:clients'],
   schema: { params: IdParam },
   async handler(ctx) {
-    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const record = await loadWritable(ctx.deps, ctx.tenant.id, ctx.params.id);
     if (record.data.global) throw badRequest(TEXT.globalClientDelete, ERROR_CODE.operationNotSupported);
     // Its grants go with it (the foreign key cascades; the explicit delete keeps both dialects alike).
     await ctx.deps.storage.transaction(async (tx) => {
@@ -242,7 +253,7 @@ const rotateSecret = route({
     response: { 200: Client },
   },
   async handler(ctx) {
-    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
+    const record = await loadWritable(ctx.deps, ctx.tenant.id, ctx.params.id);
     const grace = ctx.body?.previous_secret_grace_seconds ?? 0;
     const now = ctx.deps.clock.now();
     const patch = {

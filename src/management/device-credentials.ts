@@ -8,6 +8,7 @@ import { IdParam, ListOf } from '../schemas/common.ts';
 import { DeviceCredential, DeviceCredentialCreate, DeviceCredentialListQuery } from '../schemas/device-credential.ts';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { DeviceCredentialRecord, RefreshTokenRecord } from '../storage/ports.ts';
+import { refuseAdmins } from './admin-guard.ts';
 import { badRequest, ManagementError, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { listBody, pageOf } from './pagination.ts';
@@ -82,6 +83,7 @@ const create = route({
     if (userId === undefined) throw badRequest(TEXT.missingProperty('user_id'));
     if (clientId === undefined) throw badRequest(TEXT.missingProperty('client_id'));
     if (!(await ctx.deps.storage.users.get(ctx.tenant.id, userId))) throw refused(TEXT.deviceCreateUser);
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [userId]);
     if (!(await ctx.deps.registry.client(ctx.tenant.id, clientId))) throw refused(TEXT.deviceCreateClient);
     const record: DeviceCredentialRecord = {
       tenantId: ctx.tenant.id,
@@ -125,6 +127,9 @@ const remove = route({
   async handler(ctx) {
     // A refresh token listed among the credentials is revoked by its id; unknown ids are 204 too.
     const { storage, clock } = ctx.deps;
+    // An administrator's public keys stay; revoking its refresh tokens (a safety measure) is allowed.
+    const key = await storage.deviceCredentials.get(ctx.tenant.id, ctx.params.id);
+    if (key) await refuseAdmins(storage, ctx.tenant.id, [key.userId]);
     if (!(await storage.deviceCredentials.remove(ctx.tenant.id, ctx.params.id))) await storage.refreshTokens.revoke(ctx.tenant.id, ctx.params.id, isoNow(clock));
     return { status: 204, contentType: 'application/json; charset=utf-8' };
   },

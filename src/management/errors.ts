@@ -65,6 +65,19 @@ export const TEXT = {
   systemApiPatch: 'System resource servers cannot be patched.',
   systemApiDelete: 'System resource servers cannot be deleted.',
   globalClientDelete: 'Global client cannot be deleted.',
+  dashboardMissing: 'This tenant has no dashboard application yet; restart the server (or run any scopeward command) to create it.', // Scopeward
+  notAdmin: 'The user of this dashboard token is not an administrator of this tenant (any more).', // Scopeward
+  adminReadOnly: 'This user is a Scopeward administrator: the Management API can read it but not change it (end its administration with `scopeward admins remove` first).', // Scopeward
+  testTokenNotFound: 'The test token does not exist.', // Scopeward
+  testTokenNoGrant: (clientId: string, audience: string) =>
+    `The application ${clientId} has no client grant for ${audience}: authorize it for this API first (Machine to Machine Applications tab, or POST /api/v2/client-grants).`, // Scopeward
+  testTokenGrantType: (clientId: string) => `The application ${clientId} cannot use the client credentials grant: add client_credentials to its grant_types first.`, // Scopeward
+  testTokenNeverExpires: 'Only a legacy token can be minted without an expiry (expires_in null).', // Scopeward
+  testTokenScope: 'scope is only for legacy tokens: a test token carries the scopes of its client grant.', // Scopeward
+  legacyOff: "Legacy tokens are off for this tenant: turn on flags.enable_legacy_management_tokens in the tenant's Advanced settings first.", // Scopeward
+  legacyTarget: 'A legacy token is issued to the Global Client: leave out client_id and audience.', // Scopeward
+  legacyScope: (scope: string) => `Not a Management API scope: ${scope.slice(0, 100)}`, // Scopeward
+  systemClient: 'The Scopeward Dashboard application is a system application: it cannot be changed, rotated or deleted.', // Scopeward
   rateLimited: 'Global limit has been reached',
   keyNotFound: 'Signing key not found.',
   keyNotRevocable: 'Only a previous signing key can be revoked; rotate first to make the current key previous.',
@@ -124,6 +137,7 @@ export const ERROR_CODE = {
   operationNotSupported: 'operation_not_supported',
   inexistentKey: 'inexistent_signing_key',
   inexistentLog: 'inexistent_log',
+  inexistentTestToken: 'inexistent_test_token',
   inexistentUser: 'inexistent_user',
   inexistentConnection: 'inexistent_connection',
   idpError: 'auth0_idp_error',

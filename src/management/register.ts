@@ -213,6 +213,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           confined: request.confinement,
         });
         reply.code(result.status);
+        if (result.headers) reply.headers(result.headers);
         recordSuccess(deps, request, route, result);
         if (result.warning) {
           request.log.warn({ tenant: request.tenant!.name }, result.warning);

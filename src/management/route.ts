@@ -43,6 +43,8 @@ export interface Reply {
   warning?: string;
   /** The answer carried secrets: the call is logged as `mgmt_api_read`. */
   secretsRead?: boolean;
+  /** Extra response headers (Cache-Control: no-store on an answer carrying a token). */
+  headers?: Record<string, string>;
 }
 
 export interface RouteSchemas {

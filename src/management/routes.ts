@@ -9,6 +9,8 @@ import { keyRoutes } from './keys.ts';
 import { logRoutes } from './logs.ts';
 import { resourceServerRoutes } from './resource-servers.ts';
 import type { ManagementRoute } from './route.ts';
+import { scopewardTenantRoutes } from './scopeward-tenants.ts';
+import { scopewardTestTokenRoutes } from './scopeward-test-tokens.ts';
 import { tenantSettingsRoutes } from './tenant-settings.ts';
 import { userBlockRoutes } from './user-blocks.ts';
 import { userRoutes } from './users.ts';
@@ -25,4 +27,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...userBlockRoutes,
   ...deviceCredentialRoutes,
   ...connectionRoutes,
+  // Scopeward extensions (documented as such in the OpenAPI document).
+  ...scopewardTenantRoutes,
+  ...scopewardTestTokenRoutes,
 ];

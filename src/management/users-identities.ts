@@ -12,6 +12,7 @@ import { Identity, LinkIdentity, UserIdentityParams } from '../schemas/user.ts';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { UserRecord } from '../storage/ports.ts';
 import { MalformedToken, parseJws } from '../tokens/jws.ts';
+import { refuseAdmins } from './admin-guard.ts';
 import { LEEWAY_SECONDS } from './auth.ts';
 import { badRequest, conflict, ERROR_CODE, forbidden, notFound, TEXT } from './errors.ts';
 import { route, type ConfinedRequest, type HandlerContext, type RouteSchemas } from './route.ts';
@@ -82,6 +83,8 @@ const link = route({
       secondaryId = b.user_id.startsWith(`${b.provider}|`) ? b.user_id : `${b.provider}|${b.user_id}`;
     }
     if (secondaryId === ctx.params.id) throw badRequest(TEXT.sameIdentity);
+    // Linking an administrator away (as the secondary, which is deleted) or into another is a takeover.
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [ctx.params.id, secondaryId]);
     const at = isoNow(ctx.deps.clock);
     const primary = await ctx.deps.storage.transaction(async (tx): Promise<UserRecord> => {
       const main = await tx.users.get(ctx.tenant.id, ctx.params.id);
@@ -145,6 +148,7 @@ const unlink = route({
   schema: { params: UserIdentityParams, response: { 200: Type.Array(Identity) } },
   async handler(ctx) {
     const { id, provider, user_id: identityId } = ctx.params;
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [id]);
     const at = isoNow(ctx.deps.clock);
     const unlinked = ctx.deps.storage.transaction(async (tx): Promise<UserRecord> => {
       const main = await tx.users.get(ctx.tenant.id, id);

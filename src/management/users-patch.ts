@@ -8,6 +8,7 @@ import { IdParam } from '../schemas/common.ts';
 import { User, UserUpdate } from '../schemas/user.ts';
 import { UniqueViolation } from '../storage/errors.ts';
 import type { UserPatch, UserRecord } from '../storage/ports.ts';
+import { refuseAdmins } from './admin-guard.ts';
 import { badRequest, conflict, ERROR_CODE, forbidden, notFound, TEXT } from './errors.ts';
 import { route, type ConfinedRequest } from './route.ts';
 import { renderUser } from './user-view.ts';
@@ -92,6 +93,7 @@ const update = route({
     }
     const { storage, clock } = ctx.deps;
     const user = await loadUser(storage, ctx.tenant.id, ctx.params.id);
+    await refuseAdmins(storage, ctx.tenant.id, [user.userId]);
     const patch = await changesFor({ tenantId: ctx.tenant.id, deps: ctx.deps }, user, b);
     const now = isoNow(clock);
     if (patch.passwordHash !== undefined) patch.lastPasswordReset = now;

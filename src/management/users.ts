@@ -8,6 +8,7 @@ import { newDatabaseUser, requiresUsername } from '../domain/users.ts';
 import { IdParam } from '../schemas/common.ts';
 import { MultifactorParams, User, UserCreate, UserFieldsQuery } from '../schemas/user.ts';
 import { UniqueViolation } from '../storage/errors.ts';
+import { refuseAdmins } from './admin-guard.ts';
 import { badRequest, conflict, ERROR_CODE, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { route } from './route.ts';
@@ -104,6 +105,7 @@ const remove = route({
     // Idempotent (spec §8): 204 for a user already gone. Its sessions, refresh tokens and device
     // credentials go with it, in the same transaction.
     const { id } = ctx.params;
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [id]);
     const at = isoNow(ctx.deps.clock);
     await ctx.deps.storage.transaction(async (tx) => {
       await tx.users.remove(ctx.tenant.id, id);
@@ -139,6 +141,7 @@ const removeMultifactor = route({
   schema: { params: MultifactorParams },
   async handler(ctx) {
     await loadUser(ctx.deps.storage, ctx.tenant.id, ctx.params.id);
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [ctx.params.id]);
     return { status: 204, contentType: JSON_TYPE };
   },
 });
@@ -154,6 +157,7 @@ const invalidateRememberBrowser = route({
   async handler(ctx) {
     // Nothing remembers a browser for MFA yet; the user must exist all the same.
     await loadUser(ctx.deps.storage, ctx.tenant.id, ctx.params.id);
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [ctx.params.id]);
     return { status: 204, contentType: JSON_TYPE };
   },
 });

@@ -2,12 +2,11 @@
 // otherwise the tenant's current RSA key (the only key that ever signs, D7).
 import type { KeyObject } from 'node:crypto';
 import type { CachedApi, Registry } from '../cache/registry.ts';
+import { signerFor } from '../tokens/client-credentials.ts';
 import type { Signer } from '../tokens/issue.ts';
 
 export async function accessTokenSigner(registry: Registry, tenantId: string, api: CachedApi | undefined): Promise<Signer> {
-  if (api?.signingAlg === 'HS256' && api.signingSecret) return { alg: 'HS256', secret: api.signingSecret };
-  const ring = await registry.keys(tenantId);
-  return { alg: 'RS256', kid: ring.current.kid, key: ring.current.privateKey! };
+  return signerFor(await registry.keys(tenantId), api);
 }
 
 /** The current RSA key: ID tokens are always RS256 (spec §0 row 3: spa-js accepts nothing else). */

@@ -107,6 +107,8 @@ export const ClientData = Type.Object({
   global: Type.Boolean(),
   name: Type.String(),
   callback_url_template: Type.Boolean(),
+  // Not in `settings`: no create or update body can set it (domain/dashboard-client.ts).
+  scopeward_system: Type.Optional(Type.Literal('dashboard', { description: 'Scopeward extension: a system application (the dashboard) that the API cannot change or delete.' })),
   ...settings,
 });
 export type ClientData = Static<typeof ClientData>;

@@ -3,9 +3,11 @@
 // about HTTP. Repository verbs are fixed: get, list, create, update, remove.
 import type { ClientData } from '../schemas/client.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
+import type { MintedTokenStore, TenantAdminStore } from './ports/dashboard.ts';
 import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
 import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
 
+export type * from './ports/dashboard.ts';
 export type * from './ports/login.ts';
 export type * from './ports/users.ts';
 
@@ -242,6 +244,8 @@ export interface Storage {
   readonly authCodes: AuthCodeStore;
   readonly refreshTokens: RefreshTokenStore;
   readonly loginFailures: LoginFailureStore;
+  readonly tenantAdmins: TenantAdminStore;
+  readonly mintedTokens: MintedTokenStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

@@ -13,7 +13,7 @@ import { runCli } from './run.ts';
 describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
-  let init: Record<string, string>;
+  let init: Record<string, string> & { admin?: Record<string, unknown> };
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'scopeward-cli-'));
@@ -33,7 +33,7 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
     return { storage, envelope };
   };
 
-  it('init --json prints the default tenant and a new M2M application', () => {
+  it('init --json prints the default tenant, a new M2M application and the first administrator', () => {
     expect(init).toEqual({
       domain: 'localhost:8443',
       issuer: 'https://localhost:8443/',
@@ -41,6 +41,14 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
       client_id: init.client_id,
       client_secret: init.client_secret,
       token_endpoint: 'https://localhost:8443/oauth/token',
+      admin: {
+        email: 'admin@localhost.local',
+        user_id: expect.stringMatching(/^auth0\|[0-9a-f]{24}$/),
+        created_user: true,
+        already_admin: false,
+        password: expect.stringMatching(/^[A-Za-z0-9_-]{24}!$/),
+        dashboard_url: 'https://localhost:8443/dashboard/',
+      },
     });
     expect(init.client_id).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(init.client_secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
@@ -77,6 +85,8 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
     expect(r.status).toBe(0);
     const second = JSON.parse(r.stdout) as Record<string, string>;
     expect(second.client_id).not.toBe(init.client_id);
+    // The tenant has an administrator now: no second one, no password printed.
+    expect(second).not.toHaveProperty('admin');
     const { storage } = await open();
     try {
       const tenants = await storage.tenants.list();

@@ -77,6 +77,6 @@ describe('scopeward usage and scopes-for', { timeout: 120_000 }, () => {
   it('--help exits 0 and names every command', async () => {
     const r = await runCli(['--help'], env);
     expect(r.status).toBe(0);
-    for (const command of ['serve', 'migrate', 'tenants', 'init', 'token', 'decode', 'scopes-for']) expect(r.stdout).toContain(`  ${command}`);
+    for (const command of ['serve', 'migrate', 'tenants', 'init', 'admins', 'token', 'decode', 'scopes-for']) expect(r.stdout).toContain(`  ${command}`);
   });
 });

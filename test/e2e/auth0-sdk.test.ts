@@ -38,18 +38,19 @@ async function createM2M(name: string) {
 
 describe('clients (spec §3.5.1) through ManagementClient v7', () => {
   it('§0 row 5: list reads the include_totals object form and finds the global client and the init application', async () => {
-    // Runs first: the tenant holds its global client and the application `scopeward init` made.
+    // Runs first: the tenant holds its global client, its dashboard application and the application `scopeward init` made.
     const page = await mgmt.clients.list();
-    expect({ ...(page.response as object), clients: undefined }).toEqual({ start: 0, limit: 50, total: 2, clients: undefined });
+    expect({ ...(page.response as object), clients: undefined }).toEqual({ start: 0, limit: 50, total: 3, clients: undefined });
     expect(page.data.map((c) => [c.name, c.global, c.app_type])).toEqual([
       ['All Applications', true, undefined],
+      ['Scopeward Dashboard', false, 'spa'],
       ['Scopeward Management (init)', false, 'non_interactive'],
     ]);
-    expect([page.data[1]!.client_id, page.data[1]!.client_secret]).toEqual([server.init.client_id, server.init.client_secret]);
+    expect([page.data[2]!.client_id, page.data[2]!.client_secret]).toEqual([server.init.client_id, server.init.client_secret]);
     // Without per_page the SDK asks for page 1 and stops at the empty page it gets (spec §3.4).
     expect(page.hasNextPage()).toBe(true);
     const next = await page.getNextPage();
-    expect(next.response).toEqual({ start: 50, limit: 50, total: 2, clients: [] });
+    expect(next.response).toEqual({ start: 50, limit: 50, total: 3, clients: [] });
     expect(next.hasNextPage()).toBe(false);
   });
 

@@ -57,7 +57,7 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
   const names = (body: unknown): string[] => (body as { name: string }[]).map((c) => c.name);
 
   beforeAll(async () => {
-    s = await startTestServer(); // provisions the global client first
+    s = await startTestServer(); // provisions the global client and the dashboard's first
     s.clock.advance(1);
     api = mgmt(s, await mgmtToken(s, ADMIN)); // the admin application is "test app", non_interactive
     ids.global = await globalClientId(s);
@@ -78,27 +78,27 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
     const res = await api.get('/clients');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe(JSON_UTF8);
-    expect(names(res.json())).toStrictEqual(['All Applications', 'test app', 'A', 'B', 'C']);
+    expect(names(res.json())).toStrictEqual(['All Applications', 'Scopeward Dashboard', 'test app', 'A', 'B', 'C']);
   });
 
   it('spec §0 row 5: include_totals=true answers {total,start,limit,clients} (the v5 SDK default request)', async () => {
     const res = await api.get('/clients?page=0&per_page=50&include_totals=true');
     const body = res.json<{ clients: unknown[] }>();
     expect(Object.keys(body).sort()).toStrictEqual(['clients', 'limit', 'start', 'total']);
-    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 5, start: 0, limit: 50, clients: ['All Applications', 'test app', 'A', 'B', 'C'] });
+    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 6, start: 0, limit: 50, clients: ['All Applications', 'Scopeward Dashboard', 'test app', 'A', 'B', 'C'] });
   });
 
   it('spec §3.4: page and per_page select a window; start is page × per_page', async () => {
     const res = await api.get('/clients?page=1&per_page=2&include_totals=true');
     const body = res.json<{ clients: unknown[] }>();
-    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 5, start: 2, limit: 2, clients: ['A', 'B'] });
-    expect(names((await api.get('/clients?page=2&per_page=2')).json())).toStrictEqual(['C']);
+    expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 6, start: 2, limit: 2, clients: ['test app', 'A'] });
+    expect(names((await api.get('/clients?page=2&per_page=2')).json())).toStrictEqual(['B', 'C']);
   });
 
   it('spec §3.4: out-of-range pages are empty, never an error', async () => {
     const object = await api.get('/clients?page=7&per_page=2&include_totals=true');
     expect(object.statusCode).toBe(200);
-    expect(object.json()).toStrictEqual({ total: 5, start: 14, limit: 2, clients: [] });
+    expect(object.json()).toStrictEqual({ total: 6, start: 14, limit: 2, clients: [] });
     const bare = await api.get('/clients?page=3&per_page=50');
     expect(bare.statusCode).toBe(200);
     expect(bare.json()).toStrictEqual([]);
@@ -116,9 +116,9 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
       if (!body.next) break;
       from = body.next;
     }
-    expect(seen).toStrictEqual(['All Applications', 'test app', 'A', 'B', 'C']);
-    expect(sizes).toStrictEqual([2, 2, 1]);
-    expect((await api.get('/clients?take=5')).json()).not.toHaveProperty('next');
+    expect(seen).toStrictEqual(['All Applications', 'Scopeward Dashboard', 'test app', 'A', 'B', 'C']);
+    expect(sizes).toStrictEqual([2, 2, 2]);
+    expect((await api.get('/clients?take=6')).json()).not.toHaveProperty('next');
   });
 
   it('the cached list view follows a change at once (a new client appears, a deleted one goes)', async () => {
@@ -134,8 +134,8 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
   });
 
   it('spec §3.5.1: app_type takes a comma-separated list', async () => {
-    expect(names((await api.get('/clients?app_type=spa')).json())).toStrictEqual(['A']);
-    expect(names((await api.get('/clients?app_type=spa,regular_web')).json())).toStrictEqual(['A', 'B']);
+    expect(names((await api.get('/clients?app_type=spa')).json())).toStrictEqual(['Scopeward Dashboard', 'A']);
+    expect(names((await api.get('/clients?app_type=spa,regular_web')).json())).toStrictEqual(['Scopeward Dashboard', 'A', 'B']);
     expect(names((await api.get('/clients?app_type=non_interactive')).json())).toStrictEqual(['test app', 'C']);
     expect(names((await api.get('/clients?app_type=native')).json())).toStrictEqual([]);
   });
@@ -143,12 +143,12 @@ describe('GET /api/v2/clients (list, filters, pagination)', () => {
   it('spec §3.5.1: is_global filters the global client in or out', async () => {
     const global = (await api.get('/clients?is_global=true')).json<{ client_id: string; global: boolean }[]>();
     expect(global.map((c) => [c.client_id, c.global])).toStrictEqual([[ids.global, true]]);
-    expect(names((await api.get('/clients?is_global=false')).json())).toStrictEqual(['test app', 'A', 'B', 'C']);
+    expect(names((await api.get('/clients?is_global=false')).json())).toStrictEqual(['Scopeward Dashboard', 'test app', 'A', 'B', 'C']);
   });
 
   it('spec §3.5.1: is_first_party filters; filters combine with pagination totals', async () => {
     expect(names((await api.get('/clients?is_first_party=false')).json())).toStrictEqual(['C']);
-    expect(names((await api.get('/clients?is_first_party=true')).json())).toStrictEqual(['All Applications', 'test app', 'A', 'B']);
+    expect(names((await api.get('/clients?is_first_party=true')).json())).toStrictEqual(['All Applications', 'Scopeward Dashboard', 'test app', 'A', 'B']);
     const res = await api.get('/clients?is_global=false&app_type=non_interactive&is_first_party=true&include_totals=true');
     const body = res.json<{ clients: unknown[] }>();
     expect({ ...body, clients: names(body.clients) }).toStrictEqual({ total: 1, start: 0, limit: 50, clients: ['test app'] });

@@ -34,6 +34,10 @@ describe('what a flow records (spec §3.5.9, T-LOG-02)', () => {
     const h = { 'user-agent': UA };
     expect((await api.patch(`/clients/${admin.clientId}?why=rotation`, { client_secret: 'chosen-secret-0123456789-abcdefghijklmn', description: 'kept' }, h)).statusCode).toBe(200);
     expect((await api.post('/resource-servers', { identifier: 'https://hs.example/', signing_alg: 'HS256', signing_secret: 'hs256-secret-0123456789', token_lifetime: 3600 }, h)).statusCode).toBe(201);
+    // With read:client_keys but `fields` leaving the secret out: nothing secret was read.
+    expect((await api.get('/clients?fields=client_id,name', h)).statusCode).toBe(200);
+    expect((await api.get(`/clients/${admin.clientId}?fields=name`, h)).statusCode).toBe(200);
+    expect((await api.get('/clients?fields=client_secret&include_fields=false', h)).statusCode).toBe(200);
     expect((await api.get('/clients?fields=client_id,client_secret', h)).statusCode).toBe(200);
     expect((await api.get('/clients/unknown', h)).statusCode).toBe(404);
     for (let i = 0; i < 12; i++) expect((await mgmt(s, `${token.slice(0, -4)}AAAA`).get('/clients', h)).statusCode).toBe(401);

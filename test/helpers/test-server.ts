@@ -52,6 +52,8 @@ export interface TestServerOptions {
   redisUrl?: string;
   /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
   trustProxy?: string[];
+  /** The built dashboard to serve (default: the real dashboard/dist). */
+  dashboardDir?: string;
 }
 
 /** Limits no ordinary test reaches (the frozen clock never ends a window). */
@@ -83,7 +85,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await ensureDefaultConnections(storage, clock);
   await registry.start();
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }) });
   const server: TestServer = {
     app,
     fastify: app.fastify,

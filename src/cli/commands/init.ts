@@ -1,14 +1,25 @@
 // scopeward init — the first-run step: ensure the default tenant exists and create a machine-to-
 // machine application authorized for the Management API with every scope; print its credentials.
+// While the tenant has no administrator, it also makes the first one (its password printed once).
 import type { Command } from 'commander';
+import { makeAdmin } from '../../domain/admins.ts';
 import { isoNow } from '../../domain/clock.ts';
+import { PasswordHasher } from '../../domain/passwords.ts';
 import { newClientId, newClientSecret, newGrantId } from '../../domain/ids.ts';
 import { MANAGEMENT_SCOPES } from '../../domain/scopes.ts';
 import { sealClientSecret } from '../../domain/secret-locations.ts';
 import { issuerFor, managementAudienceFor } from '../../domain/tenant.ts';
 import { newClientData } from '../../management/client-view.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
+import { CliError, EXIT } from '../errors.ts';
 import { openStore, print } from '../store.ts';
+import { adminSummary } from './admins.ts';
+
+/** admin@HOST, or admin@HOST.local for a host without a dot (an email needs a dotted domain). */
+function defaultAdminEmail(domain: string): string {
+  const host = domain.replace(/:\d+$/, '');
+  return `admin@${host.includes('.') ? host : `${host}.local`}`;
+}
 
 export function initCommand(program: Command): void {
   withConfigOptions(
@@ -18,9 +29,11 @@ export function initCommand(program: Command): void {
     STORAGE_KEYS,
   )
     .option('--name <name>', 'application name', 'Scopeward Management (init)')
+    .option('--admin-email <email>', 'email of the first dashboard administrator, made when the tenant has none (default admin@<domain host>)')
     .option('--json', 'print JSON (for scripts)')
     .action(async (options: Record<string, unknown>) => {
-      const store = await openStore(configFrom(options));
+      const { adminEmail, ...rest } = options;
+      const store = await openStore(configFrom(rest));
       try {
         const tenant = store.defaultTenant;
         const clientId = newClientId();
@@ -38,7 +51,18 @@ export function initCommand(program: Command): void {
           });
           await tx.grants.create({ tenantId: tenant.id, id: newGrantId(), clientId, audience, subjectType: 'client', scope: [...MANAGEMENT_SCOPES], extra: {}, createdAt: now });
         });
-        const result = { domain: tenant.domain, issuer: issuerFor(tenant.domain), audience, client_id: clientId, client_secret: clientSecret, token_endpoint: `${issuerFor(tenant.domain)}oauth/token` };
+        const result: Record<string, unknown> = { domain: tenant.domain, issuer: issuerFor(tenant.domain), audience, client_id: clientId, client_secret: clientSecret, token_endpoint: `${issuerFor(tenant.domain)}oauth/token` };
+        let adminLines: string[] = [];
+        if ((await store.storage.tenantAdmins.list(tenant.id)).length === 0) {
+          const email = typeof adminEmail === 'string' ? adminEmail : defaultAdminEmail(tenant.domain);
+          const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email }).catch((error: unknown) => {
+            throw new CliError(`the first administrator could not be made: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
+          });
+          const summary = adminSummary(tenant, made);
+          const { tenant: _t, domain: _d, ...admin } = summary.json;
+          result.admin = admin;
+          adminLines = ['', 'Dashboard administrator:', ...summary.lines];
+        }
         print(options.json === true, result, [
           `tenant:        ${tenant.name} (${tenant.domain})`,
           `client_id:     ${clientId}`,
@@ -47,6 +71,7 @@ export function initCommand(program: Command): void {
           '',
           'This application holds every Management API scope: keep the secret safe. Get a token with:',
           `  npx scopeward token --client-id ${clientId} --client-secret <secret> --audience ${audience}`,
+          ...adminLines,
         ]);
       } finally {
         await store.close();

@@ -6,7 +6,8 @@ import type { Clock } from '../../domain/clock.ts';
 import { newOpaqueToken, opaqueDigest } from '../../domain/opaque.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import type { Storage, UserRecord } from '../../storage/ports.ts';
-import { grantedUserScopes, issueUserTokens } from '../user-tokens.ts';
+import { userTokenScopes } from '../admin-scopes.ts';
+import { issueUserTokens } from '../user-tokens.ts';
 import type { AuthorizeRequest } from './request.ts';
 
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; spec §2.4 and T-PK-10: 60 s. */
@@ -40,7 +41,8 @@ export async function completeAuthorization(
   login: LoginState,
   deps: CompleteDeps,
 ): Promise<Completion> {
-  const scopes = grantedUserScopes(request.scope, api);
+  // Throws NotAnAdmin when the dashboard asks for administration for a user who is not an admin.
+  const scopes = await userTokenScopes(deps.storage, tenant.id, client, api, login.user, request.scope);
   if (request.responseType.includes('code')) {
     const code = newOpaqueToken();
     const now = deps.clock.now();

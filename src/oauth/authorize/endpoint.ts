@@ -4,6 +4,7 @@
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Registry } from '../../cache/registry.ts';
 import type { Tenant } from '../../domain/tenant.ts';
+import { NotAnAdmin } from '../admin-scopes.ts';
 import { AUTHORIZE_TEXT, AuthorizeRedirectError } from '../errors.ts';
 import { AUTHORIZE_CHECKS } from './checks/index.ts';
 import type { CheckContext } from './checks/check.ts';
@@ -49,7 +50,25 @@ export async function checkRequest(tenant: Tenant, params: RawParams, registry: 
 
 /** Completes the request for a logged-in user and logs the success. */
 export async function answer(ctx: CheckContext, request: AuthorizeRequest, login: LoginState, browser: BrowserContext, deps: AuthorizeDeps): Promise<AuthorizeResponse> {
-  const completion = await completeAuthorization(ctx.tenant, ctx.client!, ctx.api, request, login, deps);
+  let completion;
+  try {
+    completion = await completeAuthorization(ctx.tenant, ctx.client!, ctx.api, request, login, deps);
+  } catch (error) {
+    if (!(error instanceof NotAnAdmin)) throw error;
+    // The dashboard is for administrators only: refused through the registered redirect.
+    deps.audit.record(ctx.tenant.id, {
+      type: 'f',
+      description: error.message,
+      client_id: ctx.client!.clientId,
+      client_name: ctx.client!.name,
+      user_id: login.user.userId,
+      user_name: login.user.email ?? login.user.username ?? '',
+      ip: browser.ip,
+      user_agent: browser.userAgent,
+      hostname: ctx.tenant.domain,
+    });
+    return respondWithError(request, 'access_denied', error.message);
+  }
   if (request.prompt.includes('none')) {
     deps.audit.record(ctx.tenant.id, {
       type: 'ssa',

@@ -6,6 +6,7 @@ import type { MetaStore, Storage } from '../ports.ts';
 import { clientGrantStore } from './client-grants.ts';
 import { clientStore } from './clients.ts';
 import { connectionStore } from './connections.ts';
+import { mintedTokenStore, tenantAdminStore } from './dashboard.ts';
 import { deviceCredentialStore } from './device-credentials.ts';
 import { openDatabase, type OpenOptions } from './dialect.ts';
 import { resourceServerStore } from './resource-servers.ts';
@@ -66,6 +67,8 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     authCodes: mapped(authCodeStore(db)),
     refreshTokens: mapped(refreshTokenStore(db)),
     loginFailures: mapped(loginFailureStore(db)),
+    tenantAdmins: mapped(tenantAdminStore(db)),
+    mintedTokens: mapped(mintedTokenStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

@@ -211,6 +211,27 @@ export interface LoginFailuresTable {
   blocked_at: string | null;
 }
 
+export interface TenantAdminsTable {
+  tenant_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface MintedTokensTable {
+  tenant_id: string;
+  id: string;
+  jti: string;
+  name: string;
+  client_id: string;
+  audience: string;
+  scope: string;
+  legacy: number;
+  expires_at: string | null;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -228,4 +249,6 @@ export interface Database {
   auth_codes: AuthCodesTable;
   refresh_tokens: RefreshTokensTable;
   login_failures: LoginFailuresTable;
+  tenant_admins: TenantAdminsTable;
+  minted_tokens: MintedTokensTable;
 }

@@ -3,7 +3,9 @@
 // (T-PK-10), with the redirect_uri of the request when that named one (T-RU-27) and the PKCE
 // verifier when a challenge was sent (T-PK-04/05). A replayed code also revokes what its first
 // redemption issued (RFC 6749 §4.1.2, T-PK-07). Errors: Auth0's 403 invalid_grant.
+import { isAdmin } from '../../../domain/admins.ts';
 import { opaqueDigest } from '../../../domain/opaque.ts';
+import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
 import { OAuthError } from '../../errors.ts';
 import { issueUserTokens } from '../../user-tokens.ts';
 import { identifyClient } from '../client-auth.ts';
@@ -56,6 +58,8 @@ export const authorizationCode: Grant = {
     if (user.blocked) throw invalidGrant(GRANT_TEXT.userBlocked);
     const api = record.audience === null ? undefined : ((await deps.registry.api(tenant.id, record.audience)) ?? undefined);
     if (record.audience !== null && !api) throw invalidGrant(GRANT_TEXT.invalidCode);
+    // An administrator removed since /authorize gets nothing (decision 0006).
+    if (isAdminRequest(client, api) && !(await isAdmin(deps.storage, tenant.id, user.userId))) throw invalidGrant(ADMIN_TEXT.notAdmin);
 
     const scopes = record.scope === '' ? [] : record.scope.split(' ');
     const refresh = mayRefresh(scopes, client, api);

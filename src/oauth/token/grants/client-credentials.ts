@@ -4,7 +4,7 @@
 import { nowSeconds } from '../../../domain/clock.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
 import { defaultAudience } from '../../../domain/tenant.ts';
-import { issueAccessToken } from '../../../tokens/issue.ts';
+import { grantedScopes, issueClientCredentialsToken } from '../../../tokens/client-credentials.ts';
 import { accessTokenSigner } from '../../signer.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
 import { authenticateClient } from '../client-auth.ts';
@@ -29,7 +29,7 @@ export const clientCredentials: Grant = {
     const grant = await deps.registry.grant(tenant.id, client.clientId, audience);
     if (!grant) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.noClientGrant(audience));
 
-    const granted = grant.extra.allow_all_scopes === true ? [...api.scopes] : grant.scope;
+    const granted = grantedScopes(grant, api.scopes);
     let scopes = granted;
     const requested = params.get('scope');
     if (requested !== undefined) {
@@ -42,15 +42,13 @@ export const clientCredentials: Grant = {
     }
 
     const signer = await accessTokenSigner(deps.registry, tenant.id, api);
-    const issued = issueAccessToken({
+    const issued = issueClientCredentialsToken({
       issuer: tenant.issuer,
-      subject: `${client.clientId}@clients`,
       audience,
       clientId: client.clientId,
       scopes,
       now: nowSeconds(deps.clock),
       lifetime: api.tokenLifetime,
-      grantType: 'client-credentials',
       dialect: api.dialect,
       signer,
     });

@@ -2,7 +2,9 @@
 // exists and is not blocked. A rotating token is exchanged once for a successor; presenting it
 // again after the client's leeway is reuse — the whole family is revoked (RFC 9700 §4.14.2).
 // `scope` may narrow, never widen. Every answer carries an id_token when openid was granted.
+import { isAdmin } from '../../../domain/admins.ts';
 import { opaqueDigest } from '../../../domain/opaque.ts';
+import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
 import { issueUserTokens } from '../../user-tokens.ts';
@@ -45,6 +47,8 @@ export const refreshToken: Grant = {
     if (user.blocked) throw invalidGrant(GRANT_TEXT.userBlocked);
     const api = record.audience === null ? undefined : ((await deps.registry.api(tenant.id, record.audience)) ?? undefined);
     if (record.audience !== null && !api) throw invalidGrant(GRANT_TEXT.invalidRefresh);
+    // Administration lasts only while the membership does (decision 0006).
+    if (isAdminRequest(client, api) && !(await isAdmin(deps.storage, tenant.id, user.userId))) throw invalidGrant(ADMIN_TEXT.notAdmin);
 
     const original = record.scope === '' ? [] : record.scope.split(' ');
     let scopes = original;
