@@ -1,10 +1,113 @@
-// Placeholder until the page is written.
-import { Page, EmptyState } from '../components/ui.tsx';
+// APIs (resource servers): the list, the system Management API marked, and "Create API".
+import { useState, type FormEvent } from 'react';
+import { seg } from '../lib/api.ts';
+import { Link, navigate } from '../lib/router.tsx';
+import { useSession } from '../lib/session.tsx';
+import { useAsync } from '../lib/use-async.ts';
+import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } from '../components/ui.tsx';
+import { listAll, type ResourceServer } from './wire.ts';
+
+/** No signing_secret in the list: an HS256 key is shown on its API page, on Reveal. */
+const LIST_FIELDS = 'id,name,identifier,signing_alg,is_system';
 
 export function ApisPage(_props: { params: Record<string, string> }) {
+  const { api } = useSession();
+  const [creating, setCreating] = useState(false);
+  const loaded = useAsync(() => listAll<ResourceServer>(api, '/resource-servers', { fields: LIST_FIELDS, include_fields: true }), [api]);
+  const { data, error, loading } = loaded;
   return (
-    <Page title="Apis">
-      <EmptyState title="Not built yet." />
+    <Page
+      title="APIs"
+      actions={
+        !creating && (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            Create API
+          </Button>
+        )
+      }
+    >
+      <p className="lead">Define the APIs your applications get access tokens for: their identifier is the token&apos;s audience.</p>
+      {creating && <CreateApi onCancel={() => setCreating(false)} />}
+      <ErrorBanner error={error} />
+      {error !== undefined && <Button onClick={() => loaded.reload()}>Try again</Button>}
+      {loading && !data && <Loading />}
+      {data && data.length === 0 && <EmptyState title="No APIs yet." />}
+      {data && data.length > 0 && (
+        <div className="table-wrap">
+          <table className="list stack">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">API Audience</th>
+                <th scope="col">Signing</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link to={`/apis/${seg(r.id)}`}>{r.name}</Link> {r.is_system && <span className="badge">System API</span>}
+                  </td>
+                  <td data-label="API Audience">
+                    <span className="id-cell">
+                      <code>{r.identifier}</code>
+                      <CopyButton value={r.identifier} />
+                    </span>
+                  </td>
+                  <td data-label="Signing">{r.signing_alg}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </Page>
+  );
+}
+
+function CreateApi({ onCancel }: { onCancel: () => void }) {
+  const { api } = useSession();
+  const [name, setName] = useState('');
+  const [identifier, setIdentifier] = useState('');
+  const [alg, setAlg] = useState<'RS256' | 'HS256'>('RS256');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    api.post<ResourceServer>('/resource-servers', { name: name.trim(), identifier: identifier.trim(), signing_alg: alg }).then(
+      (created) => navigate(`/apis/${seg(created.id)}`),
+      (err: unknown) => {
+        setBusy(false);
+        setError(err);
+      },
+    );
+  };
+  return (
+    <form className="panel" onSubmit={submit} aria-label="Create API">
+      <h2>New API</h2>
+      <Field label="Name" hint="A friendly name, e.g. Orders API.">
+        {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoFocus autoComplete="off" />}
+      </Field>
+      <Field label="Identifier" hint="A logical identifier, usually a URL such as https://orders.example.com/. It becomes the token audience and cannot be changed later.">
+        {(id) => <input id={id} value={identifier} onChange={(e) => setIdentifier(e.target.value)} required maxLength={600} autoComplete="off" spellCheck={false} />}
+      </Field>
+      <Field label="Signing Algorithm" hint="RS256: signed with the tenant's keys (published in the JWKS). HS256: signed with a secret shared with the API.">
+        {(id) => (
+          <select id={id} value={alg} onChange={(e) => setAlg(e.target.value as 'RS256' | 'HS256')}>
+            <option value="RS256">RS256</option>
+            <option value="HS256">HS256</option>
+          </select>
+        )}
+      </Field>
+      <ErrorBanner error={error} />
+      <div className="form-actions">
+        <Button type="submit" variant="primary" disabled={busy || name.trim() === '' || identifier.trim() === ''}>
+          Create
+        </Button>
+        <Button onClick={onCancel}>Cancel</Button>
+      </div>
+    </form>
   );
 }

@@ -1,10 +1,141 @@
-// Placeholder until the page is written.
-import { Page, EmptyState } from '../components/ui.tsx';
+// Logs: the tenant log, newest first, filtered through `q`, paged; a row opens the full event; the
+// live tail polls every 2 s for events after the newest shown (from/take) and puts them on top.
+import { useEffect, useRef, useState } from 'react';
+import { formatDate } from '../lib/format.ts';
+import { describeLogType, EMPTY_FILTER, newestLogId, prependNewEvents, type LogFilter } from '../lib/log-filter.ts';
+import { useSession } from '../lib/session.tsx';
+import { useAsync } from '../lib/use-async.ts';
+import { Button, EmptyState, ErrorBanner, Loading, Page } from '../components/ui.tsx';
+import { Pager } from './common/Pager.tsx';
+import { LogDetail } from './logs/LogDetail.tsx';
+import { LogFilters } from './logs/LogFilters.tsx';
+import type { LogEntry, LogPage } from './logs/log-wire.ts';
+
+const PER_PAGE = 50;
+const TAIL_EVERY_MS = 2000;
 
 export function LogsPage(_props: { params: Record<string, string> }) {
+  const { api } = useSession();
+  const [filter, setFilter] = useState<LogFilter>(EMPTY_FILTER);
+  const [q, setQ] = useState<string>();
+  const [page, setPage] = useState(0);
+  const [tail, setTail] = useState(false);
+  const [tailError, setTailError] = useState<unknown>();
+  const [open, setOpen] = useState<string>();
+  const [rows, setRows] = useState<LogEntry[]>([]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  const logs = useAsync(() => api.get<LogPage>('/logs', { q, page, per_page: PER_PAGE, include_totals: true, sort: 'date:-1' }), [api, q, page]);
+  const { data, error, loading } = logs;
+  useEffect(() => setRows(data?.logs ?? []), [data]);
+
+  // The tail stops when switched off, when the filter changes (a new one starts) or the page is left.
+  useEffect(() => {
+    if (!tail) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = () => {
+      const from = newestLogId(rowsRef.current) ?? '0';
+      api.get<LogEntry[]>('/logs', { from, take: 100, q }).then(
+        (incoming) => {
+          if (stopped) return;
+          setTailError(undefined);
+          if (incoming.length > 0) setRows((shown) => prependNewEvents(shown, incoming, 500));
+          timer = setTimeout(tick, TAIL_EVERY_MS);
+        },
+        (e: unknown) => {
+          if (stopped) return;
+          setTailError(e);
+          timer = setTimeout(tick, TAIL_EVERY_MS);
+        },
+      );
+    };
+    timer = setTimeout(tick, TAIL_EVERY_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [tail, q, api]);
+
+  const toggleTail = () => {
+    if (!tail) setPage(0);
+    setTailError(undefined);
+    setTail(!tail);
+  };
+
   return (
-    <Page title="Logs">
-      <EmptyState title="Not built yet." />
+    <Page
+      title="Logs"
+      actions={
+        <>
+          <Button onClick={() => logs.reload()} disabled={tail}>
+            Refresh
+          </Button>
+          <Button variant={tail ? 'primary' : 'secondary'} onClick={toggleTail} aria-pressed={tail} className="tail-toggle">
+            {tail ? 'Stop live tail' : 'Live tail'}
+          </Button>
+        </>
+      }
+    >
+      <LogFilters
+        applied={filter}
+        onApply={(f, query) => {
+          setFilter(f);
+          setQ(query);
+          setPage(0);
+        }}
+      />
+      {tail && (
+        <p className="tail-status" role="status">
+          <span className="live-dot" aria-hidden="true" /> Live: new events appear on top every {TAIL_EVERY_MS / 1000} s.
+        </p>
+      )}
+      <ErrorBanner error={error ?? tailError} />
+      {loading && !data && <Loading />}
+      {data && rows.length === 0 && (
+        <EmptyState title={q === undefined ? 'No log events yet.' : 'No event matches these filters.'}>
+          <p>{q === undefined ? 'Sign-ins, token exchanges and Management API changes are recorded here.' : 'Widen the date range or reset the filters.'}</p>
+        </EmptyState>
+      )}
+      {rows.length > 0 && (
+        <div className="table-wrap">
+          <table className="list log-table" aria-label="Log events" aria-busy={loading}>
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Type</th>
+                <th scope="col">Description</th>
+                <th scope="col">Client</th>
+                <th scope="col">User</th>
+                <th scope="col">IP</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <tr key={e.log_id} className={e.type.startsWith('f') ? 'log-failure' : undefined}>
+                  <td>
+                    <button type="button" className="link-button" onClick={() => setOpen(e.log_id)} aria-label={`Open event of ${formatDate(e.date)}`}>
+                      {formatDate(e.date)}
+                    </button>
+                  </td>
+                  <td>
+                    <span className="log-type">
+                      {describeLogType(e.type)} <span className="badge">{e.type}</span>
+                    </span>
+                  </td>
+                  <td className="log-description">{e.description}</td>
+                  <td title={e.client_id}>{e.client_name || e.client_id || '—'}</td>
+                  <td title={e.user_id}>{e.user_name || e.user_id || '—'}</td>
+                  <td>{e.ip || '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && !tail && <Pager label="Log pages" page={page} perPage={PER_PAGE} total={data.total} shown={data.logs.length} onPage={setPage} />}
+      {open !== undefined && <LogDetail logId={open} onClose={() => setOpen(undefined)} />}
     </Page>
   );
 }
