@@ -70,13 +70,25 @@ async function grantedScopes(token: string): Promise<ReadonlySet<string>> {
   return new Set((json.scope ?? '').split(' ').filter(Boolean));
 }
 
+/** Set once the configuration is read: the failure page offers to sign out of the tenant's session. */
+let loaded: DashboardConfig | undefined;
+
 function Failure({ error }: { error: unknown }) {
+  // A signed-in user who is not an administrator comes back with access_denied; "Try again" would
+  // reuse the same login session, so offer to end it and sign in as someone else.
+  const signOut = loaded && `${loaded.issuer}v2/logout?${new URLSearchParams({ client_id: loaded.client_id, returnTo: `${loaded.issuer}dashboard/` }).toString()}`;
   return (
     <main className="boot-failure">
       <h1>The dashboard could not start</h1>
       <p role="alert">{error instanceof Error ? error.message : String(error)}</p>
       <p>
         <a href={`${BASE}/`}>Try again</a>
+        {signOut && (
+          <>
+            {' · '}
+            <a href={signOut}>Sign in as someone else</a>
+          </>
+        )}
       </p>
     </main>
   );
@@ -94,7 +106,8 @@ async function boot(): Promise<void> {
     return;
   }
   root.render(<Loading />);
-  const session = await signIn(await loadConfig());
+  loaded = await loadConfig();
+  const session = await signIn(loaded);
   if (!session) return;
   root.render(
     <StrictMode>

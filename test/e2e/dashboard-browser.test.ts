@@ -223,6 +223,26 @@ describe('an administrator at the dashboard', () => {
   });
 });
 
+describe('a user who is not an administrator', () => {
+  it('is refused with access_denied, and can end the session to sign in as someone else', async () => {
+    await mgmt.users.create({ connection: 'Username-Password-Authentication', email: 'plain@e2e.example', password: 'Correct-Horse-7-battery' });
+    const other = await browser.newContext({ ignoreHTTPSErrors: true });
+    other.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const p = await other.newPage();
+    await p.goto(`${server.baseUrl}/dashboard/`);
+    await p.locator('#username').fill('plain@e2e.example');
+    await p.locator('#password').fill('Correct-Horse-7-battery');
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await p.getByRole('heading', { name: 'The dashboard could not start' }).waitFor();
+    expect(await p.getByRole('alert').textContent()).toBe('This user is not an administrator of this tenant.');
+    expect(await p.getByRole('navigation', { name: 'Dashboard' }).count()).toBe(0);
+    await p.getByRole('link', { name: 'Sign in as someone else' }).click();
+    await p.locator('#username').waitFor();
+    expect(new URL(p.url()).pathname).toBe('/u/login');
+    await other.close();
+  });
+});
+
 describe('stored payloads render as text (T-UI-09)', () => {
   it('application names and descriptions, user names, nicknames and metadata keys and values never run', async () => {
     for (const [i, p] of PAYLOADS.entries()) {
