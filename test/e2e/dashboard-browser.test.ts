@@ -223,6 +223,24 @@ describe('an administrator at the dashboard', () => {
   });
 });
 
+describe('deleting an application', () => {
+  it('asks for the exact name first; the confirm button stays off until it is typed', async () => {
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await page.getByRole('link', { name: APP_NAME }).click();
+    await page.getByRole('button', { name: 'Delete application' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete application?' });
+    const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type the application name to confirm').fill(`${APP_NAME} `);
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type the application name to confirm').fill(APP_NAME);
+    await confirm.click();
+    await page.getByRole('button', { name: 'Create Application' }).waitFor();
+    const names = (await asInit<{ name: string }[]>('/clients?fields=name')).map((c) => c.name);
+    expect(names).not.toContain(APP_NAME);
+  });
+});
+
 describe('a user who is not an administrator', () => {
   it('is refused with access_denied, and can end the session to sign in as someone else', async () => {
     await mgmt.users.create({ connection: 'Username-Password-Authentication', email: 'plain@e2e.example', password: 'Correct-Horse-7-battery' });
@@ -257,7 +275,7 @@ describe('stored payloads render as text (T-UI-09)', () => {
         user_metadata: { [p]: p, note: p },
       });
     }
-    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await page.goto(`${server.baseUrl}/dashboard/applications`);
     await page.getByRole('link', { name: /^xss 1 / }).waitFor();
     await shot('applications-xss');
     await page.getByRole('link', { name: /^xss 1 / }).click();

@@ -51,27 +51,37 @@ export function Secret({ label, load }: { label: string; load: () => Promise<str
   );
 }
 
-/** A button that asks before doing something that cannot be undone. */
-export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, variant = 'danger', disabled }: {
-  label: string;
+/** A modal confirmation shown while `open`; closing it any way (Esc, Cancel) calls onClose. */
+export function ConfirmDialog({ open, title, body, confirmLabel, onConfirm, onClose, variant = 'danger', confirmDisabled }: {
+  open: boolean;
   title: string;
   body: ReactNode;
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
+  onClose: () => void;
   variant?: Variant;
-  disabled?: boolean;
+  /** Keeps the confirm button off until the user has done what the body asks (e.g. typed a name). */
+  confirmDisabled?: boolean;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const titleId = useId();
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) {
+      setError(undefined);
+      d.showModal();
+    } else if (!open && d.open) d.close();
+  }, [open]);
   const confirm = () => {
     setBusy(true);
     setError(undefined);
     onConfirm().then(
       () => {
         setBusy(false);
-        dialog.current?.close();
+        onClose();
       },
       (e: unknown) => {
         setBusy(false);
@@ -80,23 +90,40 @@ export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, var
     );
   };
   return (
+    <dialog ref={dialog} className="confirm" aria-labelledby={titleId} onClose={onClose}>
+      <h2 id={titleId}>{title}</h2>
+      <div className="confirm-body">{body}</div>
+      <ErrorBanner error={error} />
+      <div className="confirm-actions">
+        <Button onClick={onClose} autoFocus>
+          Cancel
+        </Button>
+        <Button variant={variant} disabled={busy || confirmDisabled} onClick={confirm}>
+          {confirmLabel}
+        </Button>
+      </div>
+    </dialog>
+  );
+}
+
+/** A button that asks before doing something that cannot be undone. */
+export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, variant = 'danger', disabled, confirmDisabled }: {
+  label: string;
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown>;
+  variant?: Variant;
+  disabled?: boolean;
+  confirmDisabled?: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
     <>
-      <Button variant={variant} disabled={disabled} onClick={() => dialog.current?.showModal()}>
+      <Button variant={variant} disabled={disabled} onClick={() => setOpen(true)}>
         {label}
       </Button>
-      <dialog ref={dialog} className="confirm" aria-labelledby={titleId}>
-        <h2 id={titleId}>{title}</h2>
-        <div className="confirm-body">{body}</div>
-        <ErrorBanner error={error} />
-        <div className="confirm-actions">
-          <Button onClick={() => dialog.current?.close()} autoFocus>
-            Cancel
-          </Button>
-          <Button variant={variant} disabled={busy} onClick={confirm}>
-            {confirmLabel}
-          </Button>
-        </div>
-      </dialog>
+      <ConfirmDialog open={open} title={title} body={body} confirmLabel={confirmLabel} onConfirm={onConfirm} onClose={() => setOpen(false)} variant={variant} confirmDisabled={confirmDisabled} />
     </>
   );
 }
