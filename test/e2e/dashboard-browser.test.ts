@@ -223,6 +223,22 @@ describe('an administrator at the dashboard', () => {
   });
 });
 
+describe('the keyboard alone', () => {
+  it('reaches the skip link, every section of the navigation and the page’s actions, and Enter opens them', async () => {
+    await page.goto(`${server.baseUrl}/dashboard/applications`);
+    await page.getByRole('button', { name: 'Create Application' }).waitFor();
+    const reached: string[] = [];
+    for (let i = 0; i < 25 && !reached.includes('Create Application'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate<string>('(document.activeElement && document.activeElement.textContent || "").trim()'));
+    }
+    expect(reached[0]).toBe('Skip to content');
+    for (const label of ['Applications', 'APIs', 'Users', 'Logs', 'Tenant settings', 'Signing keys', 'Token debugger', 'API explorer', 'Create Application']) expect(reached).toContain(label);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Machine to Machine').waitFor();
+  });
+});
+
 describe('deleting an application', () => {
   it('asks for the exact name first; the confirm button stays off until it is typed', async () => {
     await page.getByRole('link', { name: 'Applications', exact: true }).click();
