@@ -46,13 +46,17 @@ const payloadOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.fr
 const callClients = (token: string) => fetch(`${server.baseUrl}/api/v2/clients?fields=client_id`, { headers: { authorization: `Bearer ${token}` } });
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `dashboard-${name}.png`), fullPage: true });
 
-/** A Management API call with init's all-scopes application, over real HTTPS. */
-async function asInit<T>(pathAndQuery: string): Promise<T> {
-  const token = await fetch(`${server.baseUrl}/oauth/token`, {
+/** A client-credentials token of init's all-scopes application (or an answer for a wrong secret). */
+const initToken = (secret = server.init.client_secret) =>
+  fetch(`${server.baseUrl}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: server.init.client_id, client_secret: server.init.client_secret, audience: server.init.audience }),
-  }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: server.init.client_id, client_secret: secret, audience: server.init.audience }),
+  });
+
+/** A Management API read with init's all-scopes application, over real HTTPS. */
+async function asInit<T>(pathAndQuery: string): Promise<T> {
+  const token = ((await (await initToken()).json()) as { access_token: string }).access_token;
   const response = await fetch(`${server.baseUrl}/api/v2${pathAndQuery}`, { headers: { authorization: `Bearer ${token}` } });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
@@ -220,6 +224,65 @@ describe('an administrator at the dashboard', () => {
     const refused = await callClients(copied);
     expect(refused.status).toBe(401);
     await shot('api-explorer-revoked');
+  });
+});
+
+describe('tenant settings, logs and the token debugger', () => {
+  it('Advanced: the Global Client Secret is out of the page until Reveal; the legacy switch asks first, warns while on, and sets the flag', async () => {
+    const [global] = await asInit<{ client_id: string; client_secret: string }[]>('/clients?is_global=true&fields=client_id,client_secret');
+    await page.goto(`${server.baseUrl}/dashboard/settings`);
+    const secretBox = page.locator('[aria-label="Global Client Secret"]');
+    await secretBox.getByRole('button', { name: 'Reveal' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.content()).not.toContain(global!.client_secret);
+    expect(await page.locator('code.global-client-id').textContent()).toBe(global!.client_id);
+    await secretBox.getByRole('button', { name: 'Reveal' }).click();
+    await secretBox.getByRole('button', { name: 'Hide' }).waitFor();
+    expect(await secretBox.locator('.secret-value').textContent()).toBe(global!.client_secret);
+    await secretBox.getByRole('button', { name: 'Hide' }).click();
+
+    const flag = async () => (await asInit<{ flags?: Record<string, boolean> }>('/tenants/settings')).flags?.enable_legacy_management_tokens === true;
+    expect(await flag()).toBe(false);
+    await page.getByRole('switch', { name: /legacy/i }).click();
+    const ask = page.getByRole('dialog', { name: 'Accept legacy tokens?' });
+    await ask.waitFor();
+    expect(await flag()).toBe(false);
+    await ask.getByRole('button', { name: 'Accept legacy tokens' }).click();
+    await page.locator('.legacy-warning').waitFor();
+    expect(await flag()).toBe(true);
+    await shot('settings-legacy-on');
+    await page.getByRole('switch', { name: /legacy/i }).click();
+    await page.locator('.legacy-warning').waitFor({ state: 'detached' });
+    expect(await flag()).toBe(false);
+  });
+
+  it('Logs: live tail shows a new failed exchange without a reload', async () => {
+    await page.goto(`${server.baseUrl}/dashboard/logs`);
+    const rows = page.locator('table[aria-label="Log events"] tbody tr');
+    await rows.first().waitFor();
+    await page.locator('.tail-toggle').click();
+    expect(await page.locator('.tail-toggle').getAttribute('aria-pressed')).toBe('true');
+    const failed = () => rows.filter({ hasText: 'feccft' }).or(rows.filter({ hasText: 'Failed Exchange' }));
+    const before = await failed().count();
+    expect((await initToken('not-the-secret')).status).toBe(401);
+    await expect.poll(() => failed().count(), { timeout: 15_000, interval: 500 }).toBeGreaterThan(before);
+    await page.locator('.tail-toggle').click();
+  });
+
+  it('Debugger: a token of this tenant verifies, with its key state, application and denylist status; a tampered one does not', async () => {
+    const token = ((await (await initToken()).json()) as { access_token: string }).access_token;
+    await page.goto(`${server.baseUrl}/dashboard/debugger`);
+    await page.locator('#debugger-token').fill(token);
+    await page.locator('[data-verdict="valid"]').waitFor();
+    expect(await page.locator('.key-state').textContent()).toBe('current');
+    await page.locator('.denylist-status').waitFor();
+    expect(await page.locator('.denylist-status').textContent()).toBe('not denylisted');
+    expect(await page.locator('a.debugger-client-name').textContent()).toBe('Scopeward Management (init)');
+    await shot('debugger');
+    const [head, body, signature] = token.split('.');
+    const tampered = `${head}.${body}.${signature!.slice(0, -6)}${signature!.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
+    await page.locator('#debugger-token').fill(tampered);
+    await page.locator('[data-verdict="invalid"]').waitFor();
   });
 });
 
