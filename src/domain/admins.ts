@@ -7,7 +7,7 @@ import type { Storage, UserRecord } from '../storage/ports.ts';
 import type { Clock } from './clock.ts';
 import { DEFAULT_CONNECTION_NAME } from './connections.ts';
 import { passwordProblem, type PasswordHasher } from './passwords.ts';
-import { isValidEmail, newDatabaseUser } from './users.ts';
+import { forgetUser, isValidEmail, newDatabaseUser } from './users.ts';
 
 export class AdminError extends Error {
   override name = 'AdminError';
@@ -28,8 +28,14 @@ export function generatePassword(): string {
 
 export interface MakeAdminInput {
   email: string;
-  /** For a new user; absent: a generated one (returned once). */
+  /** The administrator's password; absent: a generated one (returned once). */
   password?: string | undefined;
+  /**
+   * Take over an existing user of that email. Anyone who can sign up could have registered it, so
+   * this is never implicit: its password is replaced and its sessions, refresh tokens and device
+   * credentials end, so that whoever registered it keeps nothing.
+   */
+  promoteExisting?: boolean | undefined;
 }
 
 export interface MadeAdmin {
@@ -43,8 +49,9 @@ export interface MadeAdmin {
 }
 
 /**
- * Makes `email` an administrator: the existing user of the default connection, or a new one with
- * the given (policy-checked) or a generated password. An existing user keeps its password.
+ * Makes `email` an administrator: a new user of the default connection with the given
+ * (policy-checked) or a generated password, or (only with promoteExisting) the existing user of
+ * that email, whose password is then replaced and whose sessions end.
  */
 export async function makeAdmin(storage: Storage, passwords: PasswordHasher, clock: Clock, tenantId: string, input: MakeAdminInput): Promise<MadeAdmin> {
   if (!isValidEmail(input.email)) throw new AdminError(`${input.email} is not a valid email address`);
@@ -55,18 +62,29 @@ export async function makeAdmin(storage: Storage, passwords: PasswordHasher, clo
   const existing = await storage.users.getByEmail(tenantId, connection.name, email);
   let fresh: UserRecord | undefined;
   let generatedPassword: string | undefined;
-  if (existing) {
-    if (input.password !== undefined) throw new AdminError(`${email} already exists; it keeps its password (leave out --password to make it an administrator)`);
-  } else {
-    const password = input.password ?? (generatedPassword = generatePassword());
-    const problem = passwordProblem(password);
-    if (problem) throw new AdminError(`${problem}: at least 8 characters with 3 of lower case, upper case, digits and symbols`);
-    // Hashing is slow: before the transaction holds the database.
-    fresh = newDatabaseUser(tenantId, connection, { email, emailVerified: true }, await passwords.hash(password), now);
+  if (existing && (await storage.tenantAdmins.get(tenantId, existing.userId))) {
+    if (input.password !== undefined) throw new AdminError(`${email} is an administrator already; its password is not changed here`);
+    return { user: existing, createdUser: false, alreadyAdmin: true };
   }
+  if (existing && !input.promoteExisting) {
+    throw new AdminError(
+      `${email} already exists (a user since ${existing.createdAt}); anyone who can sign up could have registered it. ` +
+        'To make it an administrator anyway, run `scopeward admins create --promote-existing`: its password is replaced and its sessions end',
+    );
+  }
+  const password = input.password ?? (generatedPassword = generatePassword());
+  const problem = passwordProblem(password);
+  if (problem) throw new AdminError(`${problem}: at least 8 characters with 3 of lower case, upper case, digits and symbols`);
+  // Hashing is slow: before the transaction holds the database.
+  const hash = await passwords.hash(password);
+  if (!existing) fresh = newDatabaseUser(tenantId, connection, { email, emailVerified: true }, hash, now);
   const user = (existing ?? fresh)!;
   const alreadyAdmin = await storage.transaction(async (tx) => {
     if (fresh) await tx.users.create(fresh);
+    else {
+      await tx.users.update(tenantId, user.userId, { passwordHash: hash, lastPasswordReset: now, updatedAt: now });
+      await forgetUser(tx, tenantId, user.userId, now);
+    }
     if (await tx.tenantAdmins.get(tenantId, user.userId)) return true;
     await tx.tenantAdmins.create({ tenantId, userId: user.userId, createdAt: now });
     return false;
@@ -95,4 +113,16 @@ export async function removeAdmin(storage: Storage, tenantId: string, email: str
   const user = await storage.users.getByEmail(tenantId, DEFAULT_CONNECTION_NAME, email.toLowerCase());
   if (!user) return false;
   return storage.tenantAdmins.remove(tenantId, user.userId);
+}
+
+/**
+ * Lifts the brute-force blocks of administrator `email` (the Management API refuses to, so that a
+ * token with update:users cannot keep clearing the lock while guessing). False when `email` is not
+ * an administrator.
+ */
+export async function unblockAdmin(storage: Storage, tenantId: string, email: string): Promise<boolean> {
+  const user = await storage.users.getByEmail(tenantId, DEFAULT_CONNECTION_NAME, email.toLowerCase());
+  if (!user || !(await isAdmin(storage, tenantId, user.userId))) return false;
+  await storage.loginFailures.clearForUser(tenantId, user.userId);
+  return true;
 }

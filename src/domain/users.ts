@@ -3,7 +3,7 @@
 // like (the connection's rules), and Auth0's defaults for a new user (name = email, nickname = the
 // email's local part, a Gravatar picture with Auth0's initials fallback).
 import { createHash } from 'node:crypto';
-import type { ConnectionRecord, UserRecord } from '../storage/ports.ts';
+import type { ConnectionRecord, Storage, UserRecord } from '../storage/ports.ts';
 import { newUserId } from './ids.ts';
 
 // No whitespace, no second @, and a dotted domain.
@@ -91,4 +91,21 @@ export function newDatabaseUser(tenantId: string, connection: ConnectionRecord, 
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Removes what hangs off a user who is gone (deleted, or absorbed by a link) or
+ * whose account is taken over (an existing user promoted to administrator): login sessions,
+ * refresh tokens, device credentials and brute-force blocks. Run inside the caller's transaction.
+ */
+export async function forgetUser(tx: Storage, tenantId: string, userId: string, at: string): Promise<void> {
+  await tx.loginSessions.removeForUser(tenantId, userId);
+  await tx.refreshTokens.revokeForUser(tenantId, userId, at);
+  await tx.loginFailures.clearForUser(tenantId, userId);
+  for (;;) {
+    const { items } = await tx.deviceCredentials.list(tenantId, { userId }, { offset: 0, limit: 100, withTotal: false });
+    let removed = 0;
+    for (const credential of items) if (await tx.deviceCredentials.remove(tenantId, credential.id)) removed++;
+    if (items.length < 100 || removed === 0) return;
+  }
 }

@@ -171,7 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   registerBrowserRoutes(app, { ...deps, passwords });
   registerAuthApiRoutes(app, deps, publicLimit);
-  registerDashboardRoutes(app, deps);
+  registerDashboardRoutes(app, deps, publicLimit);
   // A path under /api/v2 that names no route is still a Management API call: counted, and answered
   // with x-ratelimit-* like every other.
   app.route({

@@ -22,18 +22,26 @@ import { sendPage } from './pages.ts';
 /** dashboard/dist beside src/ (and beside dist/ when compiled): the same relative path from both. */
 export const DEFAULT_DASHBOARD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist');
 
-export const DASHBOARD_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https:; " +
+/** The policy of both pages but for where scripts may connect (`%CONNECT%`). */
+const CSP_TEMPLATE =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src %CONNECT%; " +
   "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
+/** The dashboard talks to its own origin only: an injection could not send what it reads elsewhere. */
+export const DASHBOARD_CSP = CSP_TEMPLATE.replace('%CONNECT%', "'self'");
+/** The explorer may be pointed at another Scopeward domain (Set API Token), so any https origin. */
+export const EXPLORER_CSP = CSP_TEMPLATE.replace('%CONNECT%', "'self' https:");
 
-const INDEX_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': DASHBOARD_CSP,
-} as const;
+const pageHeaders = (csp: string) =>
+  ({
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': csp,
+  }) as const;
+const DASHBOARD_HEADERS = pageHeaders(DASHBOARD_CSP);
+const EXPLORER_HEADERS = pageHeaders(EXPLORER_CSP);
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -86,21 +94,22 @@ function preferredEncoding(request: FastifyRequest): 'br' | 'gzip' | undefined {
   return undefined;
 }
 
-export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps): void {
+/** `publicLimit`: the per-address limit of the other public documents (discovery, JWKS). */
+export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps, publicLimit: (request: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
   const dir = deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   const assetsDir = path.join(dir, 'assets');
   // Per app, never per module (no module-level state): built files compressed once, dropped when rebuilt.
   const assets = new Map<string, Asset>();
   const PAGE = { config: { family: 'page' } } as const;
 
-  const sendIndex = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const sendIndex = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     let body: Buffer;
     try {
       body = await readFile(path.join(dir, 'index.html'));
     } catch {
       return sendPage(reply, errorPage('The dashboard is not built', 'Run npm run build in the Scopeward directory (npm install does it too), then reload this page.', 503));
     }
-    return reply.code(200).headers(INDEX_HEADERS).send(body);
+    return reply.code(200).headers(request.url.startsWith('/explorer') ? EXPLORER_HEADERS : DASHBOARD_HEADERS).send(body);
   };
 
   const loadAsset = async (name: string): Promise<Asset | undefined> => {
@@ -126,7 +135,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
   });
 
   // Public: the same facts discovery publishes, plus the dashboard's client id (a public client).
-  app.get('/dashboard/config.json', async (request, reply) => {
+  app.get('/dashboard/config.json', { preHandler: publicLimit }, async (request, reply) => {
     const tenant = request.tenant!;
     const clientId = await dashboardClientId(deps, tenant);
     if (!clientId) throw new ManagementError(503, TEXT.dashboardMissing);

@@ -1,6 +1,7 @@
 // /api/v2/client-grants (spec §3.5.2): which client may get tokens for which API, with which scopes.
 import { Type } from 'typebox';
 import { isoNow } from '../domain/clock.ts';
+import { isDashboardClient } from '../domain/dashboard-client.ts';
 import { newGrantId } from '../domain/ids.ts';
 import { isManagementScope } from '../domain/scopes.ts';
 import { ClientGrant, ClientGrantCreate, ClientGrantListQuery, ClientGrantUpdate } from '../schemas/client-grant.ts';
@@ -92,6 +93,8 @@ const create = route({
     ]);
     if (!client) throw notFound(TEXT.grantClientNotFound, ERROR_CODE.inexistentClient);
     if (!api) throw notFound(TEXT.grantApiNotFound, ERROR_CODE.inexistentApi);
+    // Decision 0006: no dormant privilege on the application that signs administrators in.
+    if (isDashboardClient(client.data)) throw badRequest(TEXT.systemClientGrant, ERROR_CODE.operationNotSupported);
     if (api.isSystem) checkManagementScopes(scope);
     const extra: Record<string, unknown> = {};
     for (const k of OPTIONAL_FIELDS) if (rest[k] !== undefined) extra[k] = rest[k];

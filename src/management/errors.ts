@@ -78,6 +78,7 @@ export const TEXT = {
   legacyTarget: 'A legacy token is issued to the Global Client: leave out client_id and audience.', // Scopeward
   legacyScope: (scope: string) => `Not a Management API scope: ${scope.slice(0, 100)}`, // Scopeward
   systemClient: 'The Scopeward Dashboard application is a system application: it cannot be changed, rotated or deleted.', // Scopeward
+  systemClientGrant: 'The Scopeward Dashboard application is a system application: it signs administrators in and is never given client grants.', // Scopeward
   rateLimited: 'Global limit has been reached',
   keyNotFound: 'Signing key not found.',
   keyNotRevocable: 'Only a previous signing key can be revoked; rotate first to make the current key previous.',

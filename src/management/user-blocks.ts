@@ -4,6 +4,7 @@
 import { Type } from 'typebox';
 import { IdParam } from '../schemas/common.ts';
 import { UserBlocks } from '../schemas/user.ts';
+import { refuseAdmins } from './admin-guard.ts';
 import { route } from './route.ts';
 import { loadUser } from './users-rules.ts';
 
@@ -37,6 +38,9 @@ const unblock = route({
   scopes: ['update:users'],
   schema: { params: IdParam },
   async handler(ctx) {
+    // An administrator's block is lifted only on the command line (`scopeward admins unblock`):
+    // otherwise update:users could keep clearing the brute-force lock while guessing its password.
+    await refuseAdmins(ctx.deps.storage, ctx.tenant.id, [ctx.params.id]);
     // Idempotent: a user with no blocks (or no user) is simply not blocked afterwards.
     await ctx.deps.storage.loginFailures.clearForUser(ctx.tenant.id, ctx.params.id);
     return { status: 204, contentType: 'application/json; charset=utf-8' };

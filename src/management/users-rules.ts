@@ -3,6 +3,8 @@
 // forgetting everything a removed user left behind.
 import { PasswordBusy, passwordProblem } from '../domain/passwords.ts';
 import { isValidEmail, requiresUsername, usernameProblem } from '../domain/users.ts';
+
+export { forgetUser } from '../domain/users.ts';
 import type { ConnectionRecord, Storage, UserRecord } from '../storage/ports.ts';
 import { badRequest, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import type { ManagementDeps } from './route.ts';
@@ -60,18 +62,3 @@ export function mergeMetadata(existing: Readonly<Record<string, unknown>>, patch
   return merged;
 }
 
-/**
- * Removes what hangs off a user who is gone (deleted, or absorbed by a link): login sessions,
- * refresh tokens, device credentials and brute-force blocks. Run inside the caller's transaction.
- */
-export async function forgetUser(tx: Storage, tenantId: string, userId: string, at: string): Promise<void> {
-  await tx.loginSessions.removeForUser(tenantId, userId);
-  await tx.refreshTokens.revokeForUser(tenantId, userId, at);
-  await tx.loginFailures.clearForUser(tenantId, userId);
-  for (;;) {
-    const { items } = await tx.deviceCredentials.list(tenantId, { userId }, { offset: 0, limit: 100, withTotal: false });
-    let removed = 0;
-    for (const credential of items) if (await tx.deviceCredentials.remove(tenantId, credential.id)) removed++;
-    if (items.length < 100 || removed === 0) return;
-  }
-}

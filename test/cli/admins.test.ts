@@ -1,6 +1,6 @@
 // `scopeward admins create|list|remove` against a fresh data directory: new users made with the
-// password policy (or a generated password printed once), existing users promoted keeping their
-// password, memberships per tenant, exit codes and messages; checked in the database itself.
+// password policy (or a generated password printed once), existing users only with
+// --promote-existing (password replaced, sessions ended), memberships per tenant, exit codes and messages; checked in the database itself.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,25 +69,56 @@ describe('scopeward admins', { timeout: 120_000 }, () => {
     });
   });
 
-  it('create for an existing user promotes it and keeps its password; twice is "already"; --password for it is refused', async () => {
+  it('an existing user is never adopted silently: without --promote-existing, exit 2 and nothing changes', async () => {
     const removed = await runCli(['admins', 'remove', '--email', 'OPS@example.test', '--json'], env);
     expect([removed.status, JSON.parse(removed.stdout)]).toEqual([0, { email: 'ops@example.test', tenant: 'default', removed: true }]);
-    const again = await runCli(['admins', 'create', '--email', 'ops@example.test', '--json'], env);
-    expect(again.status).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ email: 'ops@example.test', created_user: false, already_admin: false });
-    expect(JSON.parse(again.stdout)).not.toHaveProperty('password');
-    const twice = await runCli(['admins', 'create', '--email', 'ops@example.test', '--json'], env);
-    expect(JSON.parse(twice.stdout)).toMatchObject({ created_user: false, already_admin: true });
-    const withPassword = await runCli(['admins', 'create', '--email', 'ops@example.test', '--password', 'Another-Pass-1'], env);
-    expect([withPassword.status, withPassword.stdout, withPassword.stderr]).toEqual([
-      2,
-      '',
-      'scopeward: ops@example.test already exists; it keeps its password (leave out --password to make it an administrator)\n',
-    ]);
+    const refused = await runCli(['admins', 'create', '--email', 'ops@example.test', '--json'], env);
+    expect([refused.status, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toMatch(/^scopeward: ops@example\.test already exists \(a user since .+\); anyone who can sign up could have registered it\. To make it an administrator anyway, run `scopeward admins create --promote-existing`: its password is replaced and its sessions end\n$/);
     await withStorage(async (storage, tenantId) => {
       const user = (await storage.users.getByEmail(await tenantId(), DEFAULT_CONNECTION_NAME, 'ops@example.test'))!;
+      expect(await storage.tenantAdmins.get(await tenantId(), user.userId)).toBeUndefined();
       expect((await hasher.verify('Correct-Horse-9', user.passwordHash)).ok).toBe(true);
     });
+  });
+
+  it('--promote-existing takes the user over: a new password printed once, the old one and its sessions gone; twice is "already"', async () => {
+    const promoted = await runCli(['admins', 'create', '--email', 'ops@example.test', '--promote-existing', '--json'], env);
+    expect(promoted.status).toBe(0);
+    const body = JSON.parse(promoted.stdout);
+    expect(body).toMatchObject({ email: 'ops@example.test', created_user: false, already_admin: false, password: expect.stringMatching(/^[A-Za-z0-9_-]{24}!$/) });
+    await withStorage(async (storage, tenantId) => {
+      const user = (await storage.users.getByEmail(await tenantId(), DEFAULT_CONNECTION_NAME, 'ops@example.test'))!;
+      expect(await storage.tenantAdmins.get(await tenantId(), user.userId)).toBeDefined();
+      expect((await hasher.verify('Correct-Horse-9', user.passwordHash)).ok).toBe(false);
+      expect((await hasher.verify(body.password, user.passwordHash)).ok).toBe(true);
+      expect(user.lastPasswordReset).not.toBeNull();
+    });
+    const twice = await runCli(['admins', 'create', '--email', 'ops@example.test', '--json'], env);
+    expect(JSON.parse(twice.stdout)).toMatchObject({ created_user: false, already_admin: true });
+    expect(JSON.parse(twice.stdout)).not.toHaveProperty('password');
+    const withPassword = await runCli(['admins', 'create', '--email', 'ops@example.test', '--password', 'Another-Pass-1'], env);
+    expect([withPassword.status, withPassword.stdout, withPassword.stderr]).toEqual([2, '', 'scopeward: ops@example.test is an administrator already; its password is not changed here\n']);
+  });
+
+  it('init refuses to make an existing user the first administrator, before writing anything', async () => {
+    const fresh = { SCOPEWARD_DATA_DIR: path.join(dir, 'init-data') };
+    expect((await runCli(['admins', 'create', '--email', 'admin@localhost.local', '--json'], fresh)).status).toBe(0);
+    expect((await runCli(['admins', 'remove', '--email', 'admin@localhost.local'], fresh)).status).toBe(0);
+    const init = await runCli(['init', '--json'], fresh);
+    expect([init.status, init.stdout]).toEqual([2, '']);
+    expect(init.stderr).toContain('admin@localhost.local already exists, and anyone who can sign up could have registered it');
+    const storage = await createStorage(`sqlite:${path.join(fresh.SCOPEWARD_DATA_DIR, 'scopeward.db')}`);
+    try {
+      const tenant = (await storage.tenants.getByDomain('localhost:8443'))!;
+      const names = (await storage.clients.list(tenant.id, {}, { offset: 0, limit: 100, withTotal: false })).items.map((c) => c.data.name);
+      expect(names).not.toContain('Scopeward Management (init)');
+    } finally {
+      await storage.close();
+    }
+    const other = await runCli(['init', '--json', '--admin-email', 'first@example.test'], fresh);
+    expect(other.status).toBe(0);
+    expect(JSON.parse(other.stdout).admin).toMatchObject({ email: 'first@example.test', created_user: true });
   });
 
   it('a weak password or a bad email exits 2 and creates nothing', async () => {
@@ -101,6 +132,22 @@ describe('scopeward admins', { timeout: 120_000 }, () => {
     await withStorage(async (storage, tenantId) => {
       expect(await storage.users.getByEmail(await tenantId(), DEFAULT_CONNECTION_NAME, 'weak@example.test')).toBeUndefined();
     });
+  });
+
+  it('unblock lifts an administrator\'s login blocks; a non-admin exits 1', async () => {
+    await withStorage(async (storage, tenantId) => {
+      const user = (await storage.users.getByEmail(await tenantId(), DEFAULT_CONNECTION_NAME, 'ops@example.test'))!;
+      for (let i = 0; i < 10; i++) await storage.loginFailures.recordFailure(await tenantId(), user.userId, '203.0.113.7', new Date().toISOString(), 10);
+      expect(await storage.loginFailures.listBlocked(await tenantId(), user.userId)).toHaveLength(1);
+    });
+    const done = await runCli(['admins', 'unblock', '--email', 'ops@example.test', '--json'], env);
+    expect([done.status, JSON.parse(done.stdout)]).toEqual([0, { email: 'ops@example.test', tenant: 'default', unblocked: true }]);
+    await withStorage(async (storage, tenantId) => {
+      const user = (await storage.users.getByEmail(await tenantId(), DEFAULT_CONNECTION_NAME, 'ops@example.test'))!;
+      expect(await storage.loginFailures.listBlocked(await tenantId(), user.userId)).toStrictEqual([]);
+    });
+    const nobody = await runCli(['admins', 'unblock', '--email', 'nobody@example.test'], env);
+    expect([nobody.status, nobody.stderr]).toEqual([1, 'scopeward: nobody@example.test is not an administrator of default\n']);
   });
 
   it('list prints the administrators, oldest first (JSON and lines)', async () => {

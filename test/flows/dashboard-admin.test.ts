@@ -171,6 +171,12 @@ describe('the dashboard application is a system application', () => {
     expect((await api.patch(`/clients/${plain}`, { scopeward_system: 'dashboard' })).statusCode).toBe(400);
     expect((await s.storage.clients.get(s.tenant.id, plain))?.data.scopeward_system).toBeUndefined();
   });
+
+  it('is never given a client grant (no dormant privilege on the application that signs administrators in)', async () => {
+    const grants = mgmt(s, await mgmtToken(s, ['create:client_grants', 'read:client_grants']));
+    expectMgmtError(await grants.post('/client-grants', { client_id: dashboardId, audience: AUDIENCE, scope: ['read:clients'] }), 400, TEXT.systemClientGrant, ERROR_CODE.operationNotSupported);
+    expect((await grants.get(`/client-grants?client_id=${dashboardId}`)).json()).toStrictEqual([]);
+  });
 });
 
 describe('administrators are read-only through the Management API', () => {
@@ -195,6 +201,14 @@ describe('administrators are read-only through the Management API', () => {
     refused(await api.post(`/users/${admin.userId}/multifactor/actions/invalidate-remember-browser`));
     const user = (await s.storage.users.get(s.tenant.id, admin.userId))!;
     expect([user.email, user.blocked, user.appMetadata]).toStrictEqual(['root@example.com', false, {}]);
+  });
+
+  it('an administrator\'s brute-force block is not lifted through the API (only `scopeward admins unblock`)', async () => {
+    const at = new Date(s.clock.now()).toISOString();
+    for (let i = 0; i < 10; i++) await s.storage.loginFailures.recordFailure(s.tenant.id, admin.userId, '203.0.113.9', at, 10);
+    refused(await api.del(`/user-blocks/${admin.userId}`));
+    expect((await api.get(`/user-blocks/${admin.userId}`)).json()).toStrictEqual({ blocked_for: [{ identifier: 'root@example.com', ip: '203.0.113.9' }] });
+    await s.storage.loginFailures.clearForUser(s.tenant.id, admin.userId);
   });
 
   it('no linking into or away from an administrator, no unlinking, no device keys', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_CSP } from '../../src/http/dashboard.ts';
+import { DASHBOARD_CSP, EXPLORER_CSP } from '../../src/http/dashboard.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { DASHBOARD_CLIENT_NAME } from '../../src/domain/dashboard-client.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -24,7 +24,6 @@ const INDEX_HEADERS = {
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': DASHBOARD_CSP,
 };
 
 /** A GET written to the socket exactly as given (no URL normalization on the way). */
@@ -68,8 +67,11 @@ describe('dashboard pages', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('CSP string is exactly the one the issue specifies', () => {
+  it('CSP: the dashboard connects to its own origin only; the explorer to any https origin (Set API Token takes a domain)', () => {
     expect(DASHBOARD_CSP).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
+    );
+    expect(EXPLORER_CSP).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https:; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'",
     );
   });
@@ -81,6 +83,7 @@ describe('dashboard pages', () => {
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe(INDEX);
       for (const [name, value] of Object.entries(INDEX_HEADERS)) expect([name, res.headers[name]]).toStrictEqual([name, value]);
+      expect(res.headers['content-security-policy']).toBe(url.startsWith('/explorer') ? EXPLORER_CSP : DASHBOARD_CSP);
     },
   );
 
@@ -157,6 +160,10 @@ describe('dashboard pages', () => {
     const clients = await s.storage.clients.list(s.tenant.id, {}, { offset: 0, limit: 100, withTotal: false });
     const dashboard = clients.items.find((c) => c.data.name === DASHBOARD_CLIENT_NAME)!;
     expect([res.statusCode, res.headers['content-type'], res.headers['cache-control']]).toStrictEqual([200, 'application/json; charset=utf-8', 'no-store']);
+    // Counted against the same per-address limit as discovery and the JWKS.
+    expect(res.headers['x-ratelimit-limit']).toBeDefined();
+    const next = await s.inject({ method: 'GET', url: '/dashboard/config.json' });
+    expect(Number(next.headers['x-ratelimit-remaining'])).toBe(Number(res.headers['x-ratelimit-remaining']) - 1);
     expect(res.json()).toStrictEqual({
       domain: DOMAIN,
       issuer: `https://${DOMAIN}/`,

@@ -1,7 +1,7 @@
 // scopeward admins create|list|remove — the dashboard's administrators. Only this command makes
 // them (decision 0006): no API can, so no token can grant itself administration.
 import type { Command } from 'commander';
-import { AdminError, listAdmins, makeAdmin, removeAdmin, type MadeAdmin } from '../../domain/admins.ts';
+import { AdminError, listAdmins, makeAdmin, removeAdmin, unblockAdmin, type MadeAdmin } from '../../domain/admins.ts';
 import { PasswordHasher } from '../../domain/passwords.ts';
 import { issuerFor } from '../../domain/tenant.ts';
 import type { TenantRecord } from '../../storage/ports.ts';
@@ -12,7 +12,7 @@ import { openStore, print, type CliStore } from '../store.ts';
 export const dashboardUrl = (domain: string): string => `${issuerFor(domain)}dashboard/`;
 
 /** Commander's parsed options of these commands (strings; flags are booleans). */
-type Options = Record<string, unknown> & { email?: string; password?: string; tenant?: string; json?: boolean };
+type Options = Record<string, unknown> & { email?: string; password?: string; tenant?: string; json?: boolean; promoteExisting?: boolean };
 
 async function tenantOf(store: CliStore, domain: string | undefined): Promise<TenantRecord> {
   if (domain === undefined) return store.defaultTenant;
@@ -36,7 +36,7 @@ export function adminSummary(tenant: TenantRecord, made: MadeAdmin): { json: Rec
   };
   const lines = [
     made.alreadyAdmin ? `${email} is already an administrator of ${tenant.name} (${tenant.domain})` : `${email} is now an administrator of ${tenant.name} (${tenant.domain})`,
-    `  user_id:   ${made.user.userId}${made.createdUser ? ' (new user)' : ''}`,
+    `  user_id:   ${made.user.userId}${made.createdUser ? ' (new user)' : made.alreadyAdmin ? '' : ' (existing user: password replaced, sessions ended)'}`,
     ...(made.generatedPassword !== undefined ? [`  password:  ${made.generatedPassword}`, '  (generated; shown only this once: keep it now)'] : []),
     `  dashboard: ${dashboardUrl(tenant.domain)}`,
   ];
@@ -49,19 +49,20 @@ export function adminsCommand(program: Command): void {
   withConfigOptions(
     admins
       .command('create')
-      .description('Make EMAIL an administrator: create the user (with --password, or a generated password printed once) or promote an existing one.')
+      .description('Make EMAIL an administrator: create the user (with --password, or a generated password printed once); an existing user only with --promote-existing.')
       .requiredOption('--email <email>', "the administrator's email")
-      .option('--password <password>', 'password for a new user (at least 8 characters, 3 of lower, upper, digits, symbols); generated when left out'),
+      .option('--password <password>', "the administrator's password (at least 8 characters, 3 of lower, upper, digits, symbols); generated when left out")
+      .option('--promote-existing', 'take over an existing user of that email (anyone who can sign up could have registered it): its password is replaced and its sessions end'),
     STORAGE_KEYS,
   )
     .option('--tenant <domain>', 'the tenant, by domain (default: the default tenant)')
     .option('--json', 'print JSON')
     .action(async (options: Options) => {
-      const { email, password, tenant: domain, json, ...rest } = options;
+      const { email, password, tenant: domain, json, promoteExisting, ...rest } = options;
       const store = await openStore(configFrom(rest));
       try {
         const tenant = await tenantOf(store, domain);
-        const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email: String(email), password });
+        const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email: String(email), password, promoteExisting: promoteExisting === true });
         const { json: body, lines } = adminSummary(tenant, made);
         print(json === true, body, lines);
       } catch (error) {
@@ -100,6 +101,27 @@ export function adminsCommand(program: Command): void {
         const tenant = await tenantOf(store, domain);
         if (!(await removeAdmin(store.storage, tenant.id, String(email)))) throw new CliError(`${String(email)} is not an administrator of ${tenant.name}`, EXIT.failure);
         print(json === true, { email: String(email).toLowerCase(), tenant: tenant.name, removed: true }, [`${String(email).toLowerCase()} is no longer an administrator of ${tenant.name}`]);
+      } finally {
+        await store.close();
+      }
+    });
+
+  withConfigOptions(
+    admins
+      .command('unblock')
+      .description("Lift the login blocks of administrator EMAIL (after 10 failed attempts from one address; the Management API cannot lift an administrator's).")
+      .requiredOption('--email <email>', "the administrator's email"),
+    STORAGE_KEYS,
+  )
+    .option('--tenant <domain>', 'the tenant, by domain (default: the default tenant)')
+    .option('--json', 'print JSON')
+    .action(async (options: Options) => {
+      const { email, tenant: domain, json, ...rest } = options;
+      const store = await openStore(configFrom(rest));
+      try {
+        const tenant = await tenantOf(store, domain);
+        if (!(await unblockAdmin(store.storage, tenant.id, String(email)))) throw new CliError(`${String(email)} is not an administrator of ${tenant.name}`, EXIT.failure);
+        print(json === true, { email: String(email).toLowerCase(), tenant: tenant.name, unblocked: true }, [`${String(email).toLowerCase()} may log in again from every address`]);
       } finally {
         await store.close();
       }

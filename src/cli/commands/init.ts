@@ -3,6 +3,8 @@
 // While the tenant has no administrator, it also makes the first one (its password printed once).
 import type { Command } from 'commander';
 import { makeAdmin } from '../../domain/admins.ts';
+import { DEFAULT_CONNECTION_NAME } from '../../domain/connections.ts';
+import { isValidEmail } from '../../domain/users.ts';
 import { isoNow } from '../../domain/clock.ts';
 import { PasswordHasher } from '../../domain/passwords.ts';
 import { newClientId, newClientSecret, newGrantId } from '../../domain/ids.ts';
@@ -36,6 +38,18 @@ export function initCommand(program: Command): void {
       const store = await openStore(configFrom(rest));
       try {
         const tenant = store.defaultTenant;
+        // The first administrator is a new user, never an existing account (anyone who can sign up
+        // could have registered it): refuse before anything is written.
+        const needsAdmin = (await store.storage.tenantAdmins.list(tenant.id)).length === 0;
+        const adminAddress = (typeof adminEmail === 'string' ? adminEmail : defaultAdminEmail(tenant.domain)).toLowerCase();
+        if (needsAdmin && !isValidEmail(adminAddress)) throw new CliError(`--admin-email: ${adminAddress} is not a valid email address`, EXIT.usage);
+        if (needsAdmin && (await store.storage.users.getByEmail(tenant.id, DEFAULT_CONNECTION_NAME, adminAddress))) {
+          throw new CliError(
+            `the first administrator could not be made: ${adminAddress} already exists, and anyone who can sign up could have registered it. ` +
+              'Choose another address with --admin-email, or promote that user knowingly with `scopeward admins create --promote-existing` (its password is replaced)',
+            EXIT.usage,
+          );
+        }
         const clientId = newClientId();
         const clientSecret = newClientSecret();
         const now = isoNow(store.clock);
@@ -53,9 +67,8 @@ export function initCommand(program: Command): void {
         });
         const result: Record<string, unknown> = { domain: tenant.domain, issuer: issuerFor(tenant.domain), audience, client_id: clientId, client_secret: clientSecret, token_endpoint: `${issuerFor(tenant.domain)}oauth/token` };
         let adminLines: string[] = [];
-        if ((await store.storage.tenantAdmins.list(tenant.id)).length === 0) {
-          const email = typeof adminEmail === 'string' ? adminEmail : defaultAdminEmail(tenant.domain);
-          const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email }).catch((error: unknown) => {
+        if (needsAdmin) {
+          const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email: adminAddress }).catch((error: unknown) => {
             throw new CliError(`the first administrator could not be made: ${error instanceof Error ? error.message : String(error)}`, EXIT.usage);
           });
           const summary = adminSummary(tenant, made);
