@@ -358,6 +358,8 @@ describe('users', () => {
 
     await page.getByRole('button', { name: 'Block', exact: true }).click();
     await page.locator('dialog[open]').getByRole('button', { name: 'Block', exact: true }).click();
+    // The dialog closes once the change is saved (its own button is relabelled meanwhile).
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Unblock', exact: true }).waitFor();
     expect((await asInit<{ blocked: boolean }>(`/users/${encodeURIComponent(userId)}`)).blocked).toBe(true);
   });
@@ -479,5 +481,30 @@ describe('every page, photographed (desktop and 375 px)', () => {
       }
     }
     expect(problems).toStrictEqual([]);
+  });
+});
+
+describe('several tenants', () => {
+  it('the tenant switcher lists them and goes to the other tenant’s own dashboard (its own sign-in)', async () => {
+    const beta = `beta.localhost:${server.port}`;
+    const created = server.cli(['tenants', 'create', 'beta', '--domain', beta, '--json']);
+    expect(created.status).toBe(0);
+    // The server loads tenants at start (on SQLite a running one would wait for its 30 s resync).
+    await server.restart();
+    await page.goto(`${server.baseUrl}/dashboard/applications`);
+    const switcher = page.getByLabel('Tenant', { exact: true });
+    await switcher.waitFor();
+    await shot('tenant-switcher');
+    await switcher.selectOption('beta');
+    await page.waitForURL(`https://${beta}/**`);
+    await page.locator('#username').waitFor();
+    // Another tenant: its own login page, reached through its own /authorize and dashboard client.
+    const tab = await context.newPage();
+    const config = (await (await tab.goto(`https://${beta}/dashboard/config.json`))!.json()) as { client_id: string; issuer: string };
+    await tab.close();
+    expect(config.issuer).toBe(`https://${beta}/`);
+    expect(new URL(page.url()).host).toBe(beta);
+    const home = (await (await fetch(`${server.baseUrl}/dashboard/config.json`)).json()) as { client_id: string };
+    expect(config.client_id).not.toBe(home.client_id);
   });
 });
