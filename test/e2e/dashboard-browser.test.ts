@@ -482,6 +482,19 @@ describe('every page, photographed (desktop and 375 px)', () => {
     }
     expect(problems).toStrictEqual([]);
   });
+
+  it('follows the system’s dark mode', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${server.baseUrl}/dashboard/applications`);
+    await page.locator('main h1').first().waitFor();
+    expect(await background()).toBe('rgb(247, 247, 248)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await background()).toBe('rgb(20, 21, 23)');
+    await shot('applications-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
 });
 
 describe('several tenants', () => {
