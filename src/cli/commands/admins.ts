@@ -88,42 +88,37 @@ export function adminsCommand(program: Command): void {
       }
     });
 
-  withConfigOptions(
-    admins.command('remove').description('End the administration of EMAIL (the user itself stays).').requiredOption('--email <email>', "the administrator's email"),
-    STORAGE_KEYS,
-  )
-    .option('--tenant <domain>', 'the tenant, by domain (default: the default tenant)')
-    .option('--json', 'print JSON')
-    .action(async (options: Options) => {
-      const { email, tenant: domain, json, ...rest } = options;
-      const store = await openStore(configFrom(rest));
-      try {
-        const tenant = await tenantOf(store, domain);
-        if (!(await removeAdmin(store.storage, tenant.id, String(email)))) throw new CliError(`${String(email)} is not an administrator of ${tenant.name}`, EXIT.failure);
-        print(json === true, { email: String(email).toLowerCase(), tenant: tenant.name, removed: true }, [`${String(email).toLowerCase()} is no longer an administrator of ${tenant.name}`]);
-      } finally {
-        await store.close();
-      }
-    });
+  /** `admins remove` and `admins unblock`: one administrator by --email, in one tenant. */
+  const forOneAdmin = (
+    name: string,
+    description: string,
+    act: (storage: CliStore['storage'], tenantId: string, email: string) => Promise<boolean>,
+    done: { key: string; line: (email: string, tenant: string) => string },
+  ) =>
+    withConfigOptions(admins.command(name).description(description).requiredOption('--email <email>', "the administrator's email"), STORAGE_KEYS)
+      .option('--tenant <domain>', 'the tenant, by domain (default: the default tenant)')
+      .option('--json', 'print JSON')
+      .action(async (options: Options) => {
+        const { email, tenant: domain, json, ...rest } = options;
+        const address = String(email).toLowerCase();
+        const store = await openStore(configFrom(rest));
+        try {
+          const tenant = await tenantOf(store, domain);
+          if (!(await act(store.storage, tenant.id, address))) throw new CliError(`${String(email)} is not an administrator of ${tenant.name}`, EXIT.failure);
+          print(json === true, { email: address, tenant: tenant.name, [done.key]: true }, [done.line(address, tenant.name)]);
+        } finally {
+          await store.close();
+        }
+      });
 
-  withConfigOptions(
-    admins
-      .command('unblock')
-      .description("Lift the login blocks of administrator EMAIL (after 10 failed attempts from one address; the Management API cannot lift an administrator's).")
-      .requiredOption('--email <email>', "the administrator's email"),
-    STORAGE_KEYS,
-  )
-    .option('--tenant <domain>', 'the tenant, by domain (default: the default tenant)')
-    .option('--json', 'print JSON')
-    .action(async (options: Options) => {
-      const { email, tenant: domain, json, ...rest } = options;
-      const store = await openStore(configFrom(rest));
-      try {
-        const tenant = await tenantOf(store, domain);
-        if (!(await unblockAdmin(store.storage, tenant.id, String(email)))) throw new CliError(`${String(email)} is not an administrator of ${tenant.name}`, EXIT.failure);
-        print(json === true, { email: String(email).toLowerCase(), tenant: tenant.name, unblocked: true }, [`${String(email).toLowerCase()} may log in again from every address`]);
-      } finally {
-        await store.close();
-      }
-    });
+  forOneAdmin('remove', 'End the administration of EMAIL (the user itself stays).', removeAdmin, {
+    key: 'removed',
+    line: (email, tenant) => `${email} is no longer an administrator of ${tenant}`,
+  });
+  forOneAdmin(
+    'unblock',
+    "Lift the login blocks of administrator EMAIL (after 10 failed attempts from one address; the Management API cannot lift an administrator's).",
+    unblockAdmin,
+    { key: 'unblocked', line: (email) => `${email} may log in again from every address` },
+  );
 }
