@@ -6,6 +6,7 @@ import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } from '../components/ui.tsx';
 import { listAll, type ResourceServer } from './wire.ts';
+import { SigningAlgorithmField } from './api/SigningAlgorithm.tsx';
 
 /** No signing_secret in the list: an HS256 key is shown on its API page, on Reveal. */
 const LIST_FIELDS = 'id,name,identifier,signing_alg,is_system';
@@ -93,14 +94,7 @@ function CreateApi({ onCancel }: { onCancel: () => void }) {
       <Field label="Identifier" hint="A logical identifier, usually a URL such as https://orders.example.com/. It becomes the token audience and cannot be changed later.">
         {(id) => <input id={id} value={identifier} onChange={(e) => setIdentifier(e.target.value)} required maxLength={600} autoComplete="off" spellCheck={false} />}
       </Field>
-      <Field label="Signing Algorithm" hint="RS256: signed with the tenant's keys (published in the JWKS). HS256: signed with a secret shared with the API.">
-        {(id) => (
-          <select id={id} value={alg} onChange={(e) => setAlg(e.target.value as 'RS256' | 'HS256')}>
-            <option value="RS256">RS256</option>
-            <option value="HS256">HS256</option>
-          </select>
-        )}
-      </Field>
+      <SigningAlgorithmField value={alg} onChange={setAlg} hint="RS256: signed with the tenant's keys (published in the JWKS). HS256: signed with a secret shared with the API." />
       <ErrorBanner error={error} />
       <div className="form-actions">
         <Button type="submit" variant="primary" disabled={busy || name.trim() === '' || identifier.trim() === ''}>

@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session.tsx';
 import { Button, ErrorBanner, Field, Notice, Secret } from '../../components/ui.tsx';
 import { TypedDeleteButton } from '../../components/ConfirmDialog.tsx';
 import { withoutSecret, type ResourceServer } from '../wire.ts';
+import { SigningAlgorithmField } from './SigningAlgorithm.tsx';
 
 const MAX_LIFETIME = 2592000;
 
@@ -58,14 +59,7 @@ export function ApiSettings({ rs, onSaved }: { rs: ResourceServer; onSaved: (rs:
           <Field label="Token Expiration For Browser Flows (Seconds)" hint="Lifetime of tokens issued through the implicit and hybrid flows; at most the value above.">
             {(id) => <input id={id} type="number" min={1} max={MAX_LIFETIME} value={webLifetime} onChange={(e) => setWebLifetime(e.target.value)} required />}
           </Field>
-          <Field label="Signing Algorithm" hint="Changing it makes tokens already issued fail verification at APIs that expect the old algorithm.">
-            {(id) => (
-              <select id={id} value={alg} onChange={(e) => setAlg(e.target.value as 'RS256' | 'HS256')}>
-                <option value="RS256">RS256</option>
-                <option value="HS256">HS256</option>
-              </select>
-            )}
-          </Field>
+          <SigningAlgorithmField value={alg} onChange={setAlg} hint="Changing it makes tokens already issued fail verification at APIs that expect the old algorithm." />
           <label className="check">
             <input type="checkbox" checked={offline} onChange={(e) => setOffline(e.target.checked)} /> Allow Offline Access (refresh tokens for this API)
           </label>
