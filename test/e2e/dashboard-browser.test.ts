@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { html, launchChromium, startStaticSite, STEP_TIMEOUT_MS, type StaticSite } from '../helpers/chromium.ts';
 import { ROOT, startRealServer, type RealServer } from '../helpers/real-server.ts';
+import { tamper } from '../helpers/tamper.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -279,8 +280,7 @@ describe('tenant settings, logs and the token debugger', () => {
     expect(await page.locator('.denylist-status').textContent()).toBe('not denylisted');
     expect(await page.locator('a.debugger-client-name').textContent()).toBe('Scopeward Management (init)');
     await shot('debugger');
-    const [head, body, signature] = token.split('.');
-    const tampered = `${head}.${body}.${signature!.slice(0, -6)}${signature!.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
+    const tampered = tamper(token);
     await page.locator('#debugger-token').fill(tampered);
     await page.locator('[data-verdict="invalid"]').waitFor();
   });

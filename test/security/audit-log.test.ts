@@ -17,6 +17,7 @@ import { globalClient, legacyClaims, operatorToken, setLegacy, signLegacy } from
 import { seedM2M } from '../helpers/mgmt.ts';
 import { mgmt, requestToken } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { tamper } from '../helpers/tamper.ts';
 
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
 const AUD = 'https://tenant-a.test/api/v2/';
@@ -93,7 +94,7 @@ describe('T-LOG-01 (§2.11): no secret, token or Authorization value in any stor
     expect((await mgmt(s, legacy).patch(`/clients/${created.client_id}`, { description: 'by legacy token' })).statusCode).toBe(200);
 
     // Refused calls: a tampered token, Basic credentials at the Management API.
-    const tampered = `${bearer.slice(0, -4)}AAAA`;
+    const tampered = tamper(bearer);
     authorizations.push(`Bearer ${tampered}`);
     expect((await mgmt(s, tampered).get('/clients')).statusCode).toBe(401);
     expect((await s.inject({ method: 'GET', url: '/api/v2/clients', headers: { authorization: basic } })).statusCode).toBe(401);

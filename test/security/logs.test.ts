@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactUrl, scrub } from '../../src/http/logger.ts';
 import { seedM2M } from '../helpers/mgmt.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { tamper } from '../helpers/tamper.ts';
 
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
 const ADMIN_SCOPES = ['read:clients', 'create:clients', 'update:clients', 'read:client_keys', 'update:client_keys', 'create:resource_servers'];
@@ -68,7 +69,7 @@ describe('T-LOG-01: no secret or token in any log line after a full flow', () =>
     expect(malformed.statusCode).toBe(400);
 
     // Refused bearer tokens: tampered signature, and one from another tenant's domain.
-    const tampered = `${bearer.slice(0, -4)}AAAA`;
+    const tampered = tamper(bearer);
     authorizations.push(`Bearer ${tampered}`);
     expect((await s.inject({ method: 'GET', url: '/api/v2/clients', headers: { authorization: `Bearer ${tampered}` } })).statusCode).toBe(401);
 
@@ -83,7 +84,7 @@ describe('T-LOG-01: no secret or token in any log line after a full flow', () =>
 
     // A logged 500: a sealed secret that no longer decrypts (tampered row), read with read:client_keys.
     const victim = await s.storage.clients.get(s.tenant.id, created.body.client_id!);
-    await s.storage.clients.update(s.tenant.id, created.body.client_id!, { secretSealed: `${victim!.secretSealed!.slice(0, -4)}AAAA` });
+    await s.storage.clients.update(s.tenant.id, created.body.client_id!, { secretSealed: tamper(victim!.secretSealed!) });
     expect((await call('GET', `/api/v2/clients/${created.body.client_id}`)).status).toBe(500);
   });
 

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCanary, createEnvelope, loadMasterKey, MasterKeyError } from '../../src/config/master-key.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
+import { tamper } from '../helpers/tamper.ts';
 
 const config = (dataDir: string, extra: Partial<Parameters<typeof loadMasterKey>[0]> = {}) => ({
   dataDir,
@@ -122,7 +123,7 @@ describe('checkCanary (T-FLT-08, T-SEC-06)', () => {
     const envelope = createEnvelope(randomBytes(32));
     await checkCanary(storage.meta, envelope);
     const sealed = (await storage.meta.get('master_key_canary'))!;
-    await storage.meta.set('master_key_canary', `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'BB' : 'AA'}`);
+    await storage.meta.set('master_key_canary', tamper(sealed));
     await expect(checkCanary(storage.meta, envelope)).rejects.toBeInstanceOf(MasterKeyError);
   });
 });
