@@ -128,6 +128,32 @@ export function ConfirmButton({ label, title, body, confirmLabel, onConfirm, var
   );
 }
 
+/** Delete with Auth0's safeguard: the confirm button stays off until the exact name is typed. */
+export function TypedDeleteButton({ label, what, name, onDelete }: { label: string; what: string; name: string; onDelete: () => Promise<unknown> }) {
+  const [typed, setTyped] = useState('');
+  const inputId = useId();
+  return (
+    <ConfirmButton
+      label={label}
+      title={`Delete ${what}?`}
+      confirmLabel="Delete"
+      confirmDisabled={typed !== name}
+      onConfirm={onDelete}
+      body={
+        <>
+          <p>
+            This deletes <strong>{name}</strong> at once; it cannot be undone.
+          </p>
+          <div className="field">
+            <label htmlFor={inputId}>Type the {what} name to confirm</label>
+            <input id={inputId} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
+          </div>
+        </>
+      }
+    />
+  );
+}
+
 /** Shows an error as a sentence: the Management API's message when there is one. */
 export function ErrorBanner({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;

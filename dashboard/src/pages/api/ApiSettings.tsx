@@ -4,8 +4,7 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { seg } from '../../lib/api.ts';
 import { navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import { Button, ErrorBanner, Field, Notice, Secret } from '../../components/ui.tsx';
-import { TypedDeleteButton } from '../../components/ConfirmDialog.tsx';
+import { Button, ErrorBanner, Field, Notice, Secret, TypedDeleteButton } from '../../components/ui.tsx';
 import { withoutSecret, type ResourceServer } from '../wire.ts';
 import { SigningAlgorithmField } from './SigningAlgorithm.tsx';
 

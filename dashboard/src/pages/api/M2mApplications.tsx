@@ -6,8 +6,7 @@ import { seg } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
-import { Button, EmptyState, ErrorBanner, Loading } from '../../components/ui.tsx';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { Button, ConfirmDialog, EmptyState, ErrorBanner, Loading } from '../../components/ui.tsx';
 import { appTypeLabel, listAll, type Client, type ClientGrant, type ResourceServer } from '../wire.ts';
 import { ScopePicker } from './ScopePicker.tsx';
 

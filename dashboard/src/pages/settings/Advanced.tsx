@@ -7,8 +7,7 @@ import { seg } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { LEGACY_SWITCH_WARNING, LEGACY_TOKEN_WARNING } from '../../lib/token-inspect.ts';
-import { ConfirmButton, CopyButton, ErrorBanner, Loading, Secret } from '../../components/ui.tsx';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmButton, ConfirmDialog, CopyButton, ErrorBanner, Loading, Secret } from '../../components/ui.tsx';
 import type { TenantSettingsWire } from '../../lib/settings-form.ts';
 
 export const LEGACY_FLAG = 'enable_legacy_management_tokens';
