@@ -13,6 +13,7 @@ import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { apiSecretLocation, clientSecretLocation, clientSecretMac } from '../domain/secret-locations.ts';
 import type { ChangeEvent } from './bus.ts';
 import { LoadingCache } from './loading-cache.ts';
+import { globalClientCredentials } from '../domain/global-client.ts';
 
 export interface CachedClient {
   clientId: string;
@@ -234,10 +235,9 @@ export class Registry {
     const flags = (tenant?.settings.flags ?? {}) as Record<string, unknown>;
     if (flags.enable_legacy_management_tokens !== true) return Promise.resolve(null);
     return this.#for(tenantId).legacy.get('key', async () => {
-      const { items } = await this.#storage.clients.list(tenantId, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
-      const global = items[0];
-      if (!global?.secretSealed) return null;
-      const secret = Buffer.from(this.#envelope.open(global.secretSealed, clientSecretLocation(tenantId, global.clientId)), 'base64');
+      const global = await globalClientCredentials(this.#storage, this.#envelope, tenantId);
+      if (!global) return null;
+      const secret = Buffer.from(global.secret, 'base64');
       return { globalClientId: global.clientId, secret, tag: createHash('sha256').update(secret).digest('base64url').slice(0, 16) };
     });
   }

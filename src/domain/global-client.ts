@@ -7,7 +7,7 @@ import type { ClientData } from '../schemas/client.ts';
 import type { ClientRecord, Storage, TenantRecord } from '../storage/ports.ts';
 import type { Clock } from './clock.ts';
 import { newClientId, newClientSecret } from './ids.ts';
-import { sealClientSecret } from './secret-locations.ts';
+import { clientSecretLocation, sealClientSecret } from './secret-locations.ts';
 
 export const GLOBAL_CLIENT_NAME = 'All Applications';
 
@@ -34,10 +34,22 @@ export function globalClientRecord(envelope: Envelope, tenant: Pick<TenantRecord
   return { tenantId: tenant.id, clientId, data, ...sealClientSecret(envelope, tenant.id, clientId, newClientSecret()), createdAt: now, updatedAt: now };
 }
 
+/** The tenant's global client, if it has one. */
+export async function findGlobalClient(storage: Storage, tenantId: string): Promise<ClientRecord | undefined> {
+  const { items } = await storage.clients.list(tenantId, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
+  return items[0];
+}
+
+/** The Global Client Id and Secret (the secret as issued: base64 text), for minting legacy tokens. */
+export async function globalClientCredentials(storage: Storage, envelope: Envelope, tenantId: string): Promise<{ clientId: string; secret: string } | undefined> {
+  const global = await findGlobalClient(storage, tenantId);
+  if (!global?.secretSealed) return undefined;
+  return { clientId: global.clientId, secret: envelope.open(global.secretSealed, clientSecretLocation(tenantId, global.clientId)) };
+}
+
 /** Gives every tenant that has none its global client (tenants made before it existed). */
 export async function ensureGlobalClients(storage: Storage, envelope: Envelope, clock: Clock): Promise<void> {
   for (const tenant of await storage.tenants.list()) {
-    const { items } = await storage.clients.list(tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
-    if (items.length === 0) await storage.clients.create(globalClientRecord(envelope, tenant, new Date(clock.now()).toISOString()));
+    if (!(await findGlobalClient(storage, tenant.id))) await storage.clients.create(globalClientRecord(envelope, tenant, new Date(clock.now()).toISOString()));
   }
 }

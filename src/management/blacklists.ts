@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { isoNow } from '../domain/clock.ts';
 import { LONGEST_TOKEN_SECONDS } from '../domain/tenant.ts';
 import { route } from './route.ts';
+import { findGlobalClient } from '../domain/global-client.ts';
 
 const TAG = 'Blacklists';
 
@@ -48,8 +49,7 @@ const add = route({
     // ours can live. An entry that may name a legacy token (no aud, or the global client's id) is
     // kept until its token shows an exp: legacy tokens may never expire, and the switch may be
     // off now and on later, so the global client is looked up whatever the switch says.
-    const { items } = await ctx.deps.storage.clients.list(ctx.tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
-    const forever = ctx.body.aud === undefined || ctx.body.aud === items[0]?.clientId;
+    const forever = ctx.body.aud === undefined || ctx.body.aud === (await findGlobalClient(ctx.deps.storage, ctx.tenant.id))?.clientId;
     await ctx.deps.storage.denylist.add({
       tenantId: ctx.tenant.id,
       jti: ctx.body.jti,

@@ -10,7 +10,6 @@ import { Type, type Static } from 'typebox';
 import { nowSeconds } from '../domain/clock.ts';
 import { newMintedTokenId } from '../domain/ids.ts';
 import { isManagementScope, parseScopeParam } from '../domain/scopes.ts';
-import { clientSecretLocation } from '../domain/secret-locations.ts';
 import { MAX_TEST_TOKEN_LIFETIME_SECONDS } from '../domain/tenant.ts';
 import type { MintedTokenRecord } from '../storage/ports.ts';
 import { grantedScopes, issueClientCredentialsToken, signerFor } from '../tokens/client-credentials.ts';
@@ -18,6 +17,7 @@ import { LEGACY_TOKEN_WARNING, mintLegacyToken } from '../tokens/legacy.ts';
 import { badRequest, ERROR_CODE, notFound, TEXT } from './errors.ts';
 import { EXTENSION_TAG } from './openapi.ts';
 import { route, type HandlerContext, type RouteSchemas } from './route.ts';
+import { globalClientCredentials } from '../domain/global-client.ts';
 
 /** Auth0's API Explorer tab default: a day. */
 const DEFAULT_EXPIRES_IN = 86_400;
@@ -137,14 +137,13 @@ async function issueLegacyToken(ctx: HandlerContext<{ body: typeof MintBody }>, 
   if (!scopes) throw badRequest(TEXT.legacyScope(b.scope));
   const unknown = scopes.find((s) => !isManagementScope(s));
   if (unknown !== undefined) throw badRequest(TEXT.legacyScope(unknown));
-  const { items } = await ctx.deps.storage.clients.list(ctx.tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
-  const global = items[0];
-  if (!global?.secretSealed) throw notFound(TEXT.clientNotFound, ERROR_CODE.inexistentClient);
+  const global = await globalClientCredentials(ctx.deps.storage, ctx.deps.envelope, ctx.tenant.id);
+  if (!global) throw notFound(TEXT.clientNotFound, ERROR_CODE.inexistentClient);
   const expiresIn = b.expires_in === null ? undefined : (b.expires_in ?? DEFAULT_EXPIRES_IN);
   const { token, jti } = mintLegacyToken({
     issuer: ctx.tenant.issuer,
     globalClientId: global.clientId,
-    globalClientSecret: ctx.deps.envelope.open(global.secretSealed, clientSecretLocation(ctx.tenant.id, global.clientId)),
+    globalClientSecret: global.secret,
     scopes,
     now,
     expiresIn,

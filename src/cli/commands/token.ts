@@ -3,13 +3,13 @@
 // the tenant's Global Client Secret (with the seed document's warning).
 import type { Command } from 'commander';
 import { nowSeconds } from '../../domain/clock.ts';
-import { clientSecretLocation } from '../../domain/secret-locations.ts';
 import { issuerFor } from '../../domain/tenant.ts';
 import { LEGACY_TOKEN_WARNING, mintLegacyToken, parseLifetime } from '../../tokens/legacy.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { requestJson, trustedCas } from '../http-client.ts';
 import { openStore, print } from '../store.ts';
+import { globalClientCredentials } from '../../domain/global-client.ts';
 
 async function legacyToken(options: Record<string, unknown>): Promise<void> {
   if (typeof options.scope !== 'string' || options.scope.trim() === '') throw new CliError('--legacy needs --scope "read:clients …"', EXIT.usage);
@@ -24,14 +24,12 @@ async function legacyToken(options: Record<string, unknown>): Promise<void> {
     const tenants = await store.storage.tenants.list();
     const tenant = typeof options.tenant === 'string' ? tenants.find((t) => t.name === options.tenant) : store.defaultTenant;
     if (!tenant) throw new CliError(`no tenant named "${String(options.tenant)}"`, EXIT.usage);
-    const { items } = await store.storage.clients.list(tenant.id, { isGlobal: true }, { offset: 0, limit: 1, withTotal: false });
-    const global = items[0];
-    if (!global?.secretSealed) throw new CliError(`tenant "${tenant.name}" has no global client`, EXIT.failure);
-    const secret = store.envelope.open(global.secretSealed, clientSecretLocation(tenant.id, global.clientId));
+    const global = await globalClientCredentials(store.storage, store.envelope, tenant.id);
+    if (!global) throw new CliError(`tenant "${tenant.name}" has no global client`, EXIT.failure);
     const { token, jti, claims } = mintLegacyToken({
       issuer: issuerFor(tenant.domain),
       globalClientId: global.clientId,
-      globalClientSecret: secret,
+      globalClientSecret: global.secret,
       scopes: options.scope.trim().split(/\s+/),
       now: nowSeconds(store.clock),
       expiresIn,
