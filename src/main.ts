@@ -9,10 +9,7 @@ import { checkCanary, loadMasterKey } from './config/master-key.ts';
 import type { Config } from './config/schema.ts';
 import { createEnvelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
-import { ensureDefaultConnections } from './domain/connections.ts';
-import { ensureDashboardClients } from './domain/dashboard-client.ts';
-import { ensureGlobalClients } from './domain/global-client.ts';
-import { ensureDefaultTenant } from './domain/tenants.ts';
+import { ensureDefaultTenant, ensureTenantSystemRecords } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
@@ -46,9 +43,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
   try {
     await checkCanary(storage.meta, envelope);
     await ensureDefaultTenant(storage, envelope, clock, config.domain);
-    await ensureGlobalClients(storage, envelope, clock);
-    await ensureDefaultConnections(storage, clock);
-    await ensureDashboardClients(storage, clock);
+    await ensureTenantSystemRecords(storage, envelope, clock);
   } finally {
     await storage.close();
   }

@@ -6,10 +6,7 @@ import { checkCanary, loadMasterKey } from '../config/master-key.ts';
 import type { Config } from '../config/schema.ts';
 import { createEnvelope, type Envelope } from '../crypto/envelope.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { ensureDefaultConnections } from '../domain/connections.ts';
-import { ensureDashboardClients } from '../domain/dashboard-client.ts';
-import { ensureGlobalClients } from '../domain/global-client.ts';
-import { ensureDefaultTenant } from '../domain/tenants.ts';
+import { ensureDefaultTenant, ensureTenantSystemRecords } from '../domain/tenants.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 import type { Storage, TenantRecord } from '../storage/ports.ts';
 
@@ -29,9 +26,7 @@ export async function openStore(config: Config): Promise<CliStore> {
   try {
     await checkCanary(storage.meta, envelope);
     const defaultTenant = await ensureDefaultTenant(storage, envelope, systemClock, config.domain, { follow: false });
-    await ensureGlobalClients(storage, envelope, systemClock);
-    await ensureDefaultConnections(storage, systemClock);
-    await ensureDashboardClients(storage, systemClock);
+    await ensureTenantSystemRecords(storage, envelope, systemClock);
     return {
       storage,
       envelope,

@@ -7,9 +7,9 @@ import { UniqueViolation } from '../storage/errors.ts';
 import type { Storage, TenantRecord } from '../storage/ports.ts';
 import { createSigningKey } from '../tokens/keys.ts';
 import type { Clock } from './clock.ts';
-import { defaultConnectionRecord } from './connections.ts';
-import { dashboardClientRecord } from './dashboard-client.ts';
-import { globalClientRecord } from './global-client.ts';
+import { defaultConnectionRecord, ensureDefaultConnections } from './connections.ts';
+import { dashboardClientRecord, ensureDashboardClients } from './dashboard-client.ts';
+import { ensureGlobalClients, globalClientRecord } from './global-client.ts';
 import { newResourceServerId, newTenantId } from './ids.ts';
 import { managementAudienceFor } from './tenant.ts';
 
@@ -112,4 +112,14 @@ export async function ensureDefaultTenant(
     await tx.grants.renameAudience(existing.id, from, to);
   });
   return { ...existing, domain };
+}
+
+/**
+ * What createTenant makes beside the tenant row, made for every tenant that predates it (the global
+ * client, the default connection, the dashboard client); run at start-up and by every CLI command.
+ */
+export async function ensureTenantSystemRecords(storage: Storage, envelope: Envelope, clock: Clock): Promise<void> {
+  await ensureGlobalClients(storage, envelope, clock);
+  await ensureDefaultConnections(storage, clock);
+  await ensureDashboardClients(storage, clock);
 }

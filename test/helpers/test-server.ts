@@ -12,8 +12,7 @@ import { createRuntime } from '../../src/runtime.ts';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import { ensureDefaultConnections } from '../../src/domain/connections.ts';
-import { createTenant, ensureDefaultTenant } from '../../src/domain/tenants.ts';
+import { createTenant, ensureDefaultTenant, ensureTenantSystemRecords } from '../../src/domain/tenants.ts';
 import { tenantFrom, type Tenant } from '../../src/domain/tenant.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
@@ -83,7 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }) });
   const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
-  await ensureDefaultConnections(storage, clock);
+  await ensureTenantSystemRecords(storage, envelope, clock);
   await registry.start();
   const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }) });
   const server: TestServer = {
