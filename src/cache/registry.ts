@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DecryptionError, digestsEqual, type Envelope } from '../crypto/envelope.ts';
 import { rateLimitsOf, type RateLimitSettings } from '../ratelimit/limiter.ts';
 import type { LegacyKey } from '../tokens/verify.ts';
-import { tenantFrom, type Tenant } from '../domain/tenant.ts';
+import { legacyTokensOn, tenantFrom, type Tenant } from '../domain/tenant.ts';
 import type { ClientGrantRecord, ClientRecord, ResourceServerRecord, Storage } from '../storage/ports.ts';
 import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
@@ -231,9 +231,7 @@ export class Registry {
    * (seed: "check the secret base64 encoded flag"), or null while the tenant has legacy tokens off.
    */
   legacy(tenantId: string): Promise<LegacySigning | null> {
-    const tenant = this.#byId.get(tenantId);
-    const flags = (tenant?.settings.flags ?? {}) as Record<string, unknown>;
-    if (flags.enable_legacy_management_tokens !== true) return Promise.resolve(null);
+    if (!legacyTokensOn(this.#byId.get(tenantId)?.settings)) return Promise.resolve(null);
     return this.#for(tenantId).legacy.get('key', async () => {
       const global = await globalClientCredentials(this.#storage, this.#envelope, tenantId);
       if (!global) return null;

@@ -35,6 +35,11 @@ export function tenantFrom(record: TenantRecord): Tenant {
 }
 
 /** The tenant setting used when /oauth/token gets no audience (spec §3.5.7). */
+/** Whether tenant settings accept legacy HS256 Management API tokens (`flags.enable_legacy_management_tokens`, D8). */
+export function legacyTokensOn(settings: Record<string, unknown> | undefined): boolean {
+  return (settings?.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens === true;
+}
+
 export function defaultAudience(tenant: Tenant): string | undefined {
   const value = tenant.settings.default_audience;
   return typeof value === 'string' && value !== '' ? value : undefined;

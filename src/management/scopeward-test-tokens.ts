@@ -10,7 +10,7 @@ import { Type, type Static } from 'typebox';
 import { nowSeconds } from '../domain/clock.ts';
 import { newMintedTokenId } from '../domain/ids.ts';
 import { isManagementScope, parseScopeParam } from '../domain/scopes.ts';
-import { MAX_TEST_TOKEN_LIFETIME_SECONDS } from '../domain/tenant.ts';
+import { legacyTokensOn, MAX_TEST_TOKEN_LIFETIME_SECONDS } from '../domain/tenant.ts';
 import type { MintedTokenRecord } from '../storage/ports.ts';
 import { grantedScopes, issueClientCredentialsToken, signerFor } from '../tokens/client-credentials.ts';
 import { LEGACY_TOKEN_WARNING, mintLegacyToken } from '../tokens/legacy.ts';
@@ -130,7 +130,7 @@ async function issueTestToken(ctx: HandlerContext<{ body: typeof MintBody }>, b:
 }
 
 async function issueLegacyToken(ctx: HandlerContext<{ body: typeof MintBody }>, b: Body, now: number): Promise<Issued> {
-  if ((ctx.tenant.settings.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens !== true) throw badRequest(TEXT.legacyOff);
+  if (!legacyTokensOn(ctx.tenant.settings)) throw badRequest(TEXT.legacyOff);
   if (b.client_id !== undefined || b.audience !== undefined) throw badRequest(TEXT.legacyTarget);
   if (b.scope === undefined) throw badRequest(TEXT.missingProperty('scope'));
   const scopes = parseScopeParam(b.scope.trim());

@@ -9,6 +9,7 @@ import { redirectUrlProblem } from '../domain/urls.ts';
 import { badRequest } from './errors.ts';
 import { projection } from './fields.ts';
 import { route } from './route.ts';
+import { legacyTokensOn } from '../domain/tenant.ts';
 
 const TAG = 'Tenants';
 
@@ -65,8 +66,8 @@ const update = route({
     await ctx.deps.storage.tenants.update(ctx.tenant.id, { settings: merged });
     await ctx.deps.registry.reloadTenants();
 
-    const wasLegacy = (before.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens === true;
-    const isLegacy = (merged.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens === true;
+    const wasLegacy = legacyTokensOn(before);
+    const isLegacy = legacyTokensOn(merged);
     if (isLegacy && !wasLegacy) {
       ctx.deps.audit.record(ctx.tenant.id, { type: 'depnote', description: LEGACY_WARNING, client_id: ctx.auth.clientId ?? '', details: { flag: 'enable_legacy_management_tokens' } });
     }

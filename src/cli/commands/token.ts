@@ -3,7 +3,7 @@
 // the tenant's Global Client Secret (with the seed document's warning).
 import type { Command } from 'commander';
 import { nowSeconds } from '../../domain/clock.ts';
-import { issuerFor } from '../../domain/tenant.ts';
+import { issuerFor, legacyTokensOn } from '../../domain/tenant.ts';
 import { LEGACY_TOKEN_WARNING, mintLegacyToken, parseLifetime } from '../../tokens/legacy.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -35,7 +35,7 @@ async function legacyToken(options: Record<string, unknown>): Promise<void> {
       expiresIn,
     });
     process.stderr.write(`WARNING: ${LEGACY_TOKEN_WARNING}\n`);
-    if ((tenant.settings.flags as Record<string, unknown> | undefined)?.enable_legacy_management_tokens !== true) {
+    if (!legacyTokensOn(tenant.settings)) {
       process.stderr.write(`note: tenant "${tenant.name}" does not accept legacy tokens; the Management API refuses this one until flags.enable_legacy_management_tokens is true (PATCH /api/v2/tenants/settings)\n`);
     }
     process.stderr.write(`revoke it with: POST /api/v2/blacklists/tokens {"aud":"${global.clientId}","jti":"${jti}"}\n`);
