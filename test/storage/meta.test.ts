@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageUnavailable } from '../../src/storage/errors.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
-import { createPgSchema, DIALECTS } from '../helpers/pg.ts';
+import { createPgSchema, DATABASE_URL, DIALECTS, dropStaleSchemas } from '../helpers/pg.ts';
 import { freePort } from '../helpers/real-server.ts';
 
 describe.each(DIALECTS)('MetaStore and ping on $name', (dialect) => {
@@ -66,6 +67,49 @@ describe('reopening a migrated database', () => {
       await second.close();
     } finally {
       await s.drop();
+    }
+  });
+});
+
+describe('migrations pinned to their schema (T-OPS-05, R5)', () => {
+  it('a second schema migrates while another schema of the database holds migrated tables and a held lock', async () => {
+    const first = await createPgSchema();
+    const second = await createPgSchema();
+    try {
+      const a = await createStorage(first.url, { pgSchema: first.schema, pgPoolSize: 1 });
+      await a.close();
+      // A killed run can leave its migration lock taken; it belongs to that schema only.
+      const raw = new pg.Client({ connectionString: first.url });
+      await raw.connect();
+      await raw.query(`update ${first.schema}.kysely_migration_lock set is_locked = 1`);
+      await raw.end();
+      const b = await createStorage(second.url, { pgSchema: second.schema, pgPoolSize: 1 });
+      await b.meta.set('k', 'v');
+      expect(await b.meta.get('k')).toBe('v');
+      await b.close();
+    } finally {
+      await first.drop();
+      await second.drop();
+    }
+  });
+});
+
+describe('schemas left by interrupted runs (T-OPS-05, R5)', () => {
+  it('dropStaleSchemas drops old and unnamed-time test schemas and keeps a fresh one', async () => {
+    const raw = new pg.Client({ connectionString: DATABASE_URL });
+    await raw.connect();
+    const old = `t_${Math.floor((Date.now() - 3 * 3_600_000) / 1000).toString(36)}_${'a'.repeat(12)}`;
+    const legacy = `t_${'b'.repeat(12)}`;
+    const fresh = await createPgSchema();
+    try {
+      for (const s of [old, legacy]) await raw.query(`create schema if not exists ${s}`);
+      await raw.query(`create table ${old}.x (id int)`);
+      expect(await dropStaleSchemas()).toBeGreaterThanOrEqual(2);
+      const { rows } = await raw.query<{ nspname: string }>('select nspname from pg_namespace where nspname = any($1)', [[old, legacy, fresh.schema]]);
+      expect(rows.map((r) => r.nspname)).toEqual([fresh.schema]);
+    } finally {
+      await fresh.drop();
+      await raw.end();
     }
   });
 });

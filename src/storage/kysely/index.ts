@@ -100,7 +100,7 @@ export async function createStorage(url: string, options: CreateStorageOptions =
   const { db, dialect } = await openDatabase(url, options);
   if (options.migrate !== false) {
     try {
-      await migrateToLatest(db as unknown as Kysely<unknown>);
+      await migrateToLatest(db as unknown as Kysely<unknown>, dialect);
     } catch (error) {
       await db.destroy();
       throw error;
