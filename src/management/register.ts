@@ -11,10 +11,14 @@ import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, Confinement, ManagementDeps, ManagementRoute, Reply } from './route.ts';
+import type { AuthContext, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
 import { ipKey, rateLimitHeaders } from '../ratelimit/limiter.ts';
+import { routeSecrets } from './secret-fields.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
+
+/** What a route whose answers cannot carry secrets lets any call see. */
+const NO_SECRETS: ReadonlySet<never> = new Set();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,14 +90,17 @@ function redact(value: unknown): unknown {
 
 /**
  * Tenant log lines for Management API calls (spec §3.5.9): `sapi` for every successful write, with
- * method, path and the body with secrets masked; `mgmt_api_read` for a read that returned secrets.
+ * method, path and the body with secrets masked; `mgmt_api_read` for every answer that carried a
+ * secret, a write's included (POST /clients, rotate-secret, or a write by a token that may read
+ * secrets): the write is logged as `sapi` and the secret it returned as `mgmt_api_read`, so that
+ * the secret reads of a tenant are one query, `type:mgmt_api_read`.
  */
-function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, result: Reply): void {
+function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, status: number, secretsShown: readonly string[]): void {
+  if (status >= 400) return;
   const write = route.method !== 'GET';
-  if (result.status >= 400 || (!write && !result.secretsRead)) return;
   const auth = request.managementAuth!;
-  deps.audit.record(request.tenant!.id, {
-    type: write ? 'sapi' : 'mgmt_api_read',
+  const event = (type: 'sapi' | 'mgmt_api_read') => ({
+    type,
     description: route.summary,
     client_id: auth.clientId ?? '',
     ip: request.ip,
@@ -104,12 +111,14 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
         method: route.method.toLowerCase(),
         path: request.url.split('?', 1)[0],
         query: redact(request.query),
-        ...(write && request.body !== undefined && { body: redact(request.body) }),
+        ...(type === 'sapi' && request.body !== undefined && { body: redact(request.body) }),
         auth: { strategy: 'jwt', credentials: { jti: auth.token.claims.jti, scopes: [...auth.scopes] } },
       },
-      response: { statusCode: result.status },
+      response: { statusCode: status },
     },
   });
+  if (write) deps.audit.record(request.tenant!.id, event('sapi'));
+  if (secretsShown.length > 0) deps.audit.record(request.tenant!.id, event('mgmt_api_read'));
 }
 
 /** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
@@ -152,6 +161,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
   const deps: ManagementDeps = { ...appDeps, passwords: appDeps.passwords ?? new PasswordHasher() };
   for (const route of routes) {
     assertRouteScopes(route);
+    const secrets = routeSecrets(route);
     app.route({
       method: route.method,
       url: `${API_PREFIX}${route.url}`,
@@ -203,18 +213,23 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         },
       }),
       async handler(request, reply) {
-        const result = await route.handler({
+        const auth = request.managementAuth!;
+        const visible = secrets?.visibleTo(auth) ?? NO_SECRETS;
+        const handled = await route.handler({
           tenant: request.tenant!,
-          auth: request.managementAuth!,
+          auth,
           params: request.params,
           query: request.query,
           body: (route.schema.body ? bodyOf(request) : undefined),
           deps,
           confined: request.confinement,
+          secrets: visible,
         });
+        // The one place the secrets rule is applied (secret-fields.ts), whatever the handler rendered.
+        const { reply: result, shown } = secrets ? secrets.guard(handled, visible) : { reply: handled, shown: [] };
         reply.code(result.status);
         if (result.headers) reply.headers(result.headers);
-        recordSuccess(deps, request, route, result);
+        recordSuccess(deps, request, route, result.status, shown);
         if (result.warning) {
           request.log.warn({ tenant: request.tenant!.name }, result.warning);
           reply.header('warning', `299 - "${result.warning.replace(/["\\]/g, '')}"`);
