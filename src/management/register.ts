@@ -12,7 +12,7 @@ import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
 import type { AuthContext, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
-import { ipKey, rateLimitHeaders } from '../ratelimit/limiter.ts';
+import { ipKey, rateLimitHeaders, type WindowRule } from '../ratelimit/limiter.ts';
 import { routeSecrets } from './secret-fields.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
@@ -136,17 +136,32 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
   });
 }
 
-/**
- * The Management API's per-tenant limit, counted before authentication so that floods of bad
- * tokens (and calls to routes that do not exist) count too; sets x-ratelimit-*, throws 429 past it.
- */
-export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: FastifyRequest, reply: FastifyReply, key: string, rule: WindowRule): Promise<void> {
   const tenant = request.tenant!;
-  const limit = await deps.limiter.consume(`${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+  const limit = await deps.limiter.consume(key, rule);
   reply.headers(rateLimitHeaders(limit));
   if (limit.allowed) return;
   if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
   throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
+}
+
+/**
+ * The Management API's per-tenant limit, for calls whose token authenticated (issue 9, S4: nobody
+ * without a token of the tenant can spend its budget). Sets x-ratelimit-*, throws 429 past it.
+ */
+export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const tenant = request.tenant!;
+  await spend(deps, request, reply, `${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+}
+
+/**
+ * The limit for calls that are nobody's of the tenant's: no token, a token that fails, or a path
+ * that names no route. They count against their address (per tenant), so a flood of them is
+ * refused with Auth0's 429 while the tenant's own callers, elsewhere, go on (issue 9, S4).
+ */
+export async function countAddressCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const tenant = request.tenant!;
+  await spend(deps, request, reply, `${tenant.id}:mgmt:anon:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).management_api_unauthenticated_per_ip);
 }
 
 /** Empty, `null` and `{}` bodies all mean "no body" on routes that take none (spec §1.2). */
@@ -178,15 +193,26 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
       config: { family: 'management', scopes: route.scopes },
       async onRequest(request, reply) {
         const tenant = request.tenant!;
-        await countTenantCall(deps, request, reply);
-        // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
-        // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
-        if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
-          throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
-        }
+        let auth: AuthContext;
         try {
-          const auth = await authenticator.authenticate(tenant, request.headers.authorization);
-          request.managementAuth = auth;
+          // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
+          // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
+          if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
+            throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
+          }
+          auth = await authenticator.authenticate(tenant, request.headers.authorization);
+        } catch (error) {
+          if (error instanceof ManagementError) {
+            // Authentication comes first (a cache hit for a token seen before), so that a call
+            // that fails it spends its address's bucket, never the tenant's (issue 9, S4).
+            await countAddressCall(deps, request, reply);
+            await recordRefusal(deps, tenant, request, route, error);
+          }
+          throw error;
+        }
+        request.managementAuth = auth;
+        await countTenantCall(deps, request, reply);
+        try {
           request.confinement = await admitCall(route, auth, tenant, request.params as Record<string, string>, deps);
         } catch (error) {
           if (error instanceof ManagementError) await recordRefusal(deps, tenant, request, route, error);
