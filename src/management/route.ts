@@ -36,7 +36,7 @@ export interface ManagementDeps {
 export interface Reply {
   status: number;
   body?: unknown;
-  /** The body already serialized as JSON (from a cache); sent as is. */
+  /** The body already serialized as JSON (from a cache); sent as is unless it names a secret field (secret-fields.ts). */
   json?: string;
   /** Content-Type for a reply without a body (Auth0 sends JSON's on some 204s). */
   contentType?: string;
