@@ -93,6 +93,24 @@ export async function makeAdmin(storage: Storage, passwords: PasswordHasher, clo
   return { user, createdUser, alreadyAdmin, ...(generatedPassword !== undefined && { generatedPassword }) };
 }
 
+/**
+ * Of `others`, the tenants where the administrator `userId` of `tenantId` is an administrator too:
+ * the same person, by the email of the default connection (folded as sign-in folds it), with a
+ * membership there. Memberships are made only by the operator on the command line, so the email
+ * is the operator's word that both accounts are one person (issue 9, S12).
+ */
+export async function alsoAdministers(storage: Storage, tenantId: string, userId: string, others: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const user = await storage.users.get(tenantId, userId);
+  if (!user?.email || user.connection !== DEFAULT_CONNECTION_NAME || !(await isAdmin(storage, tenantId, userId))) return found;
+  for (const other of others) {
+    if (other === tenantId) continue;
+    const same = await storage.users.getByEmail(other, DEFAULT_CONNECTION_NAME, user.email);
+    if (same && (await isAdmin(storage, other, same.userId))) found.add(other);
+  }
+  return found;
+}
+
 export interface AdminEntry {
   userId: string;
   email: string | null;

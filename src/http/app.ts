@@ -12,7 +12,7 @@ import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from '../management/errors.ts';
-import { API_PREFIX, countTenantCall, registerManagementRoutes } from '../management/register.ts';
+import { API_PREFIX, countAddressCall, registerManagementRoutes } from '../management/register.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
 import { OpenApiDocuments } from '../management/openapi.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
@@ -172,13 +172,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerBrowserRoutes(app, { ...deps, passwords });
   registerAuthApiRoutes(app, deps, publicLimit);
   registerDashboardRoutes(app, deps, publicLimit);
-  // A path under /api/v2 that names no route is still a Management API call: counted, and answered
-  // with x-ratelimit-* like every other.
+  // A path under /api/v2 that names no route is still a Management API call, answered with
+  // x-ratelimit-* like every other; it serves no one's token, so it counts against its address,
+  // never the tenant's budget (issue 9, S4), and no token is verified for it.
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: `${API_PREFIX}/*`,
     config: { family: 'management' },
-    onRequest: (request, reply) => countTenantCall(deps, request, reply),
+    onRequest: (request, reply) => countAddressCall(deps, request, reply),
     handler: async () => {
       throw new ManagementError(404, TEXT.notFoundRoute);
     },

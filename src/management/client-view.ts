@@ -7,6 +7,7 @@ import type { ClientCreate, ClientData } from '../schemas/client.ts';
 import type { ClientRecord } from '../storage/ports.ts';
 import type { KeyRing } from '../tokens/keys.ts';
 import type { AuthContext } from './route.ts';
+import type { SecretField } from './secret-fields.ts';
 
 /** Any Client read scope (read:client_summary included) shows these. */
 const SUMMARY_FIELDS = new Set(['client_id', 'app_type', 'name', 'description']);
@@ -21,17 +22,19 @@ export interface Visibility {
 
 /**
  * Reads (spec §3.5.1): configuration with read:clients, read:client_keys or read:client_credentials;
- * signing_keys with read:client_keys or read:client_credentials; client_secret only with
- * read:client_keys (the stricter reading, decision 0001).
+ * signing_keys with read:client_keys or read:client_credentials; client_secret only where the call
+ * may see it (`secrets`, decided once for every route in secret-fields.ts: read:client_keys, the
+ * stricter reading, decision 0001).
  */
-export function readVisibility(auth: AuthContext): Visibility {
-  const keys = auth.has('read:client_keys');
-  const credentials = keys || auth.has('read:client_credentials');
-  return { config: credentials || auth.has('read:clients'), credentials, secret: keys };
+export function readVisibility(auth: AuthContext, secrets: ReadonlySet<SecretField>): Visibility {
+  const credentials = auth.has('read:client_keys') || auth.has('read:client_credentials');
+  return { config: credentials || auth.has('read:clients'), credentials, secret: secrets.has('client_secret') };
 }
 
-/** Create, update and rotate answer with the whole client, secret included (Auth0 behaviour). */
-export const FULL: Visibility = { config: true, credentials: true, secret: true };
+/** Create, update and rotate answer with the whole client (Auth0), its secret where the call may see it. */
+export function writeVisibility(secrets: ReadonlySet<SecretField>): Visibility {
+  return { config: true, credentials: true, secret: secrets.has('client_secret') };
+}
 
 /**
  * Beyond Auth0: while an old secret is still accepted after a rotation, when it stops; and which

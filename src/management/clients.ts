@@ -8,9 +8,9 @@ import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
-import { DEFAULT_REFRESH_TOKEN, FULL, newClientData, readVisibility, renderClient, type Visibility } from './client-view.ts';
+import { DEFAULT_REFRESH_TOKEN, newClientData, readVisibility, renderClient, writeVisibility, type Visibility } from './client-view.ts';
 import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
-import { keepsField, projection } from './fields.ts';
+import { projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
 
@@ -125,18 +125,16 @@ const list = route({
     response: { 200: ListOf('clients', Client) },
   },
   async handler(ctx) {
-    const visibility = readVisibility(ctx.auth);
-    const build = async (): Promise<string> => JSON.stringify(await listClients(ctx, visibility));
-    // Answers without secrets are kept serialized until the next client or key change. Not while
-    // a rotation grace period runs: the answer changes when it ends, with no change to announce it.
-    // Logged as a secret read only when the answer really carries secrets (the dashboard lists
-    // with `fields` that leave them out).
-    if (visibility.secret) return { status: 200, json: await build(), secretsRead: keepsField(ctx.query.fields, ctx.query.include_fields, 'client_secret') };
+    const visibility = readVisibility(ctx.auth, ctx.secrets);
+    // Answers without secrets are kept serialized until the next client or key change; an answer
+    // with secrets never is (security catalogue §2.10: no secret in caches). Nor while a rotation
+    // grace period runs: the answer changes when it ends, with no change to announce it.
+    if (visibility.secret) return { status: 200, body: await listClients(ctx, visibility) };
     const now = ctx.deps.clock.now();
     const records = await ctx.deps.registry.clientRecords(ctx.tenant.id);
-    if (!records || records.some((r) => r.previousSecretExpiresAt && Date.parse(r.previousSecretExpiresAt) > now)) return { status: 200, json: await build() };
+    if (!records || records.some((r) => r.previousSecretExpiresAt && Date.parse(r.previousSecretExpiresAt) > now)) return { status: 200, body: await listClients(ctx, visibility) };
     const key = `${visibility.config ? 'c' : '-'}${visibility.credentials ? 'k' : '-'}${JSON.stringify(ctx.query)}`;
-    return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, build) };
+    return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, async () => JSON.stringify(await listClients(ctx, visibility))) };
   },
 });
 
@@ -149,9 +147,8 @@ const get = route({
   schema: { params: IdParam, querystring: Type.Object(FieldsQuery), response: { 200: Client } },
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
-    const body = await render(ctx, record, readVisibility(ctx.auth));
-    const projected = projection(ctx.query.fields, ctx.query.include_fields)(body);
-    return { status: 200, body: projected, secretsRead: 'client_secret' in projected };
+    const body = await render(ctx, record, readVisibility(ctx.auth, ctx.secrets));
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(body) };
   },
 });
 
@@ -161,6 +158,8 @@ const create = route({
   summary: 'Create a client',
   tag: TAG,
   scopes: ['create:clients'],
+  // The creator learns the secret it made (Auth0), whatever its read scopes.
+  reveals: ['client_secret'],
   schema: { body: ClientCreate, response: { 201: Client } },
   async handler(ctx) {
     checkUrls(ctx.body);
@@ -176,7 +175,7 @@ const create = route({
       updatedAt: now,
     };
     await ctx.deps.storage.clients.create(record);
-    return { status: 201, body: await render(ctx, record, FULL) };
+    return { status: 201, body: await render(ctx, record, writeVisibility(ctx.secrets)) };
   },
 });
 
@@ -209,7 +208,7 @@ const update = route({
     if (!(await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch, typeof secret === 'string' ? record.secretMac : undefined))) {
       throw conflict(TEXT.secretChanged, ERROR_CODE.conflict);
     }
-    return { status: 200, body: await render(ctx, { ...record, ...patch, data }, FULL) };
+    return { status: 200, body: await render(ctx, { ...record, ...patch, data }, writeVisibility(ctx.secrets)) };
   },
 });
 
@@ -238,6 +237,8 @@ const rotateSecret = route({
   summary: "Rotate a client's secret",
   tag: TAG,
   scopes: ['update:client_keys'],
+  // The rotator must learn the new secret (Auth0), whatever its read scopes.
+  reveals: ['client_secret'],
   // The SDKs send no body; Scopeward also takes {"previous_secret_grace_seconds": N} (beyond Auth0).
   bodyOptional: true,
   schema: {
@@ -267,7 +268,7 @@ const rotateSecret = route({
     if (!(await ctx.deps.storage.clients.update(ctx.tenant.id, record.clientId, patch, record.secretMac))) {
       throw conflict(TEXT.secretChanged, ERROR_CODE.conflict);
     }
-    return { status: 200, body: await render(ctx, { ...record, ...patch }, FULL) };
+    return { status: 200, body: await render(ctx, { ...record, ...patch }, writeVisibility(ctx.secrets)) };
   },
 });
 

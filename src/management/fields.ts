@@ -15,11 +15,3 @@ export function projection(fields: string | undefined, includeFields: boolean | 
     return out as Partial<typeof value>;
   };
 }
-
-/** Whether an answer projected by `fields`/`include_fields` keeps `field` (for the secret-read log). */
-export function keepsField(fields: string | undefined, includeFields: boolean | undefined, field: string): boolean {
-  if (fields === undefined) return true;
-  const names = new Set(fields.split(',').map((f) => f.trim()).filter(Boolean));
-  if (names.size === 0) return true;
-  return names.has(field) === (includeFields !== false);
-}

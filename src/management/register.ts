@@ -11,10 +11,14 @@ import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, Confinement, ManagementDeps, ManagementRoute, Reply } from './route.ts';
-import { ipKey, rateLimitHeaders } from '../ratelimit/limiter.ts';
+import type { AuthContext, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
+import { ipKey, rateLimitHeaders, type WindowRule } from '../ratelimit/limiter.ts';
+import { routeSecrets } from './secret-fields.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
+
+/** What a route whose answers cannot carry secrets lets any call see. */
+const NO_SECRETS: ReadonlySet<never> = new Set();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -86,14 +90,17 @@ function redact(value: unknown): unknown {
 
 /**
  * Tenant log lines for Management API calls (spec §3.5.9): `sapi` for every successful write, with
- * method, path and the body with secrets masked; `mgmt_api_read` for a read that returned secrets.
+ * method, path and the body with secrets masked; `mgmt_api_read` for every answer that carried a
+ * secret, a write's included (POST /clients, rotate-secret, or a write by a token that may read
+ * secrets): the write is logged as `sapi` and the secret it returned as `mgmt_api_read`, so that
+ * the secret reads of a tenant are one query, `type:mgmt_api_read`.
  */
-function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, result: Reply): void {
+function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, status: number, secretsShown: readonly string[]): void {
+  if (status >= 400) return;
   const write = route.method !== 'GET';
-  if (result.status >= 400 || (!write && !result.secretsRead)) return;
   const auth = request.managementAuth!;
-  deps.audit.record(request.tenant!.id, {
-    type: write ? 'sapi' : 'mgmt_api_read',
+  const event = (type: 'sapi' | 'mgmt_api_read') => ({
+    type,
     description: route.summary,
     client_id: auth.clientId ?? '',
     ip: request.ip,
@@ -104,12 +111,14 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
         method: route.method.toLowerCase(),
         path: request.url.split('?', 1)[0],
         query: redact(request.query),
-        ...(write && request.body !== undefined && { body: redact(request.body) }),
+        ...(type === 'sapi' && request.body !== undefined && { body: redact(request.body) }),
         auth: { strategy: 'jwt', credentials: { jti: auth.token.claims.jti, scopes: [...auth.scopes] } },
       },
-      response: { statusCode: result.status },
+      response: { statusCode: status },
     },
   });
+  if (write) deps.audit.record(request.tenant!.id, event('sapi'));
+  if (secretsShown.length > 0) deps.audit.record(request.tenant!.id, event('mgmt_api_read'));
 }
 
 /** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
@@ -127,17 +136,32 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
   });
 }
 
-/**
- * The Management API's per-tenant limit, counted before authentication so that floods of bad
- * tokens (and calls to routes that do not exist) count too; sets x-ratelimit-*, throws 429 past it.
- */
-export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: FastifyRequest, reply: FastifyReply, key: string, rule: WindowRule): Promise<void> {
   const tenant = request.tenant!;
-  const limit = await deps.limiter.consume(`${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+  const limit = await deps.limiter.consume(key, rule);
   reply.headers(rateLimitHeaders(limit));
   if (limit.allowed) return;
   if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
   throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
+}
+
+/**
+ * The Management API's per-tenant limit, for calls whose token authenticated (issue 9, S4: nobody
+ * without a token of the tenant can spend its budget). Sets x-ratelimit-*, throws 429 past it.
+ */
+export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const tenant = request.tenant!;
+  await spend(deps, request, reply, `${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
+}
+
+/**
+ * The limit for calls that are nobody's of the tenant's: no token, a token that fails, or a path
+ * that names no route. They count against their address (per tenant), so a flood of them is
+ * refused with Auth0's 429 while the tenant's own callers, elsewhere, go on (issue 9, S4).
+ */
+export async function countAddressCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const tenant = request.tenant!;
+  await spend(deps, request, reply, `${tenant.id}:mgmt:anon:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).management_api_unauthenticated_per_ip);
 }
 
 /** Empty, `null` and `{}` bodies all mean "no body" on routes that take none (spec §1.2). */
@@ -152,6 +176,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
   const deps: ManagementDeps = { ...appDeps, passwords: appDeps.passwords ?? new PasswordHasher() };
   for (const route of routes) {
     assertRouteScopes(route);
+    const secrets = routeSecrets(route);
     app.route({
       method: route.method,
       url: `${API_PREFIX}${route.url}`,
@@ -168,15 +193,26 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
       config: { family: 'management', scopes: route.scopes },
       async onRequest(request, reply) {
         const tenant = request.tenant!;
-        await countTenantCall(deps, request, reply);
-        // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
-        // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
-        if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
-          throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
-        }
+        let auth: AuthContext;
         try {
-          const auth = await authenticator.authenticate(tenant, request.headers.authorization);
-          request.managementAuth = auth;
+          // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
+          // query is two ways of presenting one (§3.1: invalid_request); one only there is no token.
+          if ((request.query as Record<string, unknown>).access_token !== undefined && request.headers.authorization !== undefined) {
+            throw new ManagementError(400, TEXT.tokenTwice, { headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_request' }) } });
+          }
+          auth = await authenticator.authenticate(tenant, request.headers.authorization);
+        } catch (error) {
+          if (error instanceof ManagementError) {
+            // Authentication comes first (a cache hit for a token seen before), so that a call
+            // that fails it spends its address's bucket, never the tenant's (issue 9, S4).
+            await countAddressCall(deps, request, reply);
+            await recordRefusal(deps, tenant, request, route, error);
+          }
+          throw error;
+        }
+        request.managementAuth = auth;
+        await countTenantCall(deps, request, reply);
+        try {
           request.confinement = await admitCall(route, auth, tenant, request.params as Record<string, string>, deps);
         } catch (error) {
           if (error instanceof ManagementError) await recordRefusal(deps, tenant, request, route, error);
@@ -203,18 +239,23 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         },
       }),
       async handler(request, reply) {
-        const result = await route.handler({
+        const auth = request.managementAuth!;
+        const visible = secrets?.visibleTo(auth) ?? NO_SECRETS;
+        const handled = await route.handler({
           tenant: request.tenant!,
-          auth: request.managementAuth!,
+          auth,
           params: request.params,
           query: request.query,
           body: (route.schema.body ? bodyOf(request) : undefined),
           deps,
           confined: request.confinement,
+          secrets: visible,
         });
+        // The one place the secrets rule is applied (secret-fields.ts), whatever the handler rendered.
+        const { reply: result, shown } = secrets ? secrets.guard(handled, visible) : { reply: handled, shown: [] };
         reply.code(result.status);
         if (result.headers) reply.headers(result.headers);
-        recordSuccess(deps, request, route, result);
+        recordSuccess(deps, request, route, result.status, shown);
         if (result.warning) {
           request.log.warn({ tenant: request.tenant!.name }, result.warning);
           reply.header('warning', `299 - "${result.warning.replace(/["\\]/g, '')}"`);

@@ -15,14 +15,16 @@ import { projection } from './fields.ts';
 import { listBody, pageOf } from './pagination.ts';
 import { route, type ManagementDeps } from './route.ts';
 import type { Envelope } from '../crypto/envelope.ts';
+import type { SecretField } from './secret-fields.ts';
 
 const TAG = 'Resource Servers';
 const SYSTEM_SCOPES = MANAGEMENT_SCOPES.map((value) => ({ value, description: describeScope(value) }));
 
-export function renderApi(r: ResourceServerRecord, envelope: Envelope): Record<string, unknown> {
+/** An API as the wire shows it; `signing_secret` only when the call may see it (secret-fields.ts). */
+export function renderApi(r: ResourceServerRecord, envelope: Envelope, secrets: ReadonlySet<SecretField>): Record<string, unknown> {
   const body: Record<string, unknown> = { ...r.data };
   if (r.isSystem) body.scopes = SYSTEM_SCOPES;
-  if (r.data.signing_alg === 'HS256' && r.signingSecretSealed) {
+  if (secrets.has('signing_secret') && r.data.signing_alg === 'HS256' && r.signingSecretSealed) {
     body.signing_secret = envelope.open(r.signingSecretSealed, apiSecretLocation(r.tenantId, r.id));
   }
   return body;
@@ -58,8 +60,8 @@ const list = route({
     const identifiers = q.identifiers === undefined ? undefined : Array.isArray(q.identifiers) ? q.identifiers : [q.identifiers];
     const { items, total } = await ctx.deps.storage.resourceServers.list(ctx.tenant.id, identifiers ? { identifiers } : {}, page);
     const project = projection(q.fields, q.include_fields);
-    const apis = items.map((r) => project(renderApi(r, ctx.deps.envelope)));
-    return { status: 200, body: listBody('resource_servers', apis, page, total), secretsRead: apis.some((a) => 'signing_secret' in a) };
+    const apis = items.map((r) => project(renderApi(r, ctx.deps.envelope, ctx.secrets)));
+    return { status: 200, body: listBody('resource_servers', apis, page, total) };
   },
 });
 
@@ -72,8 +74,7 @@ const get = route({
   schema: { params: IdParam, querystring: Type.Object(FieldsQuery), response: { 200: ResourceServer } },
   async handler(ctx) {
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
-    const body = projection(ctx.query.fields, ctx.query.include_fields)(renderApi(record, ctx.deps.envelope));
-    return { status: 200, body, secretsRead: 'signing_secret' in body };
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(renderApi(record, ctx.deps.envelope, ctx.secrets)) };
   },
 });
 
@@ -124,7 +125,7 @@ const create = route({
       if (error instanceof UniqueViolation) throw conflict(TEXT.apiConflict, ERROR_CODE.conflict);
       throw error;
     }
-    return { status: 201, body: renderApi(record, ctx.deps.envelope) };
+    return { status: 201, body: renderApi(record, ctx.deps.envelope, ctx.secrets) };
   },
 });
 
@@ -151,7 +152,7 @@ const update = route({
     if (typeof givenSecret === 'string') sealed = ctx.deps.envelope.seal(givenSecret, apiSecretLocation(ctx.tenant.id, record.id));
     else if (data.signing_alg === 'HS256' && !sealed) sealed = ctx.deps.envelope.seal(newClientSecret(), apiSecretLocation(ctx.tenant.id, record.id));
     await ctx.deps.storage.resourceServers.update(ctx.tenant.id, record.id, { data, signingSecretSealed: sealed });
-    return { status: 200, body: renderApi({ ...record, data, signingSecretSealed: sealed }, ctx.deps.envelope) };
+    return { status: 200, body: renderApi({ ...record, data, signingSecretSealed: sealed }, ctx.deps.envelope, ctx.secrets) };
   },
 });
 

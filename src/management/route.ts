@@ -10,6 +10,7 @@ import type { PasswordHasher } from '../domain/passwords.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
 import type { VerifiedToken } from '../tokens/verify.ts';
+import type { SecretField } from './secret-fields.ts';
 
 export interface AuthContext {
   token: VerifiedToken;
@@ -35,14 +36,12 @@ export interface ManagementDeps {
 export interface Reply {
   status: number;
   body?: unknown;
-  /** The body already serialized as JSON (from a cache); sent as is. */
+  /** The body already serialized as JSON (from a cache); sent as is unless it names a secret field (secret-fields.ts). */
   json?: string;
   /** Content-Type for a reply without a body (Auth0 sends JSON's on some 204s). */
   contentType?: string;
   /** Sent as an HTTP Warning header and written to the server log. */
   warning?: string;
-  /** The answer carried secrets: the call is logged as `mgmt_api_read`. */
-  secretsRead?: boolean;
   /** Extra response headers (Cache-Control: no-store on an answer carrying a token). */
   headers?: Record<string, string>;
 }
@@ -66,6 +65,12 @@ export interface HandlerContext<S extends RouteSchemas> {
   deps: ManagementDeps;
   /** Set when the call was admitted only through a current-user scope (spec §4.2). */
   confined: Confinement | undefined;
+  /**
+   * The secrets this call's answer may carry (secret-fields.ts). register.ts removes any other
+   * whatever the handler renders; handlers read it so as not to unseal what will not be sent, nor
+   * cache a view with a secret in it.
+   */
+  secrets: ReadonlySet<SecretField>;
 }
 
 /** A call admitted only through current-user scopes: it may act on `userId` alone. */
@@ -113,6 +118,11 @@ export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
   scopeMode?: 'any' | 'all';
   /** Scopes of user tokens that admit the call for the token's own user only (spec §4.2). */
   currentUser?: CurrentUserAccess;
+  /**
+   * Secrets the answer shows whatever the token's read scopes (Auth0: the new `client_secret` of
+   * POST /clients and rotate-secret). Every other secret needs its read scope (secret-fields.ts).
+   */
+  reveals?: readonly SecretField[];
   /** A missing or null body counts as `{}` (always so for PATCH). */
   bodyOptional?: boolean;
   schema: S;

@@ -15,8 +15,13 @@ export interface RateLimitSettings {
   token_endpoint: WindowRule;
   /** Token requests per client address, counted before anything else (unauthenticated floods). */
   token_endpoint_per_ip: WindowRule;
-  /** Management API requests per tenant. */
+  /** Management API requests per tenant, counted once the caller has authenticated. */
   management_api: WindowRule;
+  /**
+   * Management API requests that did not authenticate (no token, a bad one) or named no route,
+   * per tenant and client address: never the tenant's bucket (issue 9, S4).
+   */
+  management_api_unauthenticated_per_ip: WindowRule;
   /** Signing-key rotations per tenant (Auth0: 5 a day). */
   signing_key_rotations: WindowRule;
   /** Failed client authentications per (client, IP): slowed after `slow_after`, refused after `block_after`. */
@@ -27,6 +32,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   token_endpoint: { limit: 50, window_seconds: 1 },
   token_endpoint_per_ip: { limit: 200, window_seconds: 1 },
   management_api: { limit: 100, window_seconds: 1 },
+  management_api_unauthenticated_per_ip: { limit: 20, window_seconds: 1 },
   signing_key_rotations: { limit: 5, window_seconds: 86_400 },
   failed_client_authentication: { slow_after: 5, block_after: 20, window_seconds: 900 },
 };

@@ -24,6 +24,7 @@ export const RateLimits = Type.Object(
     token_endpoint: Type.Optional(Window),
     token_endpoint_per_ip: Type.Optional(Window),
     management_api: Type.Optional(Window),
+    management_api_unauthenticated_per_ip: Type.Optional(Window),
     signing_key_rotations: Type.Optional(Window),
     failed_client_authentication: Type.Optional(
       Type.Object(

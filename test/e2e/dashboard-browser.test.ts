@@ -502,6 +502,10 @@ describe('several tenants', () => {
     const beta = `beta.localhost:${server.port}`;
     const created = server.cli(['tenants', 'create', 'beta', '--domain', beta, '--json']);
     expect(created.status).toBe(0);
+    // The switcher lists the tenants the same person administers (issue 9, S12): the same email,
+    // made an administrator of beta too.
+    const made = server.cli(['admins', 'create', '--email', admin.email, '--tenant', beta, '--json']);
+    expect(made.status, made.stderr).toBe(0);
     // The server loads tenants at start (on SQLite a running one would wait for its 30 s resync).
     await server.restart();
     await page.goto(`${server.baseUrl}/dashboard/applications`);

@@ -102,11 +102,14 @@ describe('what a flow records (spec §3.5.9, T-LOG-02)', () => {
     ]);
   });
 
-  it('mgmt_api_read: a GET that returned secrets (read:client_keys); reads without secrets and failed reads are not logged', () => {
+  it('mgmt_api_read: every answer that carried a secret — a GET with read:client_keys, and a write answering one (after its sapi, without the body); reads without secrets and failed reads are not logged', () => {
+    const auth = { strategy: 'jwt', credentials: { jti, scopes: ADMIN } };
     expect(of('mgmt_api_read').map((e) => [e.description, e.client_id, e.details])).toStrictEqual([
-      ['Get clients', admin.clientId, { request: { method: 'get', path: '/api/v2/clients', query: { fields: 'client_id,client_secret' }, auth: { strategy: 'jwt', credentials: { jti, scopes: ADMIN } } }, response: { statusCode: 200 } }],
+      ['Update a client', admin.clientId, { request: { method: 'patch', path: `/api/v2/clients/${admin.clientId}`, query: { why: 'rotation' }, auth }, response: { statusCode: 200 } }],
+      ['Get clients', admin.clientId, { request: { method: 'get', path: '/api/v2/clients', query: { fields: 'client_id,client_secret' }, auth }, response: { statusCode: 200 } }],
     ]);
-    expect(events.map((e) => e.type)).toStrictEqual(['seccft', 'feccft', 'sapi', 'sapi', 'mgmt_api_read', ...Array<string>(10).fill('fapi')]);
+    // The HS256 API's creation answered no signing_secret (no read:resource_servers): no secret read.
+    expect(events.map((e) => e.type)).toStrictEqual(['seccft', 'feccft', 'sapi', 'mgmt_api_read', 'sapi', 'mgmt_api_read', ...Array<string>(10).fill('fapi')]);
   });
 
   it('fapi: a refused call, ten a minute per address at most', () => {

@@ -60,6 +60,7 @@ export const UNLIMITED: RateLimitSettings = {
   token_endpoint: { limit: 1_000_000_000, window_seconds: 1 },
   token_endpoint_per_ip: { limit: 1_000_000_000, window_seconds: 1 },
   management_api: { limit: 1_000_000_000, window_seconds: 1 },
+  management_api_unauthenticated_per_ip: { limit: 1_000_000_000, window_seconds: 1 },
   signing_key_rotations: { limit: 1_000_000_000, window_seconds: 86_400 },
   failed_client_authentication: { slow_after: 1000, block_after: 1000, window_seconds: 900 },
 };

@@ -179,7 +179,8 @@ describe('T-LEG-02: no other secret signs a legacy token', () => {
   });
 
   it("a genuine HS256 access token of another API of the tenant, and that API's signing secret → 401", async () => {
-    const api = await mgmt(s, await mgmtToken(s, ['create:resource_servers'])).post('/resource-servers', {
+    // read:resource_servers: the creation answers the generated signing_secret only to a token that may read it (issue 9, S1).
+    const api = await mgmt(s, await mgmtToken(s, ['create:resource_servers', 'read:resource_servers'])).post('/resource-servers', {
       identifier: 'https://hs256.legacy.test/',
       name: 'HS256 API',
       signing_alg: 'HS256',

@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tamper } from '../helpers/tamper.ts';
 
 const JWT_SHAPED = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\./;
-const ADMIN_SCOPES = ['read:clients', 'create:clients', 'update:clients', 'read:client_keys', 'update:client_keys', 'create:resource_servers'];
+// read:resource_servers: an HS256 API's generated signing_secret is answered only to a token that may read it (issue 9, S1).
+const ADMIN_SCOPES = ['read:clients', 'create:clients', 'update:clients', 'read:client_keys', 'update:client_keys', 'create:resource_servers', 'read:resource_servers'];
 
 describe('T-LOG-01: no secret or token in any log line after a full flow', () => {
   let s: TestServer;
@@ -63,6 +64,7 @@ describe('T-LOG-01: no secret or token in any log line after a full flow', () =>
     expect((await call('PATCH', `/api/v2/clients/${created.body.client_id}`, { client_secret: chosen })).status).toBe(200);
     expect((await call('GET', `/api/v2/clients/${created.body.client_id}`)).body.client_secret).toBe(chosen);
     const api = await call('POST', '/api/v2/resource-servers', { identifier: 'https://hs.example/', signing_alg: 'HS256' });
+    expect(api.body.signing_secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
     secrets.push(api.body.signing_secret!);
     expect((await call('POST', '/api/v2/clients', { name: `<${chosen}>` })).status).toBe(400);
     const malformed = await s.inject({ method: 'POST', url: '/api/v2/clients', headers: { ...auth, 'content-type': 'application/json' }, payload: `{"client_secret":"${chosen}"` });

@@ -206,7 +206,7 @@ describe('T-RL-06: /oauth/token per-address bucket (limit 8 per 10 s) before the
   });
 });
 
-describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
+describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s), counted after authentication', () => {
   let s: TestServer;
   let a: MgmtCaller;
   let b: MgmtCaller;
@@ -234,9 +234,11 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
     expect({ status: refused.statusCode, body: refused.json<unknown>() }).toStrictEqual({ status: 429, body: MGMT_429 });
     expect(refused.headers['content-type']).toBe(JSON_UTF8);
     expectLimitHeaders(refused, 3, 0, T0S + 70, 10);
-    // Counted before authentication: a request with no token at all is refused the same way.
+    // A call without a token is not the tenant's (issue 9, S4): it spends its address's bucket,
+    // so the spent tenant bucket does not turn its 401 into a 429.
     const anonymous = await s.inject({ method: 'GET', url: '/api/v2/clients' });
-    expect({ status: anonymous.statusCode, body: anonymous.json<unknown>() }).toStrictEqual({ status: 429, body: MGMT_429 });
+    expectMgmtError(anonymous, 401, 'Missing authentication');
+    expectLimitHeaders(anonymous, UNLIMITED.management_api_unauthenticated_per_ip.limit, UNLIMITED.management_api_unauthenticated_per_ip.limit - 1, T0S + 61);
 
     const other = await b.get('/clients');
     expect(other.statusCode, other.body).toBe(200);
@@ -251,15 +253,17 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
   it('x-ratelimit-* are on every /api/v2 answer: 200, 400, 401, 403, 404 (a resource or a route)', async () => {
     s.clock.set(T0 + 120_000);
     const reset = T0S + 130;
+    const anon = UNLIMITED.management_api_unauthenticated_per_ip.limit;
     const ok = await a.get('/clients');
     expect(ok.statusCode, ok.body).toBe(200);
     expectLimitHeaders(ok, 3, 2, reset);
+    // Issue 9, S4: a call that fails authentication is counted against its address, and says so.
     const r401 = await s.inject({ method: 'GET', url: '/api/v2/clients' });
     expectMgmtError(r401, 401, 'Missing authentication');
-    expectLimitHeaders(r401, 3, 1, reset);
+    expectLimitHeaders(r401, anon, anon - 1, T0S + 121);
     const r403 = await narrow.get('/clients');
     expectMgmtError(r403, 403, 'Insufficient scope, expected any of: read:clients,read:client_keys,read:client_credentials,read:client_summary', 'insufficient_scope');
-    expectLimitHeaders(r403, 3, 0, reset);
+    expectLimitHeaders(r403, 3, 1, reset);
     s.clock.advance(10);
     const reset2 = reset + 10;
     const r404 = await a.get('/clients/no-such-client');
@@ -268,10 +272,11 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s)', () => {
     const r400 = await a.patch('/tenants/settings', { no_such_setting: true });
     expect(r400.statusCode, r400.body).toBe(400);
     expectLimitHeaders(r400, 3, 1, reset2);
-    // A path that names no route is a Management API call too: counted, and it says so.
+    // A path that names no route is a Management API call too, answered with x-ratelimit-*; it
+    // serves no token, so it counts against its address, not the tenant (issue 9, S4).
     const noRoute = await a.get('/no-such-collection');
     expectMgmtError(noRoute, 404, 'Not Found');
-    expectLimitHeaders(noRoute, 3, 0, reset2);
+    expectLimitHeaders(noRoute, anon, anon - 1, T0S + 131);
   });
 
   it('limits changed through PATCH /api/v2/tenants/settings take effect at once, for that tenant only', async () => {

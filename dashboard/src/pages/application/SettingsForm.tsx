@@ -88,7 +88,8 @@ export function SettingsForm({ client, readOnly, onSaved }: { client: Client; re
     api.patch<Client & { client_secret?: string }>(`/clients/${seg(client.client_id)}`, pending).then(
       (updated) => {
         setBusy(false);
-        // PATCH answers with the whole client, secret included (Auth0 wire): keep everything else.
+        // PATCH answers with the whole client, with its secret when the token may read it (the
+        // dashboard's may: read:client_keys); the secret stays out of the page until Reveal.
         const saved = withoutSecret(updated);
         setDraft(draftOf(saved));
         setNotice('Changes saved.');
