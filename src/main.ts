@@ -79,7 +79,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     caCertPath = local.caCertPath;
   }
 
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
+  const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, timeouts, ...(https ? { https } : {}) });
   runtime.start();
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
   resync.unref();
