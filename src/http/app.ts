@@ -26,6 +26,7 @@ import { registerBrowserRoutes } from './browser.ts';
 import { registerDashboardRoutes } from './dashboard.ts';
 import { installCors } from './cors.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
+import { hostProblem } from './host.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
@@ -86,6 +87,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Hooks on every request are synchronous (callback style): no promise per request per hook.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    // Two Host fields, or an absolute-form target naming another host: 400, no tenant chosen (S13).
+    const ambiguous = hostProblem(request.raw);
+    if (ambiguous !== undefined) return done(new ManagementError(400, ambiguous));
     const path = request.url.split('?', 1)[0]!;
     if (UNTENANTED.has(path)) return done();
     const tenant = deps.registry.tenantByHost(request.host);
