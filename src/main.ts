@@ -144,7 +144,8 @@ export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   let prepared: Awaited<ReturnType<typeof prepare>> | undefined;
   if (cluster.isPrimary) {
-    prepared = await prepare(config, logger);
+    const ready = await prepare(config, logger);
+    prepared = ready;
     if (config.workers > 1) {
       relayClusterChanges();
       for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -152,7 +153,7 @@ export async function serve(config: Config): Promise<void> {
       cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
         if (message?.type === 'scopeward_listening' && !announced && message.url) {
           announced = true;
-          banner(config, message.url, prepared!, logger);
+          banner(config, message.url, ready, logger);
         }
       });
       cluster.on('exit', (worker, code, signal) => {

@@ -1,7 +1,8 @@
 // Making X.509 certificates, for two jobs: the self-signed certificate Auth0 publishes with every
 // signing key (spec §3.5.8), and the local CA + server certificates of the dev server's HTTPS (the
-// auth0 SDK only speaks https://DOMAIN, spec §0 row 1); the CA is name-constrained (S13). The generation library (~20 MB resident)
-// is loaded on first use only: a server that creates no key and serves plain HTTP never loads it.
+// auth0 SDK only speaks https://DOMAIN, spec §0 row 1); the CA is name-constrained (S13). The
+// generation library (~20 MB resident) is loaded on first use only: a server that creates no key
+// and serves plain HTTP never loads it.
 import { webcrypto } from 'node:crypto';
 import { fromPem, toPem } from './cert-facts.ts';
 import { decodeNameConstraints, encodeNameConstraints, NAME_CONSTRAINTS_OID, type PermittedNames } from './name-constraints.ts';

@@ -75,6 +75,16 @@ async function closeDelay(t: Tracked, start: number, limitMs: number): Promise<n
   return at === undefined ? undefined : at - start;
 }
 
+/** Writes `chunk` every 250 ms (a slow client) until the server closes `t`; the close delay as closeDelay. */
+async function dripUntilClosed(t: Tracked, chunk: string, start: number, limitMs: number): Promise<number | undefined> {
+  const drip = setInterval(() => t.socket.writable && t.socket.write(chunk), 250);
+  try {
+    return await closeDelay(t, start, limitMs);
+  } finally {
+    clearInterval(drip);
+  }
+}
+
 function expectClosedBetween(delay: number | undefined, limitMs: number, granularityMs: number): void {
   expect(delay, 'the server left the connection open').toBeDefined();
   expect(delay!).toBeGreaterThanOrEqual(limitMs - 100);
@@ -110,12 +120,7 @@ describe.concurrent('T-OUT-07 (S7): sockets are closed within the configured lim
     const t = await tlsSocket();
     const start = performance.now();
     t.socket.write(request('/healthz'));
-    const drip = setInterval(() => t.socket.writable && t.socket.write('X-Drip: 1\r\n'), 250);
-    try {
-      expectClosedBetween(await closeDelay(t, start, HEADERS_MS), HEADERS_MS, GRANULARITY_MS);
-    } finally {
-      clearInterval(drip);
-    }
+    expectClosedBetween(await dripUntilClosed(t, 'X-Drip: 1\r\n', start, HEADERS_MS), HEADERS_MS, GRANULARITY_MS);
     expect(t.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 
@@ -123,12 +128,7 @@ describe.concurrent('T-OUT-07 (S7): sockets are closed within the configured lim
     const t = await tlsSocket();
     const start = performance.now();
     t.socket.write(`POST /oauth/token HTTP/1.1\r\nHost: ${server.domain}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n`);
-    const drip = setInterval(() => t.socket.writable && t.socket.write('a'), 250);
-    try {
-      expectClosedBetween(await closeDelay(t, start, REQUEST_MS), REQUEST_MS, GRANULARITY_MS);
-    } finally {
-      clearInterval(drip);
-    }
+    expectClosedBetween(await dripUntilClosed(t, 'a', start, REQUEST_MS), REQUEST_MS, GRANULARITY_MS);
     expect(t.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 
