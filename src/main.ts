@@ -34,21 +34,25 @@ export interface StartOptions {
  * One-time work that must not race between workers: data directory, master key (made on first
  * run), migrations, the key canary, the default tenant and the local CA files.
  */
-export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined }> {
+export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined; caReplaced?: string }> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const master = loadMasterKey(config);
   if (master.created) logger.warn({ file: master.origin }, 'created a new master key file (development default); back it up: without it no secret can be read');
   const envelope = createEnvelope(master.key);
   const storage = await createStorage(config.databaseUrl);
+  let tenantDomains: string[];
   try {
     await checkCanary(storage.meta, envelope);
     await ensureDefaultTenant(storage, envelope, clock, config.domain);
     await ensureTenantSystemRecords(storage, envelope, clock);
+    tenantDomains = (await storage.tenants.list()).map((t) => t.domain);
   } finally {
     await storage.close();
   }
   if (config.http || config.tlsCert) return { caCertPath: undefined };
-  return ensureLocalCa(config.dataDir, new Date(clock.now()));
+  // A CA made now may sign for the tenant domains that exist now (S13).
+  const ca = await ensureLocalCa(config.dataDir, new Date(clock.now()), { hosts: [config.domain, ...tenantDomains], warn: (message) => logger.warn(message) });
+  return { caCertPath: ca.caCertPath, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
 }
 
 async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
@@ -74,12 +78,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (config.tlsCert && config.tlsKey) {
     https = fileHttps(config.tlsCert, config.tlsKey);
   } else if (!config.http) {
-    const local = await localCaHttps(config.dataDir, config.domain, (host) => registry.tenants().some((t) => t.domain.replace(/:\d+$/, '') === host), () => new Date(clock.now()));
+    const local = await localCaHttps(
+      config.dataDir,
+      config.domain,
+      (host) => registry.tenants().some((t) => t.domain.replace(/:\d+$/, '') === host),
+      () => new Date(clock.now()),
+      (message) => logger.warn(message),
+    );
     https = local.https;
     caCertPath = local.caCertPath;
   }
 
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
+  const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, timeouts, ...(https ? { https } : {}) });
   runtime.start();
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
   resync.unref();
@@ -107,7 +118,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { app, url, port, caCertPath, close };
 }
 
-function banner(config: Config, url: string, caCertPath: string | undefined, logger: Logger): void {
+function banner(config: Config, url: string, ca: { caCertPath: string | undefined; caReplaced?: string }, logger: Logger): void {
+  const { caCertPath } = ca;
   const lines = [
     `Scopeward is listening on ${url}`,
     `  issuer (default tenant): https://${config.domain}/`,
@@ -118,8 +130,9 @@ function banner(config: Config, url: string, caCertPath: string | undefined, log
     lines.push(
       `  local CA: ${caCertPath}`,
       `  trust it in Node.js with: export NODE_EXTRA_CA_CERTS=${caCertPath}`,
-      '  (or add it to your system or browser trust store; it signs only certificates for this server)',
+      '  (or add it to your system or browser trust store; it can sign only for localhost, *.localhost, loopback addresses and the tenant domains it was made for)',
     );
+    if (ca.caReplaced) lines.push(`  NOTE: ${ca.caReplaced}`);
   }
   if (config.http) lines.push('  serving plain HTTP: put a TLS-terminating proxy in front (issuers stay https://)');
   logger.info({ url, issuer: `https://${config.domain}/` }, 'scopeward ready');
@@ -129,8 +142,10 @@ function banner(config: Config, url: string, caCertPath: string | undefined, log
 /** `scopeward serve`: prepare once, then serve in this process or in N cluster workers. */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  let prepared: Awaited<ReturnType<typeof prepare>> | undefined;
   if (cluster.isPrimary) {
-    const { caCertPath } = await prepare(config, logger);
+    const ready = await prepare(config, logger);
+    prepared = ready;
     if (config.workers > 1) {
       relayClusterChanges();
       for (let i = 0; i < config.workers; i++) cluster.fork();
@@ -138,7 +153,7 @@ export async function serve(config: Config): Promise<void> {
       cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
         if (message?.type === 'scopeward_listening' && !announced && message.url) {
           announced = true;
-          banner(config, message.url, caCertPath, logger);
+          banner(config, message.url, ready, logger);
         }
       });
       cluster.on('exit', (worker, code, signal) => {
@@ -159,7 +174,7 @@ export async function serve(config: Config): Promise<void> {
   }
   const server = await startServer(config, { logger });
   if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
-  else banner(config, server.url, server.caCertPath, logger);
+  else banner(config, server.url, { ...prepared, caCertPath: server.caCertPath }, logger);
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close().then(

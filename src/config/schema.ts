@@ -1,6 +1,7 @@
 // Every configuration key, described once: its flag, its environment variable, its default and
 // what it means. `load.ts` reads flags and environment against this table; the README's
 // configuration reference is generated from the same table (test/unit/config.test.ts checks it).
+import { DEFAULT_HTTP_TIMEOUTS } from '../http/timeouts.ts';
 
 export type ConfigKind = 'string' | 'integer' | 'boolean' | 'list';
 
@@ -42,6 +43,11 @@ export interface Config {
   redisUrl: string | undefined;
   logRetentionDays: number;
   shutdownTimeoutSeconds: number;
+  /** Connection time limits (S7): see http/timeouts.ts. */
+  handshakeTimeoutSeconds: number;
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
+  keepAliveTimeoutSeconds: number;
 }
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
@@ -64,4 +70,8 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'logRetentionDays', flag: '--log-retention-days', env: ['SCOPEWARD_LOG_RETENTION_DAYS'], kind: 'integer', default: 30, description: 'Tenant log events (GET /api/v2/logs) older than this are deleted, hourly.' },
   { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance drops its caches this often, bounding staleness if a change notification is missed.' },
   { key: 'shutdownTimeoutSeconds', flag: '--shutdown-timeout-seconds', env: ['SCOPEWARD_SHUTDOWN_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.' },
+  { key: 'handshakeTimeoutSeconds', flag: '--handshake-timeout-seconds', env: ['SCOPEWARD_HANDSHAKE_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.handshakeSeconds, description: 'An HTTPS connection that has not finished its TLS handshake this many seconds after it opened (one that never sends a byte included) is closed.' },
+  { key: 'headersTimeoutSeconds', flag: '--headers-timeout-seconds', env: ['SCOPEWARD_HEADERS_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.headersSeconds, description: 'A request line and headers must arrive within this many seconds (a connection that sends no request, or trickles its headers, gets 408 and is closed; checked every second). At most --request-timeout-seconds.' },
+  { key: 'requestTimeoutSeconds', flag: '--request-timeout-seconds', env: ['SCOPEWARD_REQUEST_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.requestSeconds, description: 'A whole request, headers and body, must arrive within this many seconds (else 408 and closed); a connection with no traffic either way for this long is closed too.' },
+  { key: 'keepAliveTimeoutSeconds', flag: '--keep-alive-timeout-seconds', env: ['SCOPEWARD_KEEP_ALIVE_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.keepAliveSeconds, description: 'A keep-alive connection idle this many seconds after its last response is closed (Node adds 1 s of grace).' },
 ];

@@ -26,6 +26,8 @@ import { registerBrowserRoutes } from './browser.ts';
 import { registerDashboardRoutes } from './dashboard.ts';
 import { installCors } from './cors.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
+import { hostProblem } from './host.ts';
+import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
 export interface AppDeps {
@@ -40,6 +42,8 @@ export interface AppDeps {
   trustProxy: string[];
   /** Options for https.createServer; absent for plain HTTP. */
   https?: HttpsOptions;
+  /** Connection time limits (default: those of `scopeward serve`). */
+  timeouts?: HttpTimeouts;
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
@@ -65,18 +69,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy.length > 0 ? deps.trustProxy : false,
     bodyLimit: 1024 * 1024,
-    // Slow-header and slow-body clients are cut off (CVE-2018-12122, T-HTTP-10).
-    connectionTimeout: 0,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    // Silent, slow and idle clients are cut off (S7, CVE-2018-12122, T-HTTP-10).
+    ...serverTimeoutOptions(deps.timeouts ?? DEFAULT_HTTP_TIMEOUTS, deps.https),
     return503OnClosing: true,
     frameworkErrors: renderFrameworkError,
     clientErrorHandler: writeClientError,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 512 },
-    ...(deps.https ? { https: deps.https } : {}),
   };
   const app = Fastify(options as FastifyServerOptions) as unknown as FastifyInstance;
-  app.server.headersTimeout = 15_000;
 
   installBodyParsers(app);
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
@@ -87,6 +87,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Hooks on every request are synchronous (callback style): no promise per request per hook.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    // Two Host fields, or an absolute-form target naming another host: 400, no tenant chosen (S13).
+    const ambiguous = hostProblem(request.raw);
+    if (ambiguous !== undefined) return done(new ManagementError(400, ambiguous));
     const path = request.url.split('?', 1)[0]!;
     if (UNTENANTED.has(path)) return done();
     const tenant = deps.registry.tenantByHost(request.host);

@@ -7,6 +7,7 @@ import { bearerChallenge } from '../management/auth.ts';
 import type { Clock } from '../domain/clock.ts';
 import { revokeToken } from '../oauth/revoke.ts';
 import { bearerFrom, userinfo, UserinfoError } from '../oauth/userinfo.ts';
+import type { RateLimiter } from '../ratelimit/limiter.ts';
 import type { Storage } from '../storage/ports.ts';
 
 export interface AuthApiDeps {
@@ -14,6 +15,8 @@ export interface AuthApiDeps {
   storage: Storage;
   envelope: Envelope;
   clock: Clock;
+  /** The failed-client-authentication brake of /oauth/revoke (the one /oauth/token uses). */
+  limiter: RateLimiter;
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -44,7 +47,7 @@ export function registerAuthApiRoutes(app: FastifyInstance, deps: AuthApiDeps, l
   app.post('/userinfo', { preHandler: limit, config: { family: 'oauth' }, bodyLimit: 16 * 1024 }, handler);
 
   app.post('/oauth/revoke', { preHandler: limit, config: { family: 'oauth' }, bodyLimit: 16 * 1024 }, async (request, reply) => {
-    await revokeToken(request.tenant!, request.body, request.headers.authorization, deps);
+    await revokeToken({ tenant: request.tenant!, body: request.body, authorization: request.headers.authorization, ip: request.ip }, deps);
     return reply.code(200).header('cache-control', 'no-store').send();
   });
 }

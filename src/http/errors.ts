@@ -94,17 +94,26 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
   return sendManagementError(reply, new ManagementError(status, status === 414 ? 'The request URI is too long' : 'The request URI is malformed', { errorCode: ERROR_CODE.invalidUri }));
 }
 
-/** A request so malformed that HTTP parsing failed: a bare 400 with a JSON body, then close. */
+/**
+ * A request so malformed, or so slow, that HTTP parsing gave up: a bare 400, 408 or 431 with a
+ * JSON body, and the socket destroyed once that is written. Anything below HTTP (a TLS handshake
+ * that failed or timed out, a reset) is destroyed at once: an HTTP answer written into a TLS
+ * socket whose handshake never finished waits for it forever, and keeps the socket open (S7).
+ */
 export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
+  const code = error.code ?? '';
+  const httpLevel = code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  if (!httpLevel || !socket.writable) {
     socket.destroy();
     return;
   }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message: status === 431 ? 'Request headers are too large' : 'Malformed HTTP request' });
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const message = status === 431 ? 'Request headers are too large' : status === 408 ? 'The request did not arrive in time' : 'Malformed HTTP request';
+  const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message });
   socket.end(
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 

@@ -1,6 +1,7 @@
 // Rate limits (T-RL): per client at /oauth/token, per tenant on the Management API, per tenant on
 // signing-key rotation, and the failed-client-authentication brake (per client and IP: slowed,
-// then blocked for the window; never affecting other clients or other IPs). Every answer carries
+// then wrong secrets refused for the window, a right one never; never affecting other clients or
+// other IPs). Every answer carries
 // Auth0's x-ratelimit-* headers; a refusal adds Retry-After (spec §3.3).
 import type { Clock } from '../domain/clock.ts';
 import type { CounterStore } from './store.ts';
@@ -88,11 +89,24 @@ export function ipKey(ip: string): string {
   return `${short.slice(0, 4).join(':')}::/64`;
 }
 
-export interface FailedAuthState {
+/**
+ * The brake's verdict on one client authentication (S5): how long to hold its answer, right or
+ * wrong alike, and whether a wrong secret is refused with 429 instead of 401.
+ */
+export interface BrakeVerdict {
+  holdMs: number;
+  /** Past block_after: a wrong secret is refused for the rest of the window (a right one still passes). */
   blocked: boolean;
-  /** How long to hold a request before answering it (the brake before the block). */
-  delayMs: number;
   retryAfter: number;
+}
+
+/** The longest hold; reached at the 12th failure past slow_after, and kept while blocked. */
+const MAX_HOLD_MS = 3000;
+
+/** 250 ms more for each failure counted past `slow_after`, up to 3 s. */
+function holdFor(prior: number, rule: RateLimitSettings['failed_client_authentication']): number {
+  const over = prior - rule.slow_after + 1;
+  return over > 0 ? Math.min(MAX_HOLD_MS, 250 * over) : 0;
 }
 
 export class RateLimiter {
@@ -119,21 +133,17 @@ export class RateLimiter {
     };
   }
 
-  async failedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<FailedAuthState> {
+  /**
+   * One client authentication's verdict, from the failures its (tenant, address, client) counted
+   * before it. A failure is counted first, atomically, so parallel guesses each see their own
+   * place in the count and a burst gets no more 401 answers than a sequence would.
+   */
+  async failedAuthAttempt(key: string, rule: RateLimitSettings['failed_client_authentication'], failed: boolean): Promise<BrakeVerdict> {
     const now = this.#clock.now();
-    const { count, resetAt } = await this.#store.peek(key, rule.window_seconds * 1000, now);
-    const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-    if (count >= rule.block_after) return { blocked: true, delayMs: 0, retryAfter };
-    const over = count - rule.slow_after + 1;
-    return { blocked: false, delayMs: over > 0 ? Math.min(3000, 250 * over) : 0, retryAfter };
-  }
-
-  async recordFailedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<number> {
-    return (await this.#store.increment(key, rule.window_seconds * 1000, this.#clock.now())).count;
-  }
-
-  async clearFailedAuth(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<void> {
-    await this.#store.reset(key, rule.window_seconds * 1000, this.#clock.now());
+    const windowMs = rule.window_seconds * 1000;
+    const { count, resetAt } = failed ? await this.#store.increment(key, windowMs, now) : await this.#store.peek(key, windowMs, now);
+    const prior = failed ? count - 1 : count;
+    return { holdMs: holdFor(prior, rule), blocked: prior >= rule.block_after, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
   }
 
   close(): Promise<void> {

@@ -28,6 +28,8 @@ export interface RealServer {
   init: InitResult;
   /** stdout + stderr so far. */
   output(): string;
+  /** The serving process's id (for /proc and prlimit). */
+  pid(): number;
   /** Runs a CLI command against this server's data dir; returns status and output. */
   cli(args: string[], env?: Record<string, string>): { status: number | null; stdout: string; stderr: string };
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -114,6 +116,7 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     dataDir,
     init,
     output: () => out,
+    pid: () => child.pid!,
     cli,
     stop,
     async restart() {

@@ -44,6 +44,10 @@ describe('loadConfig: sources and defaults', () => {
       redisUrl: undefined,
       logRetentionDays: 30,
       shutdownTimeoutSeconds: 10,
+      handshakeTimeoutSeconds: 10,
+      headersTimeoutSeconds: 15,
+      requestTimeoutSeconds: 30,
+      keepAliveTimeoutSeconds: 5,
     });
   });
 
@@ -139,6 +143,17 @@ describe('loadConfig: validation', () => {
 
   it('cache resync needs at least one second', () => {
     expect(problems({ cacheResyncSeconds: 0 }, {})).toEqual(['--cache-resync-seconds: expected at least 1']);
+  });
+
+  it('S7: connection time limits are at least one second (0 would mean never), headers within the request limit', () => {
+    expect(problems({ handshakeTimeoutSeconds: 0, headersTimeoutSeconds: 0, requestTimeoutSeconds: 0, keepAliveTimeoutSeconds: 0 }, {})).toEqual([
+      '--handshake-timeout-seconds: expected at least 1',
+      '--headers-timeout-seconds: expected at least 1',
+      '--request-timeout-seconds: expected at least 1',
+      '--keep-alive-timeout-seconds: expected at least 1',
+    ]);
+    expect(problems({ headersTimeoutSeconds: 31 }, {})).toEqual(['--headers-timeout-seconds: must not exceed --request-timeout-seconds (the headers are part of the request)']);
+    expect(loadConfig({ headersTimeoutSeconds: 2, requestTimeoutSeconds: 2 }, { SCOPEWARD_KEEP_ALIVE_TIMEOUT_SECONDS: '1' })).toMatchObject({ headersTimeoutSeconds: 2, requestTimeoutSeconds: 2, keepAliveTimeoutSeconds: 1 });
   });
 
   it('database URLs: sqlite:PATH, postgres:// and postgresql:// only', () => {

@@ -1,19 +1,32 @@
-// Client authentication at /oauth/token (RFC 6749 §2.3): client_secret_post (what the auth0 SDK
-// sends) or client_secret_basic, never both. The secret is compared as an HMAC in constant time,
-// and an unknown client is compared against a dummy digest, so both failures take the same path
-// and give the same answer (D1, T-CA-05/06/07).
+// Client authentication for /oauth/token and /oauth/revoke (RFC 6749 §2.3): client_secret_post
+// (what the auth0 SDK sends) or client_secret_basic, never both. The secret is compared as an HMAC
+// in constant time, and an unknown client is compared against a dummy digest, so both failures
+// take the same path and give the same answer (D1, T-CA-05/06/07). Every secret check goes through
+// the failed-authentication brake here, so no endpoint can check one without it (S6).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CachedClient, Registry } from '../../cache/registry.ts';
 import { digestsEqual, type Envelope } from '../../crypto/envelope.ts';
 import { clientSecretMac } from '../../domain/secret-locations.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Tenant } from '../../domain/tenant.ts';
-import { invalidRequest, TOKEN_TEXT, unauthorizedClient } from '../errors.ts';
+import { ipKey, type RateLimiter } from '../../ratelimit/limiter.ts';
+import { invalidRequest, OAuthError, TOKEN_TEXT, unauthorizedClient } from '../errors.ts';
 import type { Params } from '../params.ts';
 
 export interface ClientAuthDeps {
   registry: Registry;
   envelope: Envelope;
   clock: Clock;
+  limiter: RateLimiter;
+}
+
+/** What a request that authenticates a client carries. */
+export interface ClientAuthRequest {
+  tenant: Tenant;
+  params: Params;
+  authorization: string | undefined;
+  /** The caller's address (the peer, or the client a trusted proxy names): the brake counts per address. */
+  ip: string;
 }
 
 export interface AuthenticatedClient {
@@ -65,12 +78,37 @@ export function parseBasic(authorization: string | undefined, realm: string): Ba
   }
 }
 
-export async function authenticateClient(
-  tenant: Tenant,
-  params: Params,
-  authorization: string | undefined,
-  deps: ClientAuthDeps,
-): Promise<AuthenticatedClient> {
+/**
+ * The failed-authentication brake (T-RL-06, S5, S6), per (tenant, address, claimed client id):
+ * `check` runs first, so a right secret is never refused; past `slow_after` failures every answer,
+ * right or wrong, is held alike (holding only wrong ones would let a guesser stop waiting as soon
+ * as the fast answer of a right one fails to come); past `block_after` a wrong secret is refused
+ * with 429. An unknown client id is counted like a known one, so the answers name no client.
+ */
+async function braked<T>(request: ClientAuthRequest, claimedId: string | undefined, deps: ClientAuthDeps, check: () => Promise<T>): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: OAuthError };
+  try {
+    outcome = { ok: true, value: await check() };
+  } catch (error) {
+    // 400s (two methods, no client_id) test no secret: they pass unbraked.
+    if (!(error instanceof OAuthError) || error.status !== 401) throw error;
+    outcome = { ok: false, error };
+  }
+  const id = claimedId !== undefined && claimedId.length <= 255 ? claimedId : '';
+  const rule = deps.registry.rateLimits(request.tenant.id).failed_client_authentication;
+  const verdict = await deps.limiter.failedAuthAttempt(`${request.tenant.id}:authfail:${ipKey(request.ip)}:${id}`, rule, !outcome.ok);
+  if (verdict.holdMs > 0) await sleep(verdict.holdMs);
+  if (outcome.ok) return outcome.value;
+  if (!verdict.blocked) throw outcome.error;
+  throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.tooManyFailures(verdict.retryAfter), { headers: { 'retry-after': String(verdict.retryAfter) } });
+}
+
+/** A confidential client proves itself with its secret (through the brake). */
+export async function authenticateClient(request: ClientAuthRequest, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
+  return braked(request, claimedClientId(request.params, request.authorization), deps, () => checkSecret(request, deps));
+}
+
+async function checkSecret({ tenant, params, authorization }: ClientAuthRequest, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
   const basic = parseBasic(authorization, tenant.domain);
   const bodyId = params.get('client_id');
   const bodySecret = params.get('client_secret');
@@ -102,16 +140,16 @@ const DUMMY_MAC = Buffer.alloc(32, 0x5a);
  * refresh_token; RFC 6749 §3.2.1): a public client (token_endpoint_auth_method none) names itself
  * with client_id and presents no secret; any other client authenticates as usual.
  */
-export async function identifyClient(
-  tenant: Tenant,
-  params: Params,
-  authorization: string | undefined,
-  deps: ClientAuthDeps,
-): Promise<IdentifiedClient> {
-  const named = parseBasic(authorization, tenant.domain)?.id ?? params.get('client_id');
+export async function identifyClient(request: ClientAuthRequest, deps: ClientAuthDeps): Promise<IdentifiedClient> {
+  const { tenant, params, authorization } = request;
+  // A malformed Basic header is refused inside the brake (authenticateClient), not here.
+  const named = claimedClientId(params, authorization);
   const client = named !== undefined && named.length <= 255 ? await deps.registry.client(tenant.id, named) : null;
-  if (client?.authMethod !== 'none') return authenticateClient(tenant, params, authorization, deps);
-  // A public client has nothing to authenticate with; one that sends a secret is confused or forged.
-  if (authorization !== undefined || params.get('client_secret') !== undefined) throw unauthorizedClient();
+  if (client?.authMethod !== 'none') return authenticateClient(request, deps);
+  // A public client has nothing to authenticate with; one that sends a secret is confused or
+  // forged, and is counted by the brake like any other failure.
+  if (authorization !== undefined || params.get('client_secret') !== undefined) {
+    return braked(request, named, deps, () => Promise.reject(unauthorizedClient()));
+  }
   return { client, secret: undefined };
 }

@@ -1,8 +1,8 @@
 // POST /oauth/token: count the request against its address (before the body is even read), read
-// the parameters strictly, apply the failed-authentication brake and the per-client rate limit, pick the grant, let it answer, and record the exchange in the
-// tenant log (seccft / feccft) without waiting for the write. Framework-free: http/app.ts adapts
-// the request and renders the result (RFC 6749 §5.1 headers included).
-import { setTimeout as sleep } from 'node:timers/promises';
+// the parameters strictly, pick the grant, let it authenticate the client (through the
+// failed-authentication brake, in client-auth.ts) and answer under the per-client rate limit, and
+// record the exchange in the tenant log (seccft / feccft) without waiting for the write.
+// Framework-free: http/app.ts adapts the request and renders the result (RFC 6749 §5.1 headers).
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import { ipKey, rateLimitHeaders, type RateLimiter } from '../../ratelimit/limiter.ts';
@@ -96,44 +96,27 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
   };
   try {
     params = readParams(request.body, request.query);
-    const clientId = claimedClientId(params, request.authorization);
-
-    // Repeated failures for one client from one IP: slowed, then refused for the window (T-RL-06).
-    const brakeKey = `${tenant.id}:authfail:${ipKey(request.ip)}:${clientId ?? ''}`;
-    const brake = await deps.limiter.failedAuth(brakeKey, limits.failed_client_authentication);
-    if (brake.blocked) {
-      throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.tooManyFailures(brake.retryAfter), { headers: { 'retry-after': String(brake.retryAfter) } });
-    }
-    if (brake.delayMs > 0) await sleep(brake.delayMs);
-
     const grantType = params.get('grant_type');
     if (grantType === undefined) throw invalidRequest(TOKEN_TEXT.missingParameter('grant_type'));
     const grant = GRANTS.get(grantType);
     if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
-    try {
-      const outcome = await grant.handle({ tenant, params, authorization: request.authorization, deps, admit });
-      if (outcome.secretUsed) deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
-      deps.audit.record(tenant.id, {
-        type: outcome.log.type,
-        description: outcome.log.description,
-        ...(outcome.log.userId !== undefined && { user_id: outcome.log.userId }),
-        ...(outcome.log.userName !== undefined && { user_name: outcome.log.userName }),
-        client_id: outcome.clientId,
-        client_name: outcome.clientName,
-        ip: request.ip,
-        user_agent: request.userAgent,
-        hostname: tenant.domain,
-        audience: outcome.audience,
-        scope: outcome.scope,
-        ...(outcome.jti !== undefined && { details: { access_token_jti: outcome.jti } }),
-      });
-      return { outcome, headers };
-    } catch (error) {
-      if (error instanceof OAuthError && error.status === 401) {
-        await deps.limiter.recordFailedAuth(brakeKey, limits.failed_client_authentication);
-      }
-      throw error;
-    }
+    const outcome = await grant.handle({ tenant, params, authorization: request.authorization, ip: request.ip, deps, admit });
+    if (outcome.secretUsed) deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
+    deps.audit.record(tenant.id, {
+      type: outcome.log.type,
+      description: outcome.log.description,
+      ...(outcome.log.userId !== undefined && { user_id: outcome.log.userId }),
+      ...(outcome.log.userName !== undefined && { user_name: outcome.log.userName }),
+      client_id: outcome.clientId,
+      client_name: outcome.clientName,
+      ip: request.ip,
+      user_agent: request.userAgent,
+      hostname: tenant.domain,
+      audience: outcome.audience,
+      scope: outcome.scope,
+      ...(outcome.jti !== undefined && { details: { access_token_jti: outcome.jti } }),
+    });
+    return { outcome, headers };
   } catch (error) {
     if (error instanceof OAuthError) {
       Object.assign(error.headers, headers);

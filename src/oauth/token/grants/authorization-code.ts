@@ -29,8 +29,9 @@ async function revokeIssued(deps: GrantDeps, code: AuthCodeRecord): Promise<void
 export const authorizationCode: Grant = {
   grantType: GRANT,
   failureLog: { type: 'feacft' },
-  async handle({ tenant, params, authorization, deps, admit }) {
-    const { client, secret } = await identifyClient(tenant, params, authorization, deps);
+  async handle(ctx) {
+    const { tenant, params, deps, admit } = ctx;
+    const { client, secret } = await identifyClient(ctx, deps);
     await admit(client.clientId);
     if (!client.grantTypes.has(GRANT)) {
       throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });

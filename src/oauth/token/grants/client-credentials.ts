@@ -15,8 +15,9 @@ const GRANT = 'client_credentials';
 export const clientCredentials: Grant = {
   grantType: GRANT,
   failureLog: { type: 'feccft' },
-  async handle({ tenant, params, authorization, deps, admit }) {
-    const { client, secret } = await authenticateClient(tenant, params, authorization, deps);
+  async handle(ctx) {
+    const { tenant, params, deps, admit } = ctx;
+    const { client, secret } = await authenticateClient(ctx, deps);
     await admit(client.clientId);
     if (!client.grantTypes.has(GRANT)) {
       throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });

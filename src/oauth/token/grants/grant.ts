@@ -2,21 +2,21 @@
 import type { Registry } from '../../../cache/registry.ts';
 import type { Envelope } from '../../../crypto/envelope.ts';
 import type { Clock } from '../../../domain/clock.ts';
-import type { Tenant } from '../../../domain/tenant.ts';
+import type { RateLimiter } from '../../../ratelimit/limiter.ts';
 import type { Storage } from '../../../storage/ports.ts';
-import type { Params } from '../../params.ts';
+import type { ClientAuthRequest } from '../client-auth.ts';
 
 export interface GrantDeps {
   registry: Registry;
   envelope: Envelope;
   clock: Clock;
   storage: Storage;
+  /** The failed-client-authentication brake counts here (client-auth.ts). */
+  limiter: RateLimiter;
 }
 
-export interface GrantContext {
-  tenant: Tenant;
-  params: Params;
-  authorization: string | undefined;
+/** The request (tenant, parameters, credentials, address) and what a grant may use. */
+export interface GrantContext extends ClientAuthRequest {
   deps: GrantDeps;
   /** Counts the request against an authenticated client's rate limit (throws 429 past it). */
   admit: (clientId: string) => Promise<void>;

@@ -17,8 +17,9 @@ const GRANT = 'refresh_token';
 export const refreshToken: Grant = {
   grantType: GRANT,
   failureLog: { type: 'fertft' },
-  async handle({ tenant, params, authorization, deps, admit }) {
-    const { client, secret } = await identifyClient(tenant, params, authorization, deps);
+  async handle(ctx) {
+    const { tenant, params, deps, admit } = ctx;
+    const { client, secret } = await identifyClient(ctx, deps);
     await admit(client.clientId);
     if (!client.grantTypes.has(GRANT)) {
       throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
