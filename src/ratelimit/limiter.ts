@@ -134,15 +134,14 @@ export class RateLimiter {
   }
 
   /**
-   * One client authentication's verdict, from the failures its (tenant, address, client) counted
-   * before it. A failure is counted first, atomically, so parallel guesses each see their own
-   * place in the count and a burst gets no more 401 answers than a sequence would.
+   * The verdict on one failed client authentication, from the failures its (tenant, address,
+   * client) counted before it. The failure is counted first, atomically, so parallel guesses each
+   * see their own place in the count and a burst gets no more 401 answers than a sequence would.
    */
-  async failedAuthAttempt(key: string, rule: RateLimitSettings['failed_client_authentication'], failed: boolean): Promise<BrakeVerdict> {
+  async failedAuthAttempt(key: string, rule: RateLimitSettings['failed_client_authentication']): Promise<BrakeVerdict> {
     const now = this.#clock.now();
-    const windowMs = rule.window_seconds * 1000;
-    const { count, resetAt } = failed ? await this.#store.increment(key, windowMs, now) : await this.#store.peek(key, windowMs, now);
-    const prior = failed ? count - 1 : count;
+    const { count, resetAt } = await this.#store.increment(key, rule.window_seconds * 1000, now);
+    const prior = count - 1;
     return { holdMs: holdFor(prior, rule), blocked: prior >= rule.block_after, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
   }
 

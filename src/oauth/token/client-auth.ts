@@ -80,26 +80,27 @@ export function parseBasic(authorization: string | undefined, realm: string): Ba
 
 /**
  * The failed-authentication brake (T-RL-06, S5, S6), per (tenant, address, claimed client id):
- * `check` runs first, so a right secret is never refused; past `slow_after` failures every answer,
- * right or wrong, is held alike (holding only wrong ones would let a guesser stop waiting as soon
- * as the fast answer of a right one fails to come); past `block_after` a wrong secret is refused
+ * `check` runs first, and a right secret is answered at once, never held or refused, without even
+ * reading the counter (no round trip to a shared store on the token hot path). A wrong one is
+ * counted before it is answered; past `slow_after` failures it is held, past `block_after` refused
  * with 429. An unknown client id is counted like a known one, so the answers name no client.
+ * A guesser who stops waiting early learns no more than the status tells; what bounds guessing is
+ * the secrets' entropy and the per-address bucket (decision 0004).
  */
 async function braked<T>(request: ClientAuthRequest, claimedId: string | undefined, deps: ClientAuthDeps, check: () => Promise<T>): Promise<T> {
-  let outcome: { ok: true; value: T } | { ok: false; error: OAuthError };
+  let error: OAuthError;
   try {
-    outcome = { ok: true, value: await check() };
-  } catch (error) {
+    return await check();
+  } catch (failure) {
     // 400s (two methods, no client_id) test no secret: they pass unbraked.
-    if (!(error instanceof OAuthError) || error.status !== 401) throw error;
-    outcome = { ok: false, error };
+    if (!(failure instanceof OAuthError) || failure.status !== 401) throw failure;
+    error = failure;
   }
   const id = claimedId !== undefined && claimedId.length <= 255 ? claimedId : '';
   const rule = deps.registry.rateLimits(request.tenant.id).failed_client_authentication;
-  const verdict = await deps.limiter.failedAuthAttempt(`${request.tenant.id}:authfail:${ipKey(request.ip)}:${id}`, rule, !outcome.ok);
+  const verdict = await deps.limiter.failedAuthAttempt(`${request.tenant.id}:authfail:${ipKey(request.ip)}:${id}`, rule);
   if (verdict.holdMs > 0) await sleep(verdict.holdMs);
-  if (outcome.ok) return outcome.value;
-  if (!verdict.blocked) throw outcome.error;
+  if (!verdict.blocked) throw error;
   throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.tooManyFailures(verdict.retryAfter), { headers: { 'retry-after': String(verdict.retryAfter) } });
 }
 
