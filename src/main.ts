@@ -53,7 +53,11 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
 
 async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
   if (config.databaseUrl.startsWith('postgres')) {
-    return postgresBus(config.databaseUrl, { onError: (err) => logger.warn({ err }, 'change notification channel error; caches fall back to periodic resync') });
+    return postgresBus(config.databaseUrl, {
+      onError: (err) => logger.warn({ err }, 'a change notification could not be sent; other instances see the change at their next resync'),
+      onLost: (err) => logger.warn({ err }, 'change notifications lost (database unreachable?); reconnecting. Cached entries keep serving meanwhile'),
+      onRestored: (downMs) => logger.info({ downMs }, 'change notifications restored; every cache is dropped, since changes made meanwhile were not heard'),
+    });
   }
   return cluster.isWorker ? clusterBus() : localBus();
 }
@@ -81,7 +85,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, ...(https ? { https } : {}) });
   runtime.start();
-  const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
+  // A resync during an outage keeps what is cached (Registry.resync); its failure is only logged.
+  const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);
   resync.unref();
 
   await app.fastify.listen({ port: config.port, host: config.host });
