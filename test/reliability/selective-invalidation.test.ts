@@ -42,10 +42,9 @@ describe('T-OPS-03: a change invalidates only what it touches; the rest is serve
     await raw.clients.create({ ...c, ...sealClientSecret(envelope, tenantId, c.clientId, randomBytes(32).toString('base64url')) });
     return c.clientId;
   };
-  /** Everything the token endpoint reads for (client, audience), as the registry answers it. */
-  const lookups = (clientId: string, audience = API) => [registry.client(tenant.id, clientId), registry.grant(tenant.id, clientId, audience), registry.api(tenant.id, audience)];
+  /** Everything the token endpoint reads for (client, audience) is answered, and is that client's. */
   const served = async (clientId: string, audience = API): Promise<void> => {
-    const [c, g, a] = await Promise.all(lookups(clientId, audience));
+    const [c, g, a] = await Promise.all([registry.client(tenant.id, clientId), registry.grant(tenant.id, clientId, audience), registry.api(tenant.id, audience)]);
     expect(c?.clientId).toBe(clientId);
     expect(g?.clientId).toBe(clientId);
     expect(a?.identifier).toBe(audience);
