@@ -121,8 +121,9 @@ export async function postgresBus(url: string, options: PostgresBusOptions): Pro
   let listener: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   const pool = new pg.Pool({ connectionString: url, max: 2, keepAlive: true });
-  pool.on('error', options.onError);
-  // A checked-out client has no listener of pg-pool's (see storage/kysely/dialect.ts).
+  // Losing an idle sending connection is harmless (the next publish opens one); a checked-out
+  // client has no listener of pg-pool's (see storage/kysely/dialect.ts). A failed send is reported.
+  pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
 
   const connect = async (): Promise<void> => {
