@@ -171,7 +171,7 @@ beforeAll(async () => {
   // away, so every propagation measured below went through notifications.
   const env = { DATABASE_URL: pgc.url, SCOPEWARD_MASTER_KEY: randomBytes(32).toString('base64'), SCOPEWARD_DOMAIN: domain, SCOPEWARD_CACHE_RESYNC_SECONDS: '3600' };
   a = await startRealServer({ port: portA, args: ['--http', '--log-level', 'info'], env });
-  b = await startRealServer({ args: ['--http', '--log-level', 'info', '--workers', '2'], env });
+  b = await startRealServer({ args: ['--http', '--log-level', 'info', '--workers', '2'], env, init: a.init });
   call.A = hostCaller(a.port, domain);
   call.B = hostCaller(b.port, domain);
   admin = String((await ok(call.A.token(a.init.client_id, a.init.client_secret, a.init.audience), 200)).access_token);

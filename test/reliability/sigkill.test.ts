@@ -21,7 +21,7 @@ import { hostCaller, type HostCaller } from '../helpers/host-http.ts';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
 
-const RUNS = Number(process.env.SCOPEWARD_FAULT_RUNS ?? 3);
+const RUNS = Number(process.env.SCOPEWARD_FAULT_RUNS ?? 2);
 const HIGH = { limit: 100_000, window_seconds: 1 };
 const figures: Record<string, unknown[]> = {};
 
