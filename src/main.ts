@@ -15,6 +15,7 @@ import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
 import { createRuntime } from './runtime.ts';
 import { createStorage } from './storage/kysely/index.ts';
+import { unhandledRejectionGuard } from './storage/lost-database.ts';
 
 export interface RunningServer {
   app: App;
@@ -134,6 +135,7 @@ function banner(config: Config, url: string, caCertPath: string | undefined, log
 /** `scopeward serve`: prepare once, then serve in this process or in N cluster workers. */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', unhandledRejectionGuard((err) => logger.error({ err }, 'a lost database connection was not handled where it happened; the process keeps running (a bug: please report it)')));
   if (cluster.isPrimary) {
     const { caCertPath } = await prepare(config, logger);
     if (config.workers > 1) {
