@@ -18,9 +18,12 @@ export interface HostCaller {
   close(): void;
 }
 
-/** `fresh`: a new connection per request (cluster workers take connections in turn). */
-export function hostCaller(port: number, host: string, options: { fresh?: boolean } = {}): HostCaller {
-  const agent = new http.Agent({ keepAlive: options.fresh !== true, maxSockets: 64 });
+/**
+ * `fresh`: a new connection per request (cluster workers take connections roughly in turn).
+ * `pinned`: one kept-alive connection for every request, so all of them reach the same worker.
+ */
+export function hostCaller(port: number, host: string, options: { fresh?: boolean; pinned?: boolean } = {}): HostCaller {
+  const agent = new http.Agent({ keepAlive: options.fresh !== true, maxSockets: options.pinned === true ? 1 : 64 });
   const request: HostCaller['request'] = (method, path, options = {}) =>
     new Promise((resolve) => {
       const payload = options.json === undefined ? undefined : JSON.stringify(options.json);
