@@ -15,6 +15,7 @@ import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
 import { createRuntime } from './runtime.ts';
 import { createStorage } from './storage/kysely/index.ts';
+import { unhandledRejectionGuard } from './storage/lost-database.ts';
 
 export interface RunningServer {
   app: App;
@@ -57,7 +58,11 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
 
 async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
   if (config.databaseUrl.startsWith('postgres')) {
-    return postgresBus(config.databaseUrl, { onError: (err) => logger.warn({ err }, 'change notification channel error; caches fall back to periodic resync') });
+    return postgresBus(config.databaseUrl, {
+      onError: (err) => logger.warn({ err }, 'a change notification could not be sent; other instances see the change at their next resync'),
+      onLost: (err) => logger.warn({ err }, 'change notifications lost (database unreachable?); reconnecting. Cached entries keep serving meanwhile'),
+      onRestored: (downMs) => logger.info({ downMs }, 'change notifications restored; every cache is dropped, since changes made meanwhile were not heard'),
+    });
   }
   return cluster.isWorker ? clusterBus() : localBus();
 }
@@ -92,7 +97,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
   const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, timeouts, ...(https ? { https } : {}) });
   runtime.start();
-  const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.error({ err }, 'cache resync failed')), config.cacheResyncSeconds * 1000);
+  // A resync during an outage keeps what is cached (Registry.resync); its failure is only logged.
+  const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);
   resync.unref();
 
   await app.fastify.listen({ port: config.port, host: config.host });
@@ -142,6 +148,7 @@ function banner(config: Config, url: string, ca: { caCertPath: string | undefine
 /** `scopeward serve`: prepare once, then serve in this process or in N cluster workers. */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', unhandledRejectionGuard((err) => logger.error({ err }, 'a lost database connection was not handled where it happened; the process keeps running (a bug: please report it)')));
   let prepared: Awaited<ReturnType<typeof prepare>> | undefined;
   if (cluster.isPrimary) {
     const ready = await prepare(config, logger);

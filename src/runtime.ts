@@ -4,7 +4,7 @@
 // secret-usage bookkeeping, and the background pruning of expired log and denylist entries.
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.ts';
-import type { ChangeBus } from './cache/bus.ts';
+import type { ChangeBus, NotificationStatus } from './cache/bus.ts';
 import { notifyingStorage } from './cache/notifying-storage.ts';
 import { Registry } from './cache/registry.ts';
 import type { Envelope } from './crypto/envelope.ts';
@@ -35,6 +35,8 @@ export interface Runtime {
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
+  /** How this process hears other instances' changes (readiness; a metrics endpoint can read it). */
+  notifications(): NotificationStatus;
   /** Starts the timers (log flushing, usage flushing, pruning). */
   start(): void;
   /** Stops the timers and writes what is queued; leaves the storage open. */
@@ -68,6 +70,9 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     ...(o.defaultRateLimits && { defaultRateLimits: o.defaultRateLimits }),
   });
   o.bus.subscribe((event) => registry.apply(event));
+  // R2: changes made elsewhere while the channel was down were never heard; nothing cached is
+  // trusted any more. This runs once the channel is back, so the database answers the reloads.
+  o.bus.onMissed(() => void registry.dropAll().catch((err: unknown) => o.logger.warn({ err }, 'tenant reload after reconnection failed; the periodic resync retries')));
   const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock);
   const audit = new AuditLog({ storage, clock: o.clock, logger: o.logger });
   const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));
@@ -92,6 +97,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     limiter,
     audit,
     secretUsage,
+    notifications: () => o.bus.status(),
     start() {
       audit.start();
       secretUsage.start();

@@ -1,10 +1,24 @@
 // A bounded read-through map with a generation counter: a load that started before an
 // invalidation never stores its (possibly stale) result, so a change is never masked by a read
 // that raced it.
+//
+// Two ways to forget, on purpose different (R3):
+// - delete / deleteWhere / clear: a change named the entry; it is gone, and a load that fails
+//   (database down) fails the request: a changed client or grant is never answered from memory.
+// - markStale (the periodic resync): nothing is known to have changed; the next read reloads, but
+//   while the database does not answer (`usable(error)`) the old value is still served, exactly
+//   as it would have been had the resync not run.
+
+interface Entry<V> {
+  value: V;
+  /** The freshness epoch it was loaded in; older than the cache's epoch = stale. */
+  epoch: number;
+}
 
 export class LoadingCache<K, V> {
-  #entries = new Map<K, V>();
+  #entries = new Map<K, Entry<V>>();
   #generation = 0;
+  #epoch = 0;
   readonly #max: number;
 
   constructor(max: number) {
@@ -12,19 +26,34 @@ export class LoadingCache<K, V> {
   }
 
   peek(key: K): V | undefined {
-    return this.#entries.get(key);
+    return this.#entries.get(key)?.value;
   }
 
+  /** Holds a fresh entry for `key` (a stale one does not count). */
   has(key: K): boolean {
-    return this.#entries.has(key);
+    return this.#entries.get(key)?.epoch === this.#epoch;
   }
 
-  /** Read-through; `keep` decides which loaded values are worth remembering (default: all). */
-  async get(key: K, load: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
-    if (this.#entries.has(key)) return this.#entries.get(key) as V;
+  /**
+   * Read-through; `keep` decides which loaded values are worth remembering (default: all). A stale
+   * entry is reloaded; if that load fails with an error `serveStale` accepts, the stale value is
+   * the answer.
+   */
+  async get(key: K, load: () => Promise<V>, keep: (value: V) => boolean = () => true, serveStale: (error: unknown) => boolean = () => false): Promise<V> {
+    const entry = this.#entries.get(key);
+    if (entry?.epoch === this.#epoch) return entry.value;
     const generation = this.#generation;
-    const value = await load();
-    if (generation === this.#generation && keep(value)) this.set(key, value);
+    let value: V;
+    try {
+      value = await load();
+    } catch (error) {
+      if (entry && serveStale(error)) return entry.value;
+      throw error;
+    }
+    if (generation === this.#generation) {
+      if (keep(value)) this.set(key, value);
+      else this.#entries.delete(key); // a stale entry the database no longer backs
+    }
     return value;
   }
 
@@ -44,12 +73,39 @@ export class LoadingCache<K, V> {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(key, value);
+    this.#entries.set(key, { value, epoch: this.#epoch });
+  }
+
+  /** Forgets one entry; loads in flight (for any key) do not store what they read. */
+  delete(key: K): void {
+    this.#generation++;
+    this.#entries.delete(key);
+  }
+
+  /** Forgets every entry whose key matches. */
+  deleteWhere(matches: (key: K) => boolean): void {
+    this.#generation++;
+    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key);
+  }
+
+  /**
+   * Changes an entry in place (a change that carries its own new value, like a denylisted jti);
+   * loads in flight do not store what they read before it.
+   */
+  update(key: K, change: (value: V) => V): void {
+    this.#generation++;
+    const entry = this.#entries.get(key);
+    if (entry) entry.value = change(entry.value);
   }
 
   clear(): void {
     this.#generation++;
     this.#entries.clear();
+  }
+
+  /** Every entry is reloaded on its next read, and served meanwhile only as `get` allows. */
+  markStale(): void {
+    this.#epoch++;
   }
 
   get size(): number {

@@ -12,8 +12,9 @@ import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { apiSecretLocation, clientSecretLocation, clientSecretMac } from '../domain/secret-locations.ts';
 import type { ChangeEvent } from './bus.ts';
-import { LoadingCache } from './loading-cache.ts';
 import { globalClientCredentials } from '../domain/global-client.ts';
+import { StorageUnavailable } from '../storage/errors.ts';
+import { grantKey, TenantCaches } from './tenant-caches.ts';
 
 export interface CachedClient {
   clientId: string;
@@ -43,24 +44,6 @@ export interface CachedApi {
   signingSecret: Buffer | undefined;
   dialect: string | undefined;
   record: ResourceServerRecord;
-}
-
-const MAX_ENTRIES = 50_000;
-const MISSING_ENTRIES = 10_000;
-
-class TenantCaches {
-  readonly clients = new LoadingCache<string, CachedClient | null>(MAX_ENTRIES);
-  /** Ids looked up and not found, kept apart so a flood of made-up ids cannot evict real clients. */
-  readonly missingClients = new LoadingCache<string, true>(MISSING_ENTRIES);
-  readonly grants = new LoadingCache<string, ClientGrantRecord | null>(MAX_ENTRIES);
-  readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
-  readonly keys = new LoadingCache<'ring', KeyRing>(1);
-  readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
-  readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
-  /** Serialized GET /clients answers without secrets, by visibility and query. */
-  readonly clientViews = new LoadingCache<string, string>(64);
-  readonly legacy = new LoadingCache<'key', LegacySigning | null>(1);
-  readonly denylist = new LoadingCache<'all', Denylist>(1);
 }
 
 /** The legacy HS256 key of a tenant (D8), with a tag that changes whenever the key does. */
@@ -156,6 +139,7 @@ export class Registry {
         return r ? this.#checkedClient(r) : null;
       },
       (value) => value !== null,
+      unavailable,
     );
     if (found === null) c.missingClients.setIfCurrent(clientId, true, generation);
     return found;
@@ -181,20 +165,23 @@ export class Registry {
 
   /** The client-credentials grant (subject_type client) of a client for an audience. */
   grant(tenantId: string, clientId: string, audience: string): Promise<ClientGrantRecord | null> {
-    return this.#for(tenantId).grants.get(`${clientId}\n${audience}`, async () => {
-      return (await this.#storage.grants.find(tenantId, clientId, audience, 'client')) ?? null;
-    });
+    return this.#for(tenantId).grants.get(grantKey(clientId, audience), async () => (await this.#storage.grants.find(tenantId, clientId, audience, 'client')) ?? null, always, unavailable);
   }
 
   api(tenantId: string, identifier: string): Promise<CachedApi | null> {
-    return this.#for(tenantId).apis.get(identifier, async () => {
-      const r = await this.#storage.resourceServers.getByIdentifier(tenantId, identifier);
-      return r ? this.#cachedApi(r) : null;
-    });
+    return this.#for(tenantId).apis.get(
+      identifier,
+      async () => {
+        const r = await this.#storage.resourceServers.getByIdentifier(tenantId, identifier);
+        return r ? this.#cachedApi(r) : null;
+      },
+      always,
+      unavailable,
+    );
   }
 
   keys(tenantId: string): Promise<KeyRing> {
-    return this.#for(tenantId).keys.get('ring', async () => loadKeyRing(this.#envelope, await this.#storage.signingKeys.list(tenantId)));
+    return this.#for(tenantId).keys.get('ring', async () => loadKeyRing(this.#envelope, await this.#storage.signingKeys.list(tenantId)), always, unavailable);
   }
 
   /**
@@ -205,7 +192,7 @@ export class Registry {
     return this.#for(tenantId).clientList.get('all', async () => {
       const { items } = await this.#storage.clients.list(tenantId, {}, { offset: 0, limit: CLIENT_LIST_CACHE_LIMIT + 1, withTotal: false });
       return items.length > CLIENT_LIST_CACHE_LIMIT ? null : items;
-    });
+    }, always, unavailable);
   }
 
   /**
@@ -213,7 +200,7 @@ export class Registry {
    * may be cached here (security catalogue §2.10: no secret in caches).
    */
   clientView(tenantId: string, key: string, render: () => Promise<string>): Promise<string> {
-    return this.#for(tenantId).clientViews.get(key, render);
+    return this.#for(tenantId).clientViews.get(key, render, always, unavailable);
   }
 
   /** The tenant's rate limits (its `rate_limits` setting over the defaults). */
@@ -237,7 +224,7 @@ export class Registry {
       if (!global) return null;
       const secret = Buffer.from(global.secret, 'base64');
       return { globalClientId: global.clientId, secret, tag: createHash('sha256').update(secret).digest('base64url').slice(0, 16) };
-    });
+    }, always, unavailable);
   }
 
   /** Denylisted token ids of a tenant, in memory (checked on every Management API call). */
@@ -250,7 +237,7 @@ export class Registry {
         auds.add(entry.aud ?? '');
       }
       return map;
-    });
+    }, always, unavailable);
   }
 
   /** Origins any client of the tenant allows (CORS for /oauth/token and /api/v2, spec §0 row 8). */
@@ -270,7 +257,7 @@ export class Registry {
       }
       origins.delete('null');
       return origins;
-    });
+    }, always, unavailable);
   }
 
   #cachedApi(r: ResourceServerRecord): CachedApi {
@@ -293,45 +280,28 @@ export class Registry {
     };
   }
 
-  /** Drops what an event names. */
+  /** Drops what an event names, and only that (R3). */
   apply(event: ChangeEvent): void {
-    const c = this.#caches.get(event.tenantId);
-    switch (event.kind) {
-      case 'tenants':
-        c?.legacy.clear();
-        this.reloadTenants().catch(this.#onError);
-        break;
-      case 'denylist':
-        c?.denylist.clear();
-        break;
-      case 'client_usage':
-        c?.clientList.clear();
-        c?.clientViews.clear();
-        break;
-      case 'clients':
-        c?.clients.clear();
-        c?.missingClients.clear();
-        c?.origins.clear();
-        c?.clientList.clear();
-        c?.clientViews.clear();
-        c?.legacy.clear();
-        break;
-      case 'grants':
-        c?.grants.clear();
-        break;
-      case 'resource_servers':
-        c?.apis.clear();
-        break;
-      case 'keys':
-        c?.keys.clear();
-        c?.clientViews.clear(); // views carry the current signing certificate
-        break;
-    }
+    this.#caches.get(event.tenantId)?.apply(event);
+    if (event.kind === 'tenants') this.reloadTenants().catch(this.#onError);
   }
 
-  /** The periodic backstop for a missed notification: forget everything, reload tenants. */
+  /**
+   * Changes may have been missed (the notification channel was down and is back, so the database
+   * answers): forget everything, fail closed, and reload the tenants.
+   */
+  dropAll(): Promise<void> {
+    for (const c of this.#caches.values()) c.clear();
+    return this.reloadTenants();
+  }
+
+  /**
+   * The periodic backstop for a missed notification: every entry is reloaded on its next use, but
+   * while the database does not answer the cached copy is served (nothing is known to have
+   * changed), so a resync during an outage takes nothing away. Tenants reload only on success.
+   */
   resync(): Promise<void> {
-    this.#caches = new Map();
+    for (const c of this.#caches.values()) c.markStale();
     return this.reloadTenants();
   }
 
@@ -340,6 +310,10 @@ export class Registry {
     await this.#tenantsLoad;
   }
 }
+
+const always = (): boolean => true;
+/** Stale entries (see resync) are served while the database does not answer. */
+const unavailable = (error: unknown): boolean => error instanceof StorageUnavailable;
 
 export function cachedClient(r: ClientRecord): CachedClient {
   return {

@@ -8,6 +8,7 @@ import { ipKey, rateLimitHeaders, type RateLimiter } from '../ratelimit/limiter.
 import type { SecretUsage } from '../oauth/token/secret-usage.ts';
 import type { Logger } from 'pino';
 import type { Registry } from '../cache/registry.ts';
+import type { NotificationStatus } from '../cache/bus.ts';
 import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
@@ -25,6 +26,7 @@ import { registerAuthApiRoutes } from './auth-api.ts';
 import { registerBrowserRoutes } from './browser.ts';
 import { registerDashboardRoutes } from './dashboard.ts';
 import { installCors } from './cors.ts';
+import { registerHealthRoutes } from './health.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
 import { hostProblem } from './host.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
@@ -47,6 +49,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
+  /** How this process hears other instances' changes (/readyz). */
+  notifications: () => NotificationStatus;
   /** argon2id hashing with a bound on concurrent work; one per app (made here when absent). */
   passwords?: PasswordHasher;
   /** The built dashboard (default: dashboard/dist of this installation). */
@@ -106,16 +110,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   installCors(app, deps.registry);
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      await deps.storage.ping();
-      for (const tenant of deps.registry.tenants()) await deps.registry.keys(tenant.id);
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable' });
-    }
-  });
+  registerHealthRoutes(app, deps);
 
   // Discovery and JWKS: per-address limit, generous (verifiers fetch them rarely but many share NATs).
   const publicLimit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

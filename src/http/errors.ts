@@ -129,7 +129,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     else rendered = translate(error, family);
 
     const status = rendered instanceof OAuthError ? rendered.status : rendered.statusCode;
-    if (status >= 500) {
+    if ((error as unknown) instanceof StorageUnavailable) {
+      // One line per refused request while the database is away, without a stack: an outage is
+      // an operating condition (readiness and the notification log say more), not a bug.
+      request.log.warn({ reason: error.message }, 'database unavailable: answered 503');
+    } else if (status >= 500) {
       // A secret that no longer decrypts means a wrong master key or tampered rows: say so in the log.
       const hint = (error as unknown) instanceof DecryptionError ? 'sealed secret did not decrypt (wrong master key or tampered row)' : 'request failed';
       request.log.error({ err: error }, hint);

@@ -9,7 +9,14 @@ export class StorageUnavailable extends Error {
   override name = 'StorageUnavailable';
 }
 
-const PG_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+/**
+ * A database that cannot be reached or is going away: network errors, SQLSTATE class 08
+ * (connection exception), 57P01-57P03 (administrator shutdown, crash, not yet accepting), 53300
+ * (too many connections). All of them answer 503 and pass once the database is back.
+ */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+/** pg's own texts for a connection that died under it (a query on it, or the pool waiting for one). */
+const CONNECTION_MESSAGES = /Connection terminated|not queryable|database is locked|timeout exceeded when trying to connect/i;
 
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -21,8 +28,8 @@ export function isUniqueViolation(error: unknown): boolean {
 export function mapStorageError(error: unknown): unknown {
   if (isUniqueViolation(error)) return new UniqueViolation((error as Error).message);
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && PG_CONNECTION_CODES.has(code)) return new StorageUnavailable(code);
-  if (error instanceof Error && /Connection terminated|database is locked|timeout exceeded when trying to connect/i.test(error.message)) {
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return new StorageUnavailable(code);
+  if (error instanceof Error && CONNECTION_MESSAGES.test(error.message)) {
     return new StorageUnavailable(error.message);
   }
   return error;

@@ -54,9 +54,14 @@ describe('real server lifecycle', { timeout: 180_000 }, () => {
     await s?.cleanup();
   });
 
-  it('/healthz answers 200 {"status":"ok"} and /readyz 200 {"status":"ready"}', async () => {
+  it('/healthz answers 200 {"status":"ok"} and /readyz 200 {"status":"ready"} with what it checked', async () => {
     expect(await request(`${s.baseUrl}/healthz`)).toEqual({ status: 200, type: 'application/json; charset=utf-8', text: '{"status":"ok"}' });
-    expect(await request(`${s.baseUrl}/readyz`)).toEqual({ status: 200, type: 'application/json; charset=utf-8', text: '{"status":"ready"}' });
+    // One process on SQLite: changes are heard in-process ("local"), nothing to reconnect.
+    expect(await request(`${s.baseUrl}/readyz`)).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      text: '{"status":"ready","checks":{"database":"ok","notifications":"local"}}',
+    });
   });
 
   it('the master key and the SQLite files are private to the owner (0600)', () => {

@@ -53,6 +53,8 @@ export interface RealServerOptions {
   args?: string[];
   env?: Record<string, string>;
   port?: number;
+  /** Another instance's `init` on the same database: reused instead of running `scopeward init` again. */
+  init?: InitResult;
 }
 
 export async function startRealServer(options: RealServerOptions = {}): Promise<RealServer> {
@@ -77,9 +79,12 @@ export async function startRealServer(options: RealServerOptions = {}): Promise<
     const r = spawnSync(NODE, [BIN, ...args], { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
-  const initRun = cli(['init', '--json']);
-  if (initRun.status !== 0) throw new Error(`init failed: ${initRun.stderr}`);
-  const init = JSON.parse(initRun.stdout) as InitResult;
+  let init = options.init;
+  if (!init) {
+    const initRun = cli(['init', '--json']);
+    if (initRun.status !== 0) throw new Error(`init failed: ${initRun.stderr}`);
+    init = JSON.parse(initRun.stdout) as InitResult;
+  }
 
   let child: ChildProcess;
   let out = '';

@@ -190,11 +190,25 @@ describe('T-LEG-10: a denylist that cannot be read fails closed', () => {
     expect((await send(legacy)).statusCode).toBe(200);
   });
 
+  it('an entry added elsewhere joins the loaded copy: refused from memory while the store cannot be read (R3)', async () => {
+    expect((await send(rs256)).statusCode).toBe(200);
+    expect((await send(legacy)).statusCode).toBe(200);
+    raw.denylist.list = failing;
+    // Another instance denylists the legacy token: its change event names the jti, so the loaded
+    // list grows by it instead of being thrown away (issue 10, R3), and needs no reload.
+    await f.storage.denylist.add({ tenantId: f.tenant.id, jti: 'legacy-with-jti', aud: undefined, createdAt: new Date(f.clock.now()).toISOString(), expiresAt: null });
+    const refused = await send(legacy);
+    const want = invalidTokenResponse(DOMAIN, MSG.invalidToken);
+    expect([refused.statusCode, refused.body, refused.headers['www-authenticate']]).toEqual([401, want.body, want.challenge]);
+    expect((await send(rs256)).statusCode).toBe(200);
+    raw.denylist.list = realList;
+  });
+
   it('after a change empties the in-memory copy, a store that fails to reload refuses every token', async () => {
     expect((await send(rs256)).statusCode).toBe(200);
     raw.denylist.list = failing;
-    // An entry added through storage (another instance, say) invalidates the loaded list.
-    await f.storage.denylist.add({ tenantId: f.tenant.id, jti: 'elsewhere', aud: undefined, createdAt: new Date(f.clock.now()).toISOString(), expiresAt: null });
+    // A change that names no entries (an event from an older instance) invalidates the loaded list.
+    f.registry.apply({ tenantId: f.tenant.id, kind: 'denylist' });
     await expectFailedClosed(rs256);
     await expectFailedClosed(legacy);
     const post = await mgmt(f, rs256).post('/blacklists/tokens', { jti: 'while-down' });

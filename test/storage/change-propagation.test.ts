@@ -133,16 +133,14 @@ describe('notifyingStorage publishes after commit only (SQLite, local bus)', () 
     await raw.close();
   });
 
-  it('a write outside a transaction publishes once it has been written', async () => {
+  it('a write outside a transaction publishes once it has been written, naming what it touched (R3)', async () => {
     const c = clientRecord(tenant.id);
     await storage.clients.create(c);
-    expect(events).toEqual([
-      { tenantId: tenant.id, kind: 'clients' },
-      { tenantId: tenant.id, kind: 'grants' },
-    ]);
+    expect(events).toEqual([{ tenantId: tenant.id, kind: 'clients', ids: { clients: [c.clientId] } }]);
     events.length = 0;
-    await storage.grants.create(grantRecord(tenant.id, c.clientId));
-    expect(events).toEqual([{ tenantId: tenant.id, kind: 'grants' }]);
+    const g = grantRecord(tenant.id, c.clientId);
+    await storage.grants.create(g);
+    expect(events).toEqual([{ tenantId: tenant.id, kind: 'grants', ids: { grants: [{ clientId: c.clientId, audience: g.audience }] } }]);
   });
 
   it('reads, meta writes and failed writes publish nothing', async () => {
@@ -154,7 +152,7 @@ describe('notifyingStorage publishes after commit only (SQLite, local bus)', () 
     expect(events).toEqual([]);
   });
 
-  it('inside a transaction nothing is published until commit; then each (tenant, kind) once', async () => {
+  it('inside a transaction nothing is published until commit; then each (tenant, kind) once, with the union of the ids', async () => {
     const c = clientRecord(tenant.id);
     await storage.transaction(async (tx) => {
       await tx.clients.create(c);
@@ -164,8 +162,17 @@ describe('notifyingStorage publishes after commit only (SQLite, local bus)', () 
       expect(events).toEqual([]);
     });
     expect(events).toEqual([
-      { tenantId: tenant.id, kind: 'clients' },
-      { tenantId: tenant.id, kind: 'grants' },
+      { tenantId: tenant.id, kind: 'clients', ids: { clients: [c.clientId] } },
+      {
+        tenantId: tenant.id,
+        kind: 'grants',
+        ids: {
+          grants: [
+            { clientId: c.clientId, audience: grantRecord(tenant.id, c.clientId).audience },
+            { clientId: c.clientId, audience: 'https://other/' },
+          ],
+        },
+      },
       { tenantId: tenant.id, kind: 'tenants' },
     ]);
   });
@@ -198,9 +205,6 @@ describe('notifyingStorage publishes after commit only (SQLite, local bus)', () 
       await tx.transaction(async (inner) => inner.clients.create(c));
       expect(events).toEqual([]);
     });
-    expect(events).toEqual([
-      { tenantId: tenant.id, kind: 'clients' },
-      { tenantId: tenant.id, kind: 'grants' },
-    ]);
+    expect(events).toEqual([{ tenantId: tenant.id, kind: 'clients', ids: { clients: [c.clientId] } }]);
   });
 });

@@ -69,10 +69,16 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const pool = new pg.Pool({
     connectionString: url,
     max: options.pgPoolSize ?? 10,
+    // Notices a peer that vanished without closing (a network partition) instead of waiting forever.
+    keepAlive: true,
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
-  // An idle client that loses its connection (database restart) must not crash the process; the
-  // pool drops it and the next query opens a new one.
+  // A connection lost to a database restart must never end the process (T-OPS-01). pg-pool
+  // listens for 'error' only on idle clients (this handler); a client checked out by Kysely (in a
+  // transaction, or between acquiring it and querying) has no listener of its own, and an 'error'
+  // event with none is thrown. Its queries fail instead (StorageUnavailable, 503), and the pool
+  // discards it on release because it is no longer queryable.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
