@@ -104,6 +104,8 @@ export const TEXT = {
   passwordStrength: (problem: string) => `PasswordStrengthError: ${problem}`,
   simultaneous: (a: string, b: string) => `Cannot update ${a} and ${b} simultaneously.`,
   searchWindow: 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation.',
+  // [U] Auth0 documents the limit for log searches ("you may paginate only through 1,000 search results"), not its text.
+  logSearchWindow: 'You can only page through the first 1000 records. Use from and take (search from a checkpoint) to read further. See https://auth0.com/docs/deploy-monitor/logs/retrieve-log-events-using-mgmt-api.',
   sameIdentity: 'Main identity and the new one are the same.',
   identityExists: 'Specified identity already exists.',
   mainIdentity: 'Main identity cannot be removed.',
