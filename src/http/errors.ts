@@ -12,6 +12,7 @@ import { sendPage } from './pages.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { DecryptionError } from '../crypto/envelope.ts';
 import { validationMessage } from './validation.ts';
+import type { BodyTooDeep } from './body.ts';
 
 export type Family = 'oauth' | 'management' | 'page' | 'other';
 
@@ -72,6 +73,11 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
   }
   if (error.name === 'BodySyntaxError') {
     return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });
+  }
+  if (error.name === 'BodyTooDeep') {
+    // The Authentication API's strict JSON parser refuses far shallower bodies as unparseable already.
+    if (oauth) return new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody);
+    return new ManagementError(400, TEXT.bodyTooDeep((error as unknown as BodyTooDeep).limit), { errorCode: ERROR_CODE.invalidBody });
   }
   if ((error as unknown) instanceof StorageUnavailable) {
     return oauth ? new OAuthError(503, 'temporarily_unavailable', TOKEN_TEXT.unavailable) : new ManagementError(503, TEXT.unavailable);

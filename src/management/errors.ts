@@ -126,6 +126,8 @@ export const TEXT = {
   deviceCreateClient: 'Cannot create device credentials for that client.',
   publicKeyExists: 'A public key already exists for the device.',
   internal: 'Internal error',
+  // Scopeward: every JSON body, on every endpoint (S10, docs/operations.md "Input limits").
+  bodyTooDeep: (limit: number) => `The request body nests objects and arrays deeper than ${limit} levels`,
 } as const;
 
 export const ERROR_CODE = {
