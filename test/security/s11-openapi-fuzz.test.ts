@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, fuzz } from '../fuzz/engine.ts';
 import { operationsOf } from '../fuzz/management.ts';
 import { FuzzTarget } from '../fuzz/target.ts';
+import { expectErrorPage } from '../helpers/authorize-flow.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError } from '../helpers/mgmt-http.ts';
 
@@ -52,6 +53,14 @@ describe('T-OUT-10: what fuzzing found, fixed', () => {
     target = await FuzzTarget.start({ transport: 'inject' });
   });
   afterAll(() => target.close());
+
+  it('a dashboard or explorer page whose path does not decode is our HTML error page, not JSON (found: seed 117, path 14)', async () => {
+    for (const url of ['/explorer/x%ED%BF%BFy', '/dashboard/rc%E0%80', '/dashboard/%FF?x=1']) {
+      expectErrorPage(await target.server.inject({ method: 'GET', url }), 400, 'Bad Request', 'The request URI is malformed');
+    }
+    // The dashboard's config and assets are not pages: Auth0's JSON body, as for the API.
+    expectMgmtError(await target.server.inject({ method: 'GET', url: '/dashboard/assets/%FF' }), 400, 'The request URI is malformed', 'invalid_uri');
+  });
 
   it('S9 through the fuzzer: GET /logs?page=1e400 is 400, not 500 "datatype mismatch" (found on main: seed 1282, path 20)', async () => {
     const token = await mgmtToken(target.server, ['read:logs']);
