@@ -57,10 +57,11 @@ interface Batch {
 
 export function batches(openapi: Record<string, unknown>, runs: number): Batch[] {
   const values = new SchemaValues(openapi);
+  const clean = new SchemaValues(openapi, { clean: true });
   const out: Batch[] = [];
   for (const op of operationsOf(openapi)) {
-    out.push({ op: `${op.key} (its scopes)`, arbitrary: managementSpecs(values, op, 'route'), runs });
-    out.push({ op: `${op.key} (other tokens)`, arbitrary: managementSpecs(values, op, 'mixed'), runs: Math.max(1, Math.ceil(runs / 2)) });
+    out.push({ op: `${op.key} (its scopes)`, arbitrary: managementSpecs(values, clean, op, 'route'), runs });
+    out.push({ op: `${op.key} (other tokens)`, arbitrary: managementSpecs(values, clean, op, 'mixed'), runs: Math.max(1, Math.ceil(runs / 2)) });
   }
   for (const arbitrary of [...tokenRequests, ...pageRequests, ...publicRequests]) {
     const op = fc.sample(arbitrary, { numRuns: 1, seed: 1 })[0]!.op;

@@ -12,6 +12,13 @@ import type { TestServer } from '../helpers/test-server.ts';
 
 export type Pools = Record<string, string[]>;
 
+/** `{a: {a: … 1}}`, `levels` deep, built without recursion. */
+function nest(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 1 };
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+}
+
 const PASSWORD = 'Correct-Horse-7';
 const CB = 'https://app.example.com/cb';
 const DEVICE_KEY = { device_name: 'fuzz phone', type: 'public_key', value: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA' };
@@ -35,6 +42,9 @@ export class Fixtures {
   async refresh(admin: Call): Promise<Pools> {
     const s = this.#s;
     const n = ++this.#generation;
+    // A row written before today's limits existed (S2): metadata nested 1,500 deep, which every
+    // search over user_metadata meets. Stored once, straight into the database.
+    if (n === 1) await seedUser(s, { email: 'stored-before-limits@example.com', userMetadata: nest(1500) });
     const tag = `${n}-${randomBytes(3).toString('hex')}`;
     const api = await admin('POST', '/resource-servers', { identifier: `https://victim-${tag}.example/`, name: `victim ${tag}`, scopes: [{ value: 'read:victim' }, { value: 'write:victim' }], allow_offline_access: true });
     const { id: apiId, identifier } = api.json() as { id: string; identifier: string };

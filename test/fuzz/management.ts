@@ -85,7 +85,11 @@ function authorization(op: Operation, kind: TokenKind, garbage: number): string 
 /** A query value as text: scalars as they are, anything else as JSON, all URL-encoded. */
 const asQueryText = (v: J): string => encodeText(typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : toJson(v));
 
-export function managementSpecs(values: SchemaValues, op: Operation, tokens: TokenClass): fc.Arbitrary<Spec> {
+/**
+ * Requests for one operation. `values` may put a hostile value in any field; `clean` only what the
+ * schema accepts, so that some requests pass validation whole and exercise the handler itself.
+ */
+export function managementSpecs(values: SchemaValues, clean: SchemaValues, op: Operation, tokens: TokenClass): fc.Arbitrary<Spec> {
   const kinds: TokenKind[] = ['admin', 'other', 'none', 'garbage', ...(op.currentUserScopes.length ? (['user', 'user'] as const) : [])];
   const kind: fc.Arbitrary<TokenKind> = tokens === 'route' ? fc.constant('route') : fc.constantFrom(...kinds);
   const method = fc.oneof({ weight: 20, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'PUT', 'POST', 'DELETE', 'PATCH') });
@@ -105,9 +109,12 @@ export function managementSpecs(values: SchemaValues, op: Operation, tokens: Tok
   });
   const extraName = fc.constantFrom(...op.query.map((q) => q.name), 'foo', '__proto__', 'constructor[prototype]', 'access_token', 'a[b]', '', '%FF');
   const extras = fc.oneof({ weight: 5, arbitrary: fc.constant<[string, string][]>([]) }, { weight: 1, arbitrary: fc.array(fc.tuple(extraName, hostileUrlText), { maxLength: 3 }) });
-  const queryArb = fc.tuple(fc.tuple(...declared), extras).map(([parts, extra]) => [...parts.flat(), ...extra]);
+  const anything = fc.tuple(fc.tuple(...declared), extras).map(([parts, extra]) => [...parts.flat(), ...extra]);
+  // One parameter with a value the schema accepts: most requests of `anything` stop at validation.
+  const single = op.query.length === 0 ? fc.constant<[string, string][]>([]) : fc.oneof(...op.query.map(({ name, schema }) => clean.valid(values.resolve(schema).type === 'array' ? { type: 'string' } : schema, name).map((v): [string, string][] => [[name, asQueryText(v)]])));
+  const queryArb = fc.oneof({ weight: 2, arbitrary: anything }, { weight: 1, arbitrary: single });
 
-  const bodyValue = op.body ? fc.oneof({ weight: 6, arbitrary: values.valid(op.body.schema) }, { weight: 1, arbitrary: hostileJson }) : hostileJson;
+  const bodyValue = op.body ? fc.oneof({ weight: 4, arbitrary: values.valid(op.body.schema) }, { weight: 2, arbitrary: clean.valid(op.body.schema) }, { weight: 1, arbitrary: hostileJson }) : hostileJson;
   const bodyArb = fc.oneof(
     { weight: op.body ? 10 : 1, arbitrary: fc.tuple(bodyValue, encodings, fc.nat(10)).map(([v, e, n]) => encodeBody(v, e, n)) },
     { weight: op.body ? 1 : 6, arbitrary: fc.constant(undefined) },

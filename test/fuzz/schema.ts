@@ -22,15 +22,20 @@ const NAMED_POOLS: Record<string, string> = {
   aud: 'client',
 };
 
+/** Searches (users' `q`, logs' `q` and `search`) that reach the query engines rather than their parsers' errors. */
+const QUERIES = ['user_metadata.a:"b"', '_exists_:user_metadata.a', 'user_metadata.a.a.a:1', 'app_metadata.x:[1 TO 5]', 'email:"victim@example.com"', 'name:vic*', 'NOT blocked:true', 'type:sapi', 'date:[2020-01-01 TO *]', 'client_id:x OR ip:127.0.0.1'];
 const URLS = ['https://app.example.com/cb', 'http://localhost:3000', 'https://app.example.com', 'javascript:alert(1)', 'https://*.example.com', 'https://user:pw@app.example.com/#x'];
 const PASSWORDS = ['Correct-Horse-7', 'Str0ng!Passw0rd', 'short', 'a'.repeat(73), '\u0000Pass-word-1'];
 
 export class SchemaValues {
   readonly #components: Record<string, Schema>;
   readonly #cache = new Map<string, fc.Arbitrary<J>>();
+  /** Only values the schema accepts: requests that get past validation into the handlers. */
+  readonly #clean: boolean;
 
-  constructor(doc: { components?: { schemas?: Record<string, Schema> } }) {
+  constructor(doc: { components?: { schemas?: Record<string, Schema> } }, options: { clean?: boolean } = {}) {
     this.#components = doc.components?.schemas ?? {};
+    this.#clean = options.clean === true;
   }
 
   resolve(schema: Schema): Schema {
@@ -43,6 +48,7 @@ export class SchemaValues {
 
   /** Mostly valid, sometimes hostile: what a field of a fuzzed request holds. */
   fuzzy(schema: Schema, name = '', depth = 0): fc.Arbitrary<J> {
+    if (this.#clean) return this.valid(schema, name, depth);
     return fc.oneof({ weight: 6, arbitrary: this.valid(schema, name, depth) }, { weight: 1, arbitrary: hostileJson });
   }
 
@@ -79,9 +85,11 @@ export class SchemaValues {
         return fc.boolean();
       case 'null':
         return fc.constant(null);
-      default:
+      default: {
         // Any JSON (metadata): where deep nesting gets furthest into the server (S10).
-        return fc.oneof({ weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => new Raw(JSON.stringify(v))) }, { weight: 1, arbitrary: deepJson });
+        const json = fc.jsonValue({ maxDepth: 2 }).map((v): J => new Raw(JSON.stringify(v)));
+        return this.#clean ? json : fc.oneof({ weight: 2, arbitrary: json }, { weight: 1, arbitrary: deepJson });
+      }
     }
   }
 
@@ -108,12 +116,13 @@ export class SchemaValues {
     const min = Number(s.minLength ?? 0);
     const max = typeof s.maxLength === 'number' ? s.maxLength : undefined;
     const base = typeof s.pattern === 'string' ? fc.stringMatching(new RegExp(s.pattern)) : fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max ?? 30, 30)) });
-    const edges = max !== undefined && max <= 70_000 ? [fc.constant('a'.repeat(max)), fc.constant('a'.repeat(max + 1))] : [];
+    const edges = max !== undefined && max <= 70_000 && !this.#clean ? [fc.constant('a'.repeat(max)), fc.constant('a'.repeat(max + 1))] : [];
     const named: fc.Arbitrary<string>[] = [];
     const poolName = NAMED_POOLS[name];
     if (poolName) named.push(fc.nat(7).map((i) => pool(poolName, i, 'j')));
     if (/ur[il]s?$|callbacks|origins|picture/.test(name)) named.push(fc.constantFrom(...URLS));
     if (name === 'password') named.push(fc.constantFrom(...PASSWORDS));
+    if (name === 'q' || name === 'search') named.push(fc.constantFrom(...QUERIES));
     return fc.oneof({ weight: 3, arbitrary: base }, ...edges.map((arbitrary) => ({ weight: 1, arbitrary })), ...named.map((arbitrary) => ({ weight: 4, arbitrary })));
   }
 
@@ -123,6 +132,7 @@ export class SchemaValues {
     const min = typeof s.minimum === 'number' ? s.minimum : -1_000_000;
     const max = typeof s.maximum === 'number' ? s.maximum : 1_000_000;
     const inside = integer ? fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+    if (this.#clean) return fc.oneof(inside, fc.constantFrom(min, max));
     const edges = [min, max, min - 1, max + 1, integer ? min + 0.5 : max * 2].filter(Number.isFinite);
     return fc.oneof({ weight: 3, arbitrary: inside }, { weight: 1, arbitrary: fc.constantFrom(...edges) }, { weight: 2, arbitrary: fc.constantFrom(...HUGE).map((n) => new Raw(n)) });
   }
