@@ -7,6 +7,7 @@
 // was logged at error level, no unhandled rejection. The long run is `npm run fuzz`
 // (test/fuzz/README.md). Below the run: the failing cases fuzzing found, fixed, as exact requests.
 import { randomInt } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, fuzz } from '../fuzz/engine.ts';
 import { operationsOf } from '../fuzz/management.ts';
@@ -18,6 +19,17 @@ import { expectMgmtError } from '../helpers/mgmt-http.ts';
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 4);
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : randomInt(2 ** 31);
 const TOO_DEEP = 'The request body nests objects and arrays deeper than 64 levels';
+
+/** Bytes written to a fresh connection as given; everything the server sends until it closes. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(data));
+  });
+}
 
 describe('T-OUT-10 (S11): the OpenAPI-driven fuzzer', () => {
   let target: FuzzTarget;
@@ -60,6 +72,19 @@ describe('T-OUT-10: what fuzzing found, fixed', () => {
     }
     // The dashboard's config and assets are not pages: Auth0's JSON body, as for the API.
     expectMgmtError(await target.server.inject({ method: 'GET', url: '/dashboard/assets/%FF' }), 400, 'The request URI is malformed', 'invalid_uri');
+  });
+
+  it('RFC 9110 §9.3.2: a HEAD request HTTP cannot parse (head over 16 KiB, raw bytes) is answered without a body (found: seeds 20261207, 20261214)', async () => {
+    await target.server.fastify.listen({ host: '127.0.0.1', port: 0 });
+    const port = (target.server.fastify.server.address() as AddressInfo).port;
+    for (const [target_, status] of [[`/authorize?x=${'a'.repeat(17_000)}`, '431 Request Header Fields Too Large'], ['/u/login?state=\xe6\xa6', '400 Bad Request']] as const) {
+      const head = await rawExchange(port, `HEAD ${target_} HTTP/1.1\r\nHost: tenant-a.test\r\n\r\n`);
+      expect(head.startsWith(`HTTP/1.1 ${status}\r\n`), head.slice(0, 80)).toBe(true);
+      expect(head.endsWith('\r\nConnection: close\r\n\r\n'), head.slice(-200)).toBe(true);
+      // The same request by GET gets the JSON body.
+      const get = await rawExchange(port, `GET ${target_} HTTP/1.1\r\nHost: tenant-a.test\r\n\r\n`);
+      expect(get.slice(get.indexOf('\r\n\r\n') + 4)).toMatch(/^\{"statusCode":4\d\d,"error":"[^"]+","message":"[^"]+"\}$/);
+    }
   });
 
   it('S9 through the fuzzer: GET /logs?page=1e400 is 400, not 500 "datatype mismatch" (found on main: seed 1282, path 20)', async () => {
