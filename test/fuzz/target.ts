@@ -2,9 +2,12 @@
 // through Fastify's inject or a real socket on 127.0.0.1, the tokens fuzzed requests carry (minted
 // on demand for any scope set), the fixtures they aim at, and the checks between batches: health,
 // a normal token request, nothing logged at error level, no unhandled rejection.
+import { Buffer } from 'node:buffer';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Buffer } from 'node:buffer';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -57,7 +60,8 @@ export class FuzzTarget {
   }
 
   static async start(options: TargetOptions): Promise<FuzzTarget> {
-    const server = await startTestServer(options.databaseUrl ? { databaseUrl: options.databaseUrl, ...(options.pgSchema && { pgSchema: options.pgSchema }) } : {});
+    const dashboardDir = dashboardBuild();
+    const server = await startTestServer({ dashboardDir, ...(options.databaseUrl && { databaseUrl: options.databaseUrl, ...(options.pgSchema && { pgSchema: options.pgSchema }) }) });
     let send = injectSender(server);
     let stop = async () => {};
     if (options.transport === 'http') {
@@ -70,6 +74,7 @@ export class FuzzTarget {
     const target = new FuzzTarget(server, openapi, send, async () => {
       await stop();
       await server.close();
+      rmSync(dashboardDir, { recursive: true, force: true });
     });
     await target.repair();
     return target;
@@ -177,6 +182,18 @@ export class FuzzTarget {
   close(): Promise<void> {
     return this.#close();
   }
+}
+
+/**
+ * A small dashboard build, so the dashboard's routes serve pages and assets whether or not
+ * `npm run build` has run (without one they answer a deliberate 503 saying so).
+ */
+function dashboardBuild(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'scopeward-fuzz-dashboard-'));
+  mkdirSync(path.join(dir, 'assets'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><head><script type="module" src="/dashboard/assets/index-f0220.js"></script></head><body></body></html>');
+  writeFileSync(path.join(dir, 'assets', 'index-f0220.js'), 'console.log("dashboard");\n');
+  return dir;
 }
 
 function injectSender(server: TestServer): (wire: Wire) => Promise<Answer> {
