@@ -1,8 +1,8 @@
 // S11 (issue 9; T-OUT-10, security catalogue §4.17): an OpenAPI-driven fuzzer finds no 5xx on any
 // route. The bounded run: every operation of the server's own GET /api/v2/openapi.json (path
 // parameters, query, body; with a token holding its scopes, and with other tokens or none) and
-// every Authentication API endpoint and page, FC_NUM_RUNS requests each (default 4), hostile values
-// throughout (test/fuzz/values.ts). Asserted for every answer: no 5xx, the audience's error shape,
+// every Authentication API endpoint and page, FC_NUM_RUNS requests each (default 4), over loopback,
+// hostile values throughout (test/fuzz/values.ts). Asserted for every answer: no 5xx, the audience's error shape,
 // JSON that parses; after every batch: /healthz, /readyz and a normal token request answer, nothing
 // was logged at error level, no unhandled rejection. The long run is `npm run fuzz`
 // (test/fuzz/README.md). Below the run: the failing cases fuzzing found, fixed, as exact requests.
@@ -34,7 +34,8 @@ function rawExchange(port: number, request: string): Promise<string> {
 describe('T-OUT-10 (S11): the OpenAPI-driven fuzzer', () => {
   let target: FuzzTarget;
   beforeAll(async () => {
-    target = await FuzzTarget.start({ transport: 'inject' });
+    // Real sockets on 127.0.0.1: raw bytes reach the request line, and framing is checked too.
+    target = await FuzzTarget.start({ transport: 'http' });
   });
   afterAll(() => target.close());
 
