@@ -106,7 +106,7 @@ export async function fuzz(target: FuzzTarget, options: FuzzOptions): Promise<Re
           const found = answer.status === 0 ? [answer.body] : problems(wire.method, wire.url, answer, unparseable(wire));
           if (found.length > 0) record({ op: spec.op, problems: found, status: answer.status, request: { method: wire.method, url: wire.url, headers: wire.headers, body: text(wire.body) }, seed, path });
         }),
-        { numRuns: batch.runs, seed, ...(options.stopAtFirst ? {} : { endOnFailure: true }) },
+        { numRuns: batch.runs, seed },
       );
       report.batches++;
       const afterwards = [...(await target.health()), ...target.errorLogs().map((l) => `logged at error level: ${l.slice(0, 400)}`), ...crashes.splice(0)];
