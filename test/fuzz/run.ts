@@ -51,7 +51,9 @@ for (const [, s] of ops) for (const [k, v] of Object.entries(s.statuses)) status
 console.log(`\nrequests ${total.requests} in ${(total.millis / 1000).toFixed(1)} s; batches ${total.batches}; operations covered ${ops.filter(([, s]) => s.sent > 0).length}/${ops.length}, reached past authentication ${ops.filter(([, s]) => s.reached > 0).length}`);
 console.log(`statuses ${Object.entries(statuses).map(([k, v]) => `${k}×${v}`).join(' ')}`);
 console.log(`seeds ${total.seeds[0]}…${total.seeds.at(-1)} (first seed ${firstSeed}; FUZZ_SEED=${firstSeed} repeats this run)`);
-const distinct = new Map(total.findings.map((f) => [`${f.op} ${f.problems[0]?.slice(0, 80)}`, f]));
+// One line per kind of finding: the batch's token class, log timestamps and request ids set aside.
+const kind = (f: (typeof total.findings)[number]) => `${f.op.replace(/^after /, '').replace(/ \((its scopes|other tokens)\)$/, '')} ${(f.problems[0] ?? '').replace(/"time":\d+,"reqId":"[^"]*",/g, '').slice(0, 160)}`;
+const distinct = new Map(total.findings.map((f) => [kind(f), f]));
 console.log(`findings ${total.findings.length} (${distinct.size} distinct)`);
 for (const f of distinct.values()) console.log(`- ${f.op}: ${f.problems.join('; ').slice(0, 300)}\n  ${f.request.method} ${f.request.url.slice(0, 200)} ${f.request.body?.slice(0, 200) ?? ''} [seed ${f.seed} path ${f.path}]`);
 process.exitCode = total.findings.length > 0 ? 1 : 0;
