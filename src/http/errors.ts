@@ -108,22 +108,17 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
   return sendManagementError(reply, new ManagementError(status, message, { errorCode: ERROR_CODE.invalidUri }));
 }
 
-/**
- * A request so malformed that HTTP parsing failed: a bare 400 with a JSON body, then close. The
- * answer to a HEAD request carries no body (RFC 9110 §9.3.2): its client would read one as garbage
- * after the response.
- */
-export function writeClientError(error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
+/** A request so malformed that HTTP parsing failed: a bare 400 with a JSON body, then close. */
+export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message: status === 431 ? 'Request headers are too large' : 'Malformed HTTP request' });
-  const head = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
+      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
