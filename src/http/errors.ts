@@ -12,6 +12,7 @@ import { sendPage } from './pages.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { DecryptionError } from '../crypto/envelope.ts';
 import { validationMessage } from './validation.ts';
+import type { BodyTooDeep } from './body.ts';
 
 export type Family = 'oauth' | 'management' | 'page' | 'other';
 
@@ -73,6 +74,11 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
   if (error.name === 'BodySyntaxError') {
     return oauth ? new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody) : new ManagementError(400, 'Invalid JSON in the request body', { errorCode: ERROR_CODE.invalidBody });
   }
+  if (error.name === 'BodyTooDeep') {
+    // The Authentication API's strict JSON parser refuses far shallower bodies as unparseable already.
+    if (oauth) return new OAuthError(400, 'invalid_request', TOKEN_TEXT.malformedBody);
+    return new ManagementError(400, TEXT.bodyTooDeep((error as unknown as BodyTooDeep).limit), { errorCode: ERROR_CODE.invalidBody });
+  }
   if ((error as unknown) instanceof StorageUnavailable) {
     return oauth ? new OAuthError(503, 'temporarily_unavailable', TOKEN_TEXT.unavailable) : new ManagementError(503, TEXT.unavailable);
   }
@@ -83,15 +89,23 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
   return oauth ? new OAuthError(500, 'server_error', TOKEN_TEXT.internal) : new ManagementError(500, TEXT.internal);
 }
 
+/** Pages under /dashboard/ and /explorer/ (dashboard.ts, not the config and assets): their paths can fail to decode. */
+const PAGE_PATH = /^\/(dashboard|explorer)\/(?!config\.json(\?|$)|assets\/)/;
+
 /**
  * Errors Fastify raises before routing (a URL that does not decode, a path parameter over the
- * limit): rendered by the same rules, with the status Fastify chose.
+ * limit): rendered by the same rules, with the status Fastify chose. No route is known yet, so a
+ * browser page is recognized by its path.
  */
 export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   reply.header('x-content-type-options', 'nosniff');
-  if (familyOf(request) === 'oauth') return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
-  return sendManagementError(reply, new ManagementError(status, status === 414 ? 'The request URI is too long' : 'The request URI is malformed', { errorCode: ERROR_CODE.invalidUri }));
+  const family = familyOf(request);
+  if (family === 'oauth') return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
+  const message = status === 414 ? 'The request URI is too long' : 'The request URI is malformed';
+  const read = request.method === 'GET' || request.method === 'HEAD';
+  if (family === 'page' || (read && PAGE_PATH.test(request.url))) return sendPage(reply, errorPage(reasonPhrase(status), message, status));
+  return sendManagementError(reply, new ManagementError(status, message, { errorCode: ERROR_CODE.invalidUri }));
 }
 
 /**

@@ -7,7 +7,11 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 const bodyAjv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, verbose: true, strict: false });
 const textAjv = new Ajv({ allErrors: false, coerceTypes: 'array', useDefaults: false, removeAdditional: false, verbose: true, strict: false });
 
-/** Where a NUL character sits in `value` (a JSON pointer), if anywhere, keys included. */
+/**
+ * Where a NUL character sits in `value` (a JSON pointer), if anywhere, keys included. Recursive:
+ * JSON bodies reach it at most MAX_JSON_DEPTH deep (body.ts refuses deeper ones unparsed, S10);
+ * query strings, forms and paths are flat.
+ */
 function nulAt(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;

@@ -105,6 +105,8 @@ export const TEXT = {
   passwordStrength: (problem: string) => `PasswordStrengthError: ${problem}`,
   simultaneous: (a: string, b: string) => `Cannot update ${a} and ${b} simultaneously.`,
   searchWindow: 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation.',
+  // [U] Auth0 documents the limit for log searches ("you may paginate only through 1,000 search results"), not its text.
+  logSearchWindow: 'You can only page through the first 1000 records. Use from and take (search from a checkpoint) to read further. See https://auth0.com/docs/deploy-monitor/logs/retrieve-log-events-using-mgmt-api.',
   sameIdentity: 'Main identity and the new one are the same.',
   identityExists: 'Specified identity already exists.',
   mainIdentity: 'Main identity cannot be removed.',
@@ -125,6 +127,8 @@ export const TEXT = {
   deviceCreateClient: 'Cannot create device credentials for that client.',
   publicKeyExists: 'A public key already exists for the device.',
   internal: 'Internal error',
+  // Scopeward: every JSON body, on every endpoint (S10, docs/operations.md "Input limits").
+  bodyTooDeep: (limit: number) => `The request body nests objects and arrays deeper than ${limit} levels`,
 } as const;
 
 export const ERROR_CODE = {

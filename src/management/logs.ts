@@ -2,12 +2,12 @@
 // {start, limit, length, total, logs}; from/take answer a bare array, oldest first after `from`.
 // `q` (v4 SDK) and `search` (v5+) take the Lucene subset of log-query.ts.
 import { Type } from 'typebox';
-import { FieldsQuery } from '../schemas/common.ts';
+import { CheckpointQuery, FieldsQuery, PageQuery } from '../schemas/common.ts';
 import type { LogCondition } from '../storage/ports.ts';
 import { badRequest, ERROR_CODE, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { LogQueryError, parseLogQuery } from './log-query.ts';
-import { DEFAULT_PER_PAGE } from './pagination.ts';
+import { DEFAULT_PER_PAGE, pageOf, SEARCH_WINDOW } from './pagination.ts';
 import { route } from './route.ts';
 
 const TAG = 'Logs';
@@ -55,12 +55,11 @@ const list = route({
   scopes: SCOPES,
   schema: {
     querystring: Type.Object({
-      page: Type.Optional(Type.Integer({ minimum: 0 })),
-      per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-      include_totals: Type.Optional(Type.Boolean()),
+      ...PageQuery,
+      ...CheckpointQuery,
       sort: Type.Optional(Type.Enum(['date:1', 'date:-1'], { description: 'date:-1 (newest first, the default) or date:1.' })),
+      // The checkpoint here is a log_id, not the opaque cursor of clients and client grants.
       from: Type.Optional(Type.String({ maxLength: 64, pattern: '^[0-9]+$', description: 'A log_id: entries after it, oldest first.' })),
-      take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
       q: Type.Optional(Type.String({ maxLength: 1000, description: 'Lucene: type:, client_id:, user_id:, ip:, log_id:, date:[a TO b].' })),
       search: Type.Optional(Type.String({ maxLength: 1000, description: 'Same as q (v5+ SDKs).' })),
       ...FieldsQuery,
@@ -75,17 +74,12 @@ const list = route({
       const items = await ctx.deps.storage.logs.listAfter(ctx.tenant.id, where, q.from, q.take ?? DEFAULT_PER_PAGE);
       return { status: 200, body: items.map((r) => project(r.event)) };
     }
-    const perPage = q.per_page ?? DEFAULT_PER_PAGE;
-    const page = q.page ?? 0;
-    const { items, total } = await ctx.deps.storage.logs.list(ctx.tenant.id, where, {
-      offset: page * perPage,
-      limit: perPage,
-      withTotal: q.include_totals === true,
-      ascending: q.sort === 'date:1',
-    });
+    // Auth0 pages a log search through its first 1000 results; checkpoints (from/take) read on.
+    const page = pageOf(q, { size: SEARCH_WINDOW, message: TEXT.logSearchWindow });
+    const { items, total } = await ctx.deps.storage.logs.list(ctx.tenant.id, where, { ...page, ascending: q.sort === 'date:1' });
     const logs = items.map((r) => project(r.event));
-    if (q.include_totals !== true) return { status: 200, body: logs };
-    return { status: 200, body: { start: page * perPage, limit: perPage, length: logs.length, total: total ?? logs.length, logs } };
+    if (!page.includeTotals) return { status: 200, body: logs };
+    return { status: 200, body: { start: page.offset, limit: page.limit, length: logs.length, total: total ?? logs.length, logs } };
   },
 });
 

@@ -1,5 +1,6 @@
-// Page/per_page/include_totals and from/take (spec §3.4). Out-of-range pages are empty, never an
-// error: the v5+ SDK iterates until it receives an empty page.
+// Page/per_page/include_totals and from/take (spec §3.4). Pages past the data are empty, never an
+// error: the v5+ SDK iterates until it receives an empty page. Their bounds are in the shared query
+// schemas (schemas/common.ts); searches add Auth0's window of the first 1000 results.
 import type { Cursor, PageRequest } from '../storage/ports.ts';
 import { badRequest, ERROR_CODE } from './errors.ts';
 
@@ -15,11 +16,20 @@ export interface Page extends PageRequest {
 
 export const DEFAULT_PER_PAGE = 50;
 
-export function pageOf(query: PageQuery): Page {
+/** Auth0 pages through the first 1000 results of a search (users, logs), no further. */
+export const SEARCH_WINDOW = 1000;
+
+/**
+ * The page a list route answers. With `window`, a page reaching past the first `window.size`
+ * results is refused with `window.message` (Auth0's search limit), not answered empty.
+ */
+export function pageOf(query: PageQuery, window?: { size: number; message: string }): Page {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   const page = query.page ?? 0;
   const includeTotals = query.include_totals === true;
-  return { offset: page * perPage, limit: perPage, withTotal: includeTotals, includeTotals };
+  const offset = page * perPage;
+  if (window && offset + perPage > window.size) throw badRequest(window.message, ERROR_CODE.invalidQuery);
+  return { offset, limit: perPage, withTotal: includeTotals, includeTotals };
 }
 
 /** A bare array, or the object form `{start, limit, total, <key>}` when include_totals=true. */

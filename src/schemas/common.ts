@@ -18,15 +18,25 @@ export type ManagementErrorBody = Static<typeof ManagementErrorBody>;
 /** Booleans arrive in query strings as "true"/"false" (spec §1.2). */
 export const QueryBoolean = Type.Boolean();
 
+/**
+ * The largest page index: Auth0 documents `page >= 0` only, and its typed SDKs (auth0-java,
+ * auth0.net, go-auth0) carry it as a 32-bit integer. Without a bound, `page=1e20` made an offset
+ * no database takes (S9: 500 "datatype mismatch"); with it, page × per_page stays below 2^38.
+ */
+export const MAX_PAGE = 2_147_483_647;
+/** Auth0's bound on per_page and take (spec §3.4; AE-OAS "Required range: 1 <= x <= 100"). */
+export const MAX_PER_PAGE = 100;
+
+// Every list route takes its paging parameters from here, so the bounds hold on all of them (S9).
 export const PageQuery = {
-  page: Type.Optional(Type.Integer({ minimum: 0, description: 'Page index, 0-based.' })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Results per page (default 50, at most 100).' })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PAGE, description: 'Page index, 0-based.' })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Results per page (default 50, at most 100).' })),
   include_totals: Type.Optional(Type.Boolean({ description: 'true: return {start, limit, total, <entity>} instead of a bare array.' })),
 };
 
 export const CheckpointQuery = {
   from: Type.Optional(Type.String({ maxLength: 200, description: 'Checkpoint id from a previous page (`next`).' })),
-  take: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Results per checkpoint page (default 50).' })),
+  take: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Results per checkpoint page (default 50, at most 100).' })),
 };
 
 export const FieldsQuery = {

@@ -10,6 +10,7 @@ import { Pager } from './common/Pager.tsx';
 import { LogDetail } from './logs/LogDetail.tsx';
 import { LogFilters } from './logs/LogFilters.tsx';
 import type { LogEntry, LogPage } from './logs/log-wire.ts';
+import { SEARCH_WINDOW } from './users/user-wire.ts';
 
 const PER_PAGE = 50;
 const TAIL_EVERY_MS = 2000;
@@ -134,7 +135,7 @@ export function LogsPage(_props: { params: Record<string, string> }) {
           </table>
         </div>
       )}
-      {data && !tail && <Pager label="Log pages" page={page} perPage={PER_PAGE} total={data.total} shown={data.logs.length} onPage={setPage} />}
+      {data && !tail && <Pager label="Log pages" page={page} perPage={PER_PAGE} total={Math.min(data.total, SEARCH_WINDOW)} shown={data.logs.length} onPage={setPage} />}
       {open !== undefined && <LogDetail logId={open} onClose={() => setOpen(undefined)} />}
     </Page>
   );

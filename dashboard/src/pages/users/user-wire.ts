@@ -46,5 +46,5 @@ export function displayName(u: User): string {
 /** The default database connection every tenant has. */
 export const DEFAULT_CONNECTION = 'Username-Password-Authentication';
 
-/** Auth0 pages through the first 1000 results of a search, no further (src/management/users-search.ts). */
+/** Auth0 pages through the first 1000 results of a user or log search, no further (src/management/pagination.ts). */
 export const SEARCH_WINDOW = 1000;
