@@ -114,7 +114,7 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
  * that failed or timed out, a reset) is destroyed at once: an HTTP answer written into a TLS
  * socket whose handshake never finished waits for it forever, and keeps the socket open (S7).
  */
-export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+export function writeClientError(error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
   const code = error.code ?? '';
   const httpLevel = code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT';
   if (!httpLevel || !socket.writable) {
@@ -124,9 +124,11 @@ export function writeClientError(error: NodeJS.ErrnoException, socket: Socket): 
   const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const message = status === 431 ? 'Request headers are too large' : status === 408 ? 'The request did not arrive in time' : 'Malformed HTTP request';
   const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message });
+  // RFC 9110 §9.3.2: the answer to HEAD has no body (its Content-Length still says what GET's would).
+  const head = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
     () => socket.destroy(),
   );
 }

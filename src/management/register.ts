@@ -11,7 +11,7 @@ import type { Tenant } from '../domain/tenant.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
+import type { AuthContext, ConfinedRequest, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
 import { ipKey, rateLimitHeaders, type WindowRule } from '../ratelimit/limiter.ts';
 import { routeSecrets } from './secret-fields.ts';
 
@@ -62,19 +62,24 @@ function insufficientScope(route: ManagementRoute, auth: AuthContext, tenant: Te
 /**
  * Admits the call or throws 403. A token holding one of the route's scopes acts unconfined; one
  * admitted only through a current-user scope (spec §4.2) is confined to its own user: the user
- * the request names must be its `sub` exactly (T-MG-07), or own the object acted on.
+ * the request names must be its `sub` exactly (T-MG-07), or own the object acted on (checked by
+ * confirmOwner once the path parameters are validated: an owner look-up reads storage).
  */
-export async function admitCall(route: ManagementRoute, auth: AuthContext, tenant: Tenant, params: Record<string, string>, deps: ManagementDeps): Promise<Confinement | undefined> {
+export function admitCall(route: ManagementRoute, auth: AuthContext, tenant: Tenant, params: Record<string, string>): Confinement | undefined {
   if (scopesAllow(route, auth.scopes)) return undefined;
   const access = route.currentUser;
   const held = access ? heldCurrentUserScopes(access.scopes, auth.scopes, auth.token.claims) : [];
   if (!access || held.length === 0) throw insufficientScope(route, auth, tenant);
   const confined: Confinement = { userId: auth.subject!, clientId: auth.clientId, scopes: new Set(held) };
-  if (access.user !== 'self') {
-    const named = 'param' in access.user ? params[access.user.param] : await access.user.owner({ tenant, params, body: undefined, confined, deps });
-    if (!isSameUser(named, confined.userId)) throw new ManagementError(403, TEXT.userMismatch);
-  }
+  if (typeof access.user === 'object' && 'param' in access.user && !isSameUser(params[access.user.param], confined.userId)) throw new ManagementError(403, TEXT.userMismatch);
   return confined;
+}
+
+/** A confined call on an object: its owner must be the token's user; then the body rules, if any. */
+async function confirmConfinedCall(route: ManagementRoute, request: ConfinedRequest): Promise<void> {
+  const user = route.currentUser?.user;
+  if (typeof user === 'object' && 'owner' in user && !isSameUser(await user.owner(request), request.confined.userId)) throw new ManagementError(403, TEXT.userMismatch);
+  await route.currentUser?.checkBody?.(request);
 }
 
 /** Body and query fields whose values never reach the tenant log. */
@@ -213,7 +218,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         request.managementAuth = auth;
         await countTenantCall(deps, request, reply);
         try {
-          request.confinement = await admitCall(route, auth, tenant, request.params as Record<string, string>, deps);
+          request.confinement = admitCall(route, auth, tenant, request.params as Record<string, string>);
         } catch (error) {
           if (error instanceof ManagementError) await recordRefusal(deps, tenant, request, route, error);
           throw error;
@@ -225,13 +230,14 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           if (request.body === undefined || request.body === null) request.body = {};
         },
       }),
-      // What a confined call may put in its body (e.g. PATCH /users/{id}: user_metadata only).
-      ...(route.currentUser?.checkBody && {
+      // A confined call, once its parameters and body are validated: the owner of the object it acts
+      // on, and what it may put in its body (e.g. PATCH /users/{id}: user_metadata only).
+      ...(route.currentUser && {
         async preHandler(request: FastifyRequest) {
           const confined = request.confinement;
           if (!confined) return;
           try {
-            await route.currentUser!.checkBody!({ tenant: request.tenant!, params: request.params as Record<string, string>, body: bodyOf(request), confined, deps });
+            await confirmConfinedCall(route, { tenant: request.tenant!, params: request.params as Record<string, string>, body: bodyOf(request), confined, deps });
           } catch (error) {
             if (error instanceof ManagementError) await recordRefusal(deps, request.tenant!, request, route, error);
             throw error;
