@@ -6,15 +6,17 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
 import { checkCanary, loadMasterKey } from './config/master-key.ts';
+import { DomainChangeRefused } from './config/domain-refusal.ts';
 import type { Config } from './config/schema.ts';
-import { createEnvelope } from './crypto/envelope.ts';
+import { createEnvelope, type Envelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
-import { ensureDefaultTenant, ensureTenantSystemRecords } from './domain/tenants.ts';
+import { DefaultTenantElsewhere, ensureDefaultTenant, ensureTenantSystemRecords } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
 import { createRuntime } from './runtime.ts';
 import { createStorage } from './storage/kysely/index.ts';
+import type { Storage } from './storage/ports.ts';
 
 export interface RunningServer {
   app: App;
@@ -42,13 +44,24 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
   const storage = await createStorage(config.databaseUrl);
   try {
     await checkCanary(storage.meta, envelope);
-    await ensureDefaultTenant(storage, envelope, clock, config.domain);
+    await defaultTenantOn(config, storage, envelope, clock, logger);
     await ensureTenantSystemRecords(storage, envelope, clock);
   } finally {
     await storage.close();
   }
   if (config.http || config.tlsCert) return { caCertPath: undefined };
   return ensureLocalCa(config.dataDir, new Date(clock.now()));
+}
+
+/** The default tenant on the configured domain; moved only with --change-domain (R4). */
+async function defaultTenantOn(config: Config, storage: Storage, envelope: Envelope, clock: Clock, logger: Logger): Promise<void> {
+  const before = (await storage.tenants.list()).find((t) => t.isDefault)?.domain;
+  try {
+    await ensureDefaultTenant(storage, envelope, clock, config.domain, config.changeDomain ? 'move' : 'refuse');
+  } catch (error) {
+    throw error instanceof DefaultTenantElsewhere ? new DomainChangeRefused(error.stored, error.wanted) : error;
+  }
+  if (before !== undefined && before !== config.domain) logger.warn({ from: before, to: config.domain }, 'moved the default tenant to another domain (--change-domain)');
 }
 
 async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {

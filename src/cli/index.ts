@@ -1,5 +1,6 @@
 // The `scopeward` command line.
 import { Command, CommanderError } from 'commander';
+import { DomainChangeRefused } from '../config/domain-refusal.ts';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
@@ -56,7 +57,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    if (error instanceof ConfigError || error instanceof MasterKeyError) {
+    if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DomainChangeRefused) {
       process.stderr.write(`scopeward: ${error.message}\n`);
       process.exitCode = EXIT.usage;
       return;
