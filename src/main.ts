@@ -161,19 +161,30 @@ export async function serve(config: Config): Promise<void> {
         }
       });
       let stopping = false;
-      const stop = (): void => {
+      const stop = (signal: NodeJS.Signals): void => {
+        // Once is enough: npm forwards a signal that a terminal also delivers to the whole group.
+        if (stopping) return;
         stopping = true;
-        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        logger.info({ signal }, 'shutting down: stopping the workers');
+        const workers = Object.values(cluster.workers ?? {});
+        for (const w of workers) w?.process.kill('SIGTERM');
+        // A worker still running after its own shutdown deadline is stuck; the primary exits
+        // once every worker has.
+        setTimeout(() => workers.forEach((w) => w?.process.kill('SIGKILL')), (config.shutdownTimeoutSeconds + 5) * 1000).unref();
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
       return;
     }
   }
   const server = await startServer(config, { logger });
   if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
   else banner(config, server.url, server.caCertPath, logger);
-  const shutdown = (signal: string): void => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A repeated signal (npm forwarding what the terminal also sent) must not cut the shutdown short.
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close().then(
       () => process.exit(0),
@@ -183,6 +194,6 @@ export async function serve(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
