@@ -5,6 +5,7 @@ import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 import { adminsCommand } from './commands/admins.ts';
+import { backupCommand } from './commands/backup.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   decodeCommand(program);
   scopesForCommand(program);
   keysCommand(program);
+  backupCommand(program);
   return program;
 }
 

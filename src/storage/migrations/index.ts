@@ -19,6 +19,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_dashboard': m0005,
 };
 
+/** Every migration this version knows, in order (a restore refuses a database made by a newer one). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 /** The schema unqualified names resolve to on this PostgreSQL connection (its search_path). */
 async function currentSchema(db: Kysely<unknown>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
