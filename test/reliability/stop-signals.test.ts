@@ -10,16 +10,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv } from '../cli/run.ts';
-import { commandLine, launch, processTree, waitUntilEnded, type Launched } from '../helpers/processes.ts';
+import { commandLine, ended, launch, processTree, waitUntilEnded, type Launched } from '../helpers/processes.ts';
 import { BIN, freePort, ROOT } from '../helpers/real-server.ts';
 
 /** Generous: the server finishes in-flight requests (none here) and closes the database. */
 const STOP_BOUND_MS = 20_000;
 const launched: Launched[] = [];
+/** Servers meant to outlive their parent: no longer in any launched tree. */
+const orphans: number[] = [];
 const dirs: string[] = [];
 
 afterAll(() => {
   for (const l of launched) for (const pid of processTree(l.pid).reverse()) process.kill(pid, 'SIGKILL');
+  for (const pid of orphans) if (!ended(pid)) process.kill(pid, 'SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -33,6 +36,12 @@ async function serverEnv(): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
   const port = await freePort();
   // No update check: npm must not reach the network, nor print anything it was not asked to.
   return { env: cleanEnv({ SCOPEWARD_DATA_DIR: dir, SCOPEWARD_PORT: String(port), SCOPEWARD_LOG_LEVEL: 'info', npm_config_update_notifier: 'false' }), port };
+}
+
+/** As from a shell: without the variables npm sets (npx runs these tests). */
+async function shellEnv(): Promise<{ env: NodeJS.ProcessEnv; port: number }> {
+  const { env, port } = await serverEnv();
+  return { env: Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('npm_'))), port };
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -114,11 +123,26 @@ describe('stopping what started Scopeward stops every process under it', { timeo
     await expectTreeGone(l, tree, port, 'SIGTERM');
   });
 
+  it('started from a shell (not npm), a server whose parent goes away keeps serving: nohup and disown mean that', async () => {
+    const { env, port } = await shellEnv();
+    const { l, tree } = await start('sh', ['-c', `"${process.execPath}" "${BIN}" serve & wait`], env, 1);
+    const server = nodeProcesses(tree)[0]!;
+    orphans.push(server);
+    process.kill(l.pid, 'SIGKILL');
+    // (Not l.exited: that waits for the output pipes, which the orphan still holds.)
+    expect(await waitUntilEnded([l.pid], STOP_BOUND_MS)).toEqual([]);
+    // Four times the interval at which a server started by npm would notice.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await accepts(port)).toBe(true);
+    process.kill(server, 'SIGTERM');
+    expect(await waitUntilEnded([server], STOP_BOUND_MS)).toEqual([]);
+  });
+
   // The re-run only happens on a system Node older than 24; where there is none it cannot be tested.
   const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p) && Number(spawnSync(p, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).stdout) < 24);
 
   it.skipIf(!systemNode)('node bin/scopeward.js serve on an older system Node, SIGTERM to it: the re-run on Node 24 stops too, exit 0', async () => {
-    const { env, port } = await serverEnv();
+    const { env, port } = await shellEnv();
     const { l, tree } = await start(systemNode!, [BIN, 'serve'], env, 2);
     expect(tree).toHaveLength(2);
     await expectTreeGone(l, tree, port, 'SIGTERM');
@@ -126,7 +150,7 @@ describe('stopping what started Scopeward stops every process under it', { timeo
   });
 
   it.skipIf(!systemNode)('the same, with SIGKILL to the first process: the re-run notices and stops itself', async () => {
-    const { env, port } = await serverEnv();
+    const { env, port } = await shellEnv();
     const { l, tree } = await start(systemNode!, [BIN, 'serve'], env, 2);
     await expectTreeGone(l, tree, port, 'SIGKILL');
   });
