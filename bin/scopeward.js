@@ -67,8 +67,9 @@ if (major < 24) {
     env: { ...process.env, [PARENT]: String(process.pid) },
   });
   // Forwarded, and otherwise ignored here: this process ends when the child does. (A terminal's
-  // Ctrl-C reaches both; the server takes a repeated signal as the same request to stop.)
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // Ctrl-C reaches both; the server takes a repeated signal as the same request to stop.) Not
+  // SIGHUP: a handler would undo nohup; if SIGHUP ends this process, the child notices and stops.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     if (!signal) process.exit(code ?? 1);
     // Die of the same signal, so whoever started us sees what happened.
