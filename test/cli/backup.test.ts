@@ -90,6 +90,8 @@ describe('scopeward backup / restore', { timeout: 300_000 }, () => {
     );
     before = acked.slice(0, ackedAtStart);
     after = acked.filter((w) => w.sentAfterBackup);
+    // Measured, and reported with the run.
+    console.info(`backup under write load: ${before.length} writes acknowledged before it began, ${duringBackup} while the command ran, ${after.length} sent after it`);
   });
   afterAll(async () => {
     await server?.cleanup();
