@@ -6,9 +6,14 @@
 //   is newer than every source file, and the TypeScript sources directly otherwise.
 // - --max-semi-space-size=4 caps V8's young generation at 4 MB per semi-space: the idle server
 //   then stays ~25 MB smaller, with no measurable cost in throughput (bench/README.md).
+// - Stopping the process that started it stops Scopeward too (issue 10): the re-run forwards
+//   signals to its child, and a process started by npm/npx or by that re-run stops (as on SIGTERM)
+//   when its parent goes away, since the shell npx puts in between does not forward signals and a
+//   SIGKILLed parent cannot.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,16 +37,47 @@ function entryModule() {
   return path.join(root, 'src', 'cli', 'index.ts');
 }
 
+/** The environment variable that tells the re-run which process started it. */
+const PARENT = 'SCOPEWARD_WRAPPER_PID';
+
+/**
+ * Started by npm or npx (npm_lifecycle_event is set) or by the re-run below: once the parent is gone
+ * this process is an orphan nobody will stop, so it stops itself the way SIGTERM would. Not for a
+ * process started from a shell, which may legitimately outlive it (nohup, disown).
+ */
+function stopWithParent() {
+  const parent = process.ppid;
+  if (!process.env.npm_lifecycle_event && process.env[PARENT] !== String(parent)) return;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  timer.unref();
+}
+
 if (major < 24) {
   const pinned = path.join(root, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(pinned)) {
     process.stderr.write(`scopeward needs Node.js 24 or newer (this is ${process.version}); run npm install first.\n`);
     process.exit(1);
   }
-  const child = spawn(pinned, [...V8_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(pinned, [...V8_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [PARENT]: String(process.pid) },
+  });
+  // Forwarded, and otherwise ignored here: this process ends when the child does. (A terminal's
+  // Ctrl-C reaches both; the server takes a repeated signal as the same request to stop.) Not
+  // SIGHUP: a handler would undo nohup; if SIGHUP ends this process, the child notices and stops.
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('exit', (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    // Die of the same signal, so whoever started us sees what happened.
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
 } else {
+  stopWithParent();
   const { main } = await import(pathToFileURL(entryModule()).href);
   await main(process.argv);
 }

@@ -6,16 +6,18 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
 import { checkCanary, loadMasterKey } from './config/master-key.ts';
+import { DomainChangeRefused } from './config/domain-refusal.ts';
 import type { Config } from './config/schema.ts';
-import { createEnvelope } from './crypto/envelope.ts';
+import { createEnvelope, type Envelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
-import { ensureDefaultTenant, ensureTenantSystemRecords } from './domain/tenants.ts';
+import { DefaultTenantElsewhere, ensureDefaultTenant, ensureTenantSystemRecords } from './domain/tenants.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
 import { createRuntime } from './runtime.ts';
 import { createStorage } from './storage/kysely/index.ts';
 import { unhandledRejectionGuard } from './storage/lost-database.ts';
+import type { Storage } from './storage/ports.ts';
 
 export interface RunningServer {
   app: App;
@@ -44,7 +46,7 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
   let tenantDomains: string[];
   try {
     await checkCanary(storage.meta, envelope);
-    await ensureDefaultTenant(storage, envelope, clock, config.domain);
+    await defaultTenantOn(config, storage, envelope, clock, logger);
     await ensureTenantSystemRecords(storage, envelope, clock);
     tenantDomains = (await storage.tenants.list()).map((t) => t.domain);
   } finally {
@@ -54,6 +56,17 @@ export async function prepare(config: Config, logger: Logger, clock: Clock = sys
   // A CA made now may sign for the tenant domains that exist now (S13).
   const ca = await ensureLocalCa(config.dataDir, new Date(clock.now()), { hosts: [config.domain, ...tenantDomains], warn: (message) => logger.warn(message) });
   return { caCertPath: ca.caCertPath, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
+}
+
+/** The default tenant on the configured domain; moved only with --change-domain (R4). */
+async function defaultTenantOn(config: Config, storage: Storage, envelope: Envelope, clock: Clock, logger: Logger): Promise<void> {
+  const before = (await storage.tenants.list()).find((t) => t.isDefault)?.domain;
+  try {
+    await ensureDefaultTenant(storage, envelope, clock, config.domain, config.changeDomain ? 'move' : 'refuse');
+  } catch (error) {
+    throw error instanceof DefaultTenantElsewhere ? new DomainChangeRefused(error.stored, error.wanted) : error;
+  }
+  if (before !== undefined && before !== config.domain) logger.warn({ from: before, to: config.domain }, 'moved the default tenant to another domain (--change-domain)');
 }
 
 async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
@@ -170,19 +183,30 @@ export async function serve(config: Config): Promise<void> {
         }
       });
       let stopping = false;
-      const stop = (): void => {
+      const stop = (signal: NodeJS.Signals): void => {
+        // Once is enough: npm forwards a signal that a terminal also delivers to the whole group.
+        if (stopping) return;
         stopping = true;
-        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+        logger.info({ signal }, 'shutting down: stopping the workers');
+        const workers = Object.values(cluster.workers ?? {});
+        for (const w of workers) w?.process.kill('SIGTERM');
+        // A worker still running after its own shutdown deadline is stuck; the primary exits
+        // once every worker has.
+        setTimeout(() => workers.forEach((w) => w?.process.kill('SIGKILL')), (config.shutdownTimeoutSeconds + 5) * 1000).unref();
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
       return;
     }
   }
   const server = await startServer(config, { logger });
   if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
   else banner(config, server.url, { ...prepared, caCertPath: server.caCertPath }, logger);
-  const shutdown = (signal: string): void => {
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    // A repeated signal (npm forwarding what the terminal also sent) must not cut the shutdown short.
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close().then(
       () => process.exit(0),
@@ -192,6 +216,6 @@ export async function serve(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

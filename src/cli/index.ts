@@ -1,9 +1,11 @@
 // The `scopeward` command line.
 import { Command, CommanderError } from 'commander';
+import { DomainChangeRefused } from '../config/domain-refusal.ts';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 import { adminsCommand } from './commands/admins.ts';
+import { backupCommand } from './commands/backup.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -39,6 +41,7 @@ export function buildProgram(): Command {
   decodeCommand(program);
   scopesForCommand(program);
   keysCommand(program);
+  backupCommand(program);
   return program;
 }
 
@@ -56,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    if (error instanceof ConfigError || error instanceof MasterKeyError) {
+    if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DomainChangeRefused) {
       process.stderr.write(`scopeward: ${error.message}\n`);
       process.exitCode = EXIT.usage;
       return;

@@ -25,7 +25,7 @@ export async function openStore(config: Config): Promise<CliStore> {
   const storage = bus ? notifyingStorage(raw, (e) => bus.publish(e)) : raw;
   try {
     await checkCanary(storage.meta, envelope);
-    const defaultTenant = await ensureDefaultTenant(storage, envelope, systemClock, config.domain, { follow: false });
+    const defaultTenant = await ensureDefaultTenant(storage, envelope, systemClock, config.domain, 'keep');
     await ensureTenantSystemRecords(storage, envelope, systemClock);
     return {
       storage,

@@ -26,7 +26,8 @@ export interface MasterKeySource {
   created: boolean;
 }
 
-export function loadMasterKey(config: Pick<Config, 'masterKey' | 'masterKeyFile' | 'dataDir' | 'production'>): MasterKeySource {
+/** With `create: false` a missing key file is an error even in development (restore must not make a key). */
+export function loadMasterKey(config: Pick<Config, 'masterKey' | 'masterKeyFile' | 'dataDir' | 'production'>, options: { create?: boolean } = {}): MasterKeySource {
   if (config.masterKey) return { key: decode(config.masterKey, 'SCOPEWARD_MASTER_KEY'), origin: 'SCOPEWARD_MASTER_KEY', created: false };
   const file = config.masterKeyFile ?? path.join(config.dataDir, 'master.key');
   if (existsSync(file)) {
@@ -34,7 +35,7 @@ export function loadMasterKey(config: Pick<Config, 'masterKey' | 'masterKeyFile'
     if (mode !== 0) throw new MasterKeyError(`${file} is readable by group or others; run: chmod 600 ${file}`);
     return { key: decode(readFileSync(file, 'utf8'), file), origin: file, created: false };
   }
-  if (config.masterKeyFile || config.production) throw new MasterKeyError(`master key file ${file} does not exist`);
+  if (config.masterKeyFile || config.production || options.create === false) throw new MasterKeyError(`master key file ${file} does not exist`);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -45,19 +46,26 @@ export function loadMasterKey(config: Pick<Config, 'masterKey' | 'masterKeyFile'
 const CANARY_KEY = 'master_key_canary';
 const CANARY = { tenantId: '-', table: 'meta', recordId: CANARY_KEY, field: 'value' };
 
+/** Whether the database's canary opens with this key; undefined when it has none yet. */
+export async function canaryMatches(meta: MetaStore, envelope: Envelope): Promise<boolean | undefined> {
+  const sealed = await meta.get(CANARY_KEY);
+  if (sealed === undefined) return undefined;
+  try {
+    return envelope.open(sealed, CANARY) === 'scopeward';
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    return false;
+  }
+}
+
 /** Seals a canary on first use; afterwards refuses any other key. */
 export async function checkCanary(meta: MetaStore, envelope: Envelope): Promise<void> {
-  const sealed = await meta.get(CANARY_KEY);
-  if (sealed === undefined) {
+  const matches = await canaryMatches(meta, envelope);
+  if (matches === undefined) {
     await meta.set(CANARY_KEY, envelope.seal('scopeward', CANARY));
     return;
   }
-  try {
-    if (envelope.open(sealed, CANARY) === 'scopeward') return;
-  } catch (error) {
-    if (!(error instanceof DecryptionError)) throw error;
-  }
-  throw new MasterKeyError('the master key does not match the one this database was written with; refusing to start');
+  if (!matches) throw new MasterKeyError('the master key does not match the one this database was written with; refusing to start');
 }
 
 export { createEnvelope };

@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   /** Public host[:port] of the default tenant. The issuer is always `https://${domain}/`. */
   domain: string;
+  /** Move the stored default tenant to `domain` when it answers another one (R4: never silently). */
+  changeDomain: boolean;
   dataDir: string;
   databaseUrl: string;
   tlsCert: string | undefined;
@@ -54,6 +56,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'port', flag: '--port', env: ['SCOPEWARD_PORT', 'PORT'], kind: 'integer', default: 8443, description: 'TCP port to listen on.' },
   { key: 'host', flag: '--host', env: ['SCOPEWARD_HOST'], kind: 'string', default: 'localhost', description: 'Interface to bind. `localhost` binds the loopback addresses only; use `0.0.0.0` or `::` in a container.' },
   { key: 'domain', flag: '--domain', env: ['SCOPEWARD_DOMAIN'], kind: 'string', devDefault: true, description: 'Public host[:port] of the default tenant, as given to the SDKs. The issuer is `https://DOMAIN/` and the Management API audience `https://DOMAIN/api/v2/`. Default: `localhost:PORT`.' },
+  { key: 'changeDomain', flag: '--change-domain', env: [], kind: 'boolean', default: false, description: 'Move the default tenant to DOMAIN when the database has it on another domain (its issuer, Management API audience and the grants naming that audience follow; tokens issued for the old domain stop verifying). Without it a server whose DOMAIN differs from the stored one refuses to start: another instance may be serving that domain. A flag only, for one start, so that no standing environment setting lets every instance move it.' },
   { key: 'dataDir', flag: '--data-dir', env: ['SCOPEWARD_DATA_DIR'], kind: 'string', default: './data', description: 'Directory for the SQLite file, the master key file and the local CA.' },
   { key: 'databaseUrl', flag: '--database-url', env: ['DATABASE_URL'], kind: 'string', devDefault: true, description: 'Database. `sqlite:PATH` (or `sqlite::memory:`) or `postgres://user@host:port/db`. Default: `sqlite:DATA_DIR/scopeward.db`.' },
   { key: 'tlsCert', flag: '--tls-cert', env: ['SCOPEWARD_TLS_CERT'], kind: 'string', description: 'PEM certificate (chain) for HTTPS. Without it a local CA and server certificate are made in DATA_DIR.' },

@@ -337,7 +337,7 @@ describe('users', () => {
     await form.locator('button[type=submit]').click();
     await form.locator('.error-banner').waitFor();
     // Chromium reports the refused request in the console; expected here, and only that.
-    await expect.poll(() => problems.length, { timeout: 5_000 }).toBeGreaterThan(before);
+    await expect.poll(() => problems.length, { timeout: 15_000 }).toBeGreaterThan(before);
     expect(problems.splice(before).every((p) => p.includes('status of 400') && p.includes('/api/v2/users'))).toBe(true);
     await form.locator('input[name=password]').fill('Correct-Horse-7-battery');
     await form.locator('button[type=submit]').click();

@@ -117,6 +117,10 @@ describe('real server lifecycle', { timeout: 180_000 }, () => {
     // Two requests whose bodies are still arriving when the signal comes.
     const slow = [0, 1].map(() => {
       let finish!: () => void;
+      let sent!: () => void;
+      // Sent: connected, TLS done and the first half handed to the kernel (a handshake can take
+      // long on a loaded machine; a signal before it would find no request in flight).
+      const halfSent = new Promise<void>((resolve) => (sent = resolve));
       const response = new Promise<Reply>((resolve, reject) => {
         const req = https.request(`${s.baseUrl}/oauth/token`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }, (res) => {
           let text = '';
@@ -124,11 +128,13 @@ describe('real server lifecycle', { timeout: 180_000 }, () => {
           res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
         });
         req.on('error', reject);
-        req.write(body.slice(0, half));
+        req.on('socket', (socket) => socket.once('secureConnect', () => req.write(body.slice(0, half), () => sent())));
         finish = () => req.end(body.slice(half));
       });
-      return { response, finish: () => finish() };
+      return { response, halfSent, finish: () => finish() };
     });
+    await Promise.all(slow.map((r) => r.halfSent));
+    // Then a moment for the server to read the headers: the request is in flight.
     await new Promise((r) => setTimeout(r, 500));
 
     const exited = s.stop('SIGTERM');

@@ -1,4 +1,5 @@
 // MetaStore and ping on every dialect; ping against a database that cannot be reached.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,43 @@ describe('schemas left by interrupted runs (T-OPS-05, R5)', () => {
       await fresh.drop();
       await raw.end();
     }
+  });
+});
+
+describe('migrations while other schemas come and go (T-OPS-05, R5)', () => {
+  it('each schema migrates although other schemas are created and dropped meanwhile (suites side by side)', async () => {
+    // Another suite's life, as fast as it goes: a schema with a table, committed, then dropped.
+    // Named like a test schema, so an interrupted run's leftover is cleaned up later.
+    const churn = new pg.Client({ connectionString: DATABASE_URL });
+    await churn.connect();
+    let stop = false;
+    let churned = 0;
+    const other = (async () => {
+      while (!stop) {
+        const name = `t_${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(6).toString('hex')}`;
+        await churn.query(`create schema ${name}`);
+        await churn.query(`create table ${name}.x (id serial primary key, y text)`);
+        await churn.query(`drop schema ${name} cascade`);
+        churned++;
+      }
+    })();
+    try {
+      for (let i = 0; i < 8; i++) {
+        const s = await createPgSchema();
+        try {
+          const storage = await createStorage(s.url, { pgSchema: s.schema, pgPoolSize: 1 });
+          await storage.meta.set('k', 'v');
+          await storage.close();
+        } finally {
+          await s.drop();
+        }
+      }
+    } finally {
+      stop = true;
+      await other;
+      await churn.end();
+    }
+    expect(churned).toBeGreaterThan(8);
   });
 });
 

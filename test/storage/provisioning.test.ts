@@ -1,10 +1,11 @@
 // domain/tenants.ts on every dialect: a tenant is made whole (row, system Management API, current
-// and next signing keys) or not at all, and the default tenant follows a domain change together
-// with its Management API identifier and the grants that name it, atomically.
+// and next signing keys) or not at all; the default tenant's stored domain never moves unless the
+// caller asks (R4, T-OPS-04), and then together with its Management API identifier and the grants
+// that name it, atomically.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { createTenant, ensureDefaultTenant, systemApiData, TenantConflict } from '../../src/domain/tenants.ts';
+import { createTenant, DefaultTenantElsewhere, ensureDefaultTenant, systemApiData, TenantConflict } from '../../src/domain/tenants.ts';
 import { UniqueViolation } from '../../src/storage/errors.ts';
 import type { Storage } from '../../src/storage/ports.ts';
 import { loadKeyRing } from '../../src/tokens/keys.ts';
@@ -92,7 +93,23 @@ describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
     expect(await storage.signingKeys.list(first.id)).toHaveLength(2);
   });
 
-  it('the default tenant follows a domain change: tenant, Management API identifier and its grants move together', async () => {
+  it('T-OPS-04: another domain is refused by default (DefaultTenantElsewhere) and nothing changes', async () => {
+    const t = await ensureDefaultTenant(storage, envelope, clock, 'localhost:9361');
+    const error = await ensureDefaultTenant(storage, envelope, clock, 'localhost:9362').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DefaultTenantElsewhere);
+    expect(error).toMatchObject({ stored: 'localhost:9361', wanted: 'localhost:9362', message: 'the default tenant answers localhost:9361, not localhost:9362' });
+    expect(await storage.tenants.list()).toEqual([t]);
+    expect(await storage.resourceServers.getByIdentifier(t.id, 'https://localhost:9361/api/v2/')).toMatchObject({ isSystem: true });
+  });
+
+  it('instances starting together on an empty database make one default tenant; the others use it', async () => {
+    const made = await Promise.all([1, 2, 3].map(() => ensureDefaultTenant(storage, envelope, clock, 'localhost:8443')));
+    const tenants = await storage.tenants.list();
+    expect(tenants).toHaveLength(1);
+    expect(made).toEqual([tenants[0], tenants[0], tenants[0]]);
+  });
+
+  it("with 'move' the default tenant follows a domain change: tenant, Management API identifier and its grants move together", async () => {
     const t = await ensureDefaultTenant(storage, envelope, clock, 'old.example');
     const other = await createTenant(storage, envelope, clock, { name: 'other', domain: 'other.example' });
     const client = await seedClient(storage, t.id);
@@ -105,7 +122,7 @@ describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
     await storage.grants.create(foreignGrant);
     const systemApi = (await storage.resourceServers.getByIdentifier(t.id, 'https://old.example/api/v2/'))!;
 
-    const moved = await ensureDefaultTenant(storage, envelope, clock, 'new.example');
+    const moved = await ensureDefaultTenant(storage, envelope, clock, 'new.example', 'move');
 
     expect(moved).toEqual({ ...t, domain: 'new.example' });
     expect(await storage.tenants.get(t.id)).toEqual({ ...t, domain: 'new.example' });
@@ -120,16 +137,16 @@ describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
     expect(await storage.grants.get(other.id, foreignGrant.id)).toEqual(foreignGrant);
   });
 
-  it('with follow: false (the CLI) the default tenant stays where it is', async () => {
+  it("with 'keep' (the CLI) the default tenant stays where it is", async () => {
     const t = await ensureDefaultTenant(storage, envelope, clock, 'old.example');
-    expect(await ensureDefaultTenant(storage, envelope, clock, 'new.example', { follow: false })).toEqual(t);
+    expect(await ensureDefaultTenant(storage, envelope, clock, 'new.example', 'keep')).toEqual(t);
     expect(await storage.tenants.get(t.id)).toEqual(t);
   });
 
   it('the default tenant cannot move onto a domain another tenant answers (TenantConflict, nothing changes)', async () => {
     const t = await ensureDefaultTenant(storage, envelope, clock, 'old.example');
     await createTenant(storage, envelope, clock, { name: 'b', domain: 'b.example' });
-    await expect(ensureDefaultTenant(storage, envelope, clock, 'b.example')).rejects.toThrow(
+    await expect(ensureDefaultTenant(storage, envelope, clock, 'b.example', 'move')).rejects.toThrow(
       new TenantConflict('tenant "b" already answers b.example; the default tenant cannot move there'),
     );
     expect(await storage.tenants.get(t.id)).toEqual(t);
@@ -146,7 +163,7 @@ describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
     await storage.resourceServers.create(squatter);
     const systemApi = (await storage.resourceServers.getByIdentifier(t.id, 'https://old.example/api/v2/'))!;
 
-    await expect(ensureDefaultTenant(storage, envelope, clock, 'new.example')).rejects.toBeInstanceOf(UniqueViolation);
+    await expect(ensureDefaultTenant(storage, envelope, clock, 'new.example', 'move')).rejects.toBeInstanceOf(UniqueViolation);
 
     expect(await storage.tenants.get(t.id)).toEqual(t);
     expect(await storage.resourceServers.get(t.id, systemApi.id)).toEqual(systemApi);

@@ -28,6 +28,7 @@ describe('loadConfig: sources and defaults', () => {
       port: 8443,
       host: 'localhost',
       domain: 'localhost:8443',
+      changeDomain: false,
       dataDir,
       databaseUrl: `sqlite:${path.join(dataDir, 'scopeward.db')}`,
       tlsCert: undefined,

@@ -2,8 +2,9 @@
 // instances starting together against one empty database run each migration exactly once.
 // On PostgreSQL the migrator's own tables are pinned to the schema this connection works in:
 // unpinned, Kysely finds `kysely_migration_lock` in any schema of the database and then uses a
-// table that is not on the search path (two deployments, or parallel test suites, in one database).
-import { sql, type Kysely } from 'kysely';
+// table that is not on the search path (two deployments, or parallel test suites, in one database);
+// and it looks its tables up in that schema only (pinnedToSchema).
+import { sql, type DatabaseIntrospector, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_lifecycle.ts';
@@ -19,6 +20,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_dashboard': m0005,
 };
 
+/** Every migration this version knows, in order (a restore refuses a database made by a newer one). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 /** The schema unqualified names resolve to on this PostgreSQL connection (its search_path). */
 async function currentSchema(db: Kysely<unknown>): Promise<string> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
@@ -27,9 +31,44 @@ async function currentSchema(db: Kysely<unknown>): Promise<string> {
   return schema;
 }
 
+/**
+ * `db` as the migrator should see it on PostgreSQL. Kysely's migrator asks whether its tables
+ * exist by introspecting every schema of the database, with functions that fail ("schema … does
+ * not exist") when another schema is dropped meanwhile: test suites running side by side, or
+ * another deployment on the database, broke each other's start (R5). It needs only its own
+ * schema's tables, which the catalog gives without such functions.
+ */
+function pinnedToSchema(db: Kysely<unknown>, schema: string): Kysely<unknown> {
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows;
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string; kind: string }>`
+        select c.relname as name, c.relkind as kind from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v', 'f')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: r.kind === 'v', isForeign: r.kind === 'f', columns: [] }));
+    },
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      // Kysely keeps its state in private fields: members must run on the instance itself.
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export async function migrateToLatest(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<MigrationResultSet> {
   const migrationTableSchema = dialect === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(migrationTableSchema && { migrationTableSchema }) });
+  const migrator = new Migrator({
+    db: migrationTableSchema ? pinnedToSchema(db, migrationTableSchema) : db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(migrationTableSchema && { migrationTableSchema }),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
   return result;
