@@ -42,8 +42,9 @@ function sendFlow(reply: FastifyReply, outcome: FlowOutcome, screen: 'login' | '
     if (outcome.session) setCookie(reply, SESSION_COOKIE, outcome.session.cookie, outcome.session.maxAgeSeconds);
     return sendAuthorizeResponse(reply, outcome.response);
   }
-  const { screen: s, error, username } = outcome;
-  return sendPage(reply, loginPage({ screen, ...s, ...(error !== undefined && { error, status: 400 }), ...(username !== undefined && { username }) }));
+  const { screen: s, error, username, status, retryAfter } = outcome;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return sendPage(reply, loginPage({ screen, ...s, ...(error !== undefined && { error, status: status ?? 400 }), ...(username !== undefined && { username }) }));
 }
 
 /** A single-valued form field (a repeated one counts as absent). */

@@ -36,12 +36,15 @@ export function checkUsername(connection: ConnectionRecord, username: string): v
   if (problem) throw badRequest(TEXT.invalidUsername(problem));
 }
 
-/** Checks the password policy, then hashes it off the event loop (argon2id). */
-export async function hashPassword(deps: ManagementDeps, password: string): Promise<string> {
+/**
+ * Checks the password policy, then hashes it off the event loop (argon2id). The calling
+ * application is the hash's source: its bulk changes wait in their own queue, not before logins.
+ */
+export async function hashPassword(deps: ManagementDeps, password: string, caller: { tenantId: string; clientId: string | undefined }): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw badRequest(TEXT.passwordStrength(problem), ERROR_CODE.invalidPassword);
   try {
-    return await deps.passwords.hash(password);
+    return await deps.passwords.hash(password, `api:${caller.tenantId}:${caller.clientId ?? ''}`);
   } catch (error) {
     if (error instanceof PasswordBusy) throw new ManagementError(503, TEXT.unavailable);
     throw error;

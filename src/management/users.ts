@@ -46,7 +46,7 @@ const create = route({
     if (b.username !== undefined && (await storage.users.getByUsername(ctx.tenant.id, connection.name, b.username))) {
       throw conflict(TEXT.usernameExists, ERROR_CODE.idpError);
     }
-    const passwordHash = await hashPassword(ctx.deps, b.password);
+    const passwordHash = await hashPassword(ctx.deps, b.password, { tenantId: ctx.tenant.id, clientId: ctx.auth.clientId });
     const record = newDatabaseUser(
       ctx.tenant.id,
       connection,

@@ -27,7 +27,7 @@ export interface LoginScreen {
 
 export type FlowOutcome =
   | { kind: 'respond'; response: AuthorizeResponse; session?: { cookie: string; maxAgeSeconds: number } }
-  | { kind: 'screen'; screen: LoginScreen; error?: string; username?: string };
+  | { kind: 'screen'; screen: LoginScreen; error?: string; username?: string; status?: number; retryAfter?: number };
 
 interface Prepared {
   ctx: CheckContext;
@@ -108,6 +108,9 @@ export async function submitLogin(browser: BrowserContext, form: LoginForm, deps
     },
     deps,
   );
-  if (!result.ok) return { kind: 'screen', screen: prepared.screen, error: result.message, username: form.username ?? '' };
+  if (!result.ok) {
+    const { message, status, retryAfter } = result;
+    return { kind: 'screen', screen: prepared.screen, error: message, username: form.username ?? '', ...(status !== undefined && { status }), ...(retryAfter !== undefined && { retryAfter }) };
+  }
   return finishLogin(prepared, result.user, browser, deps);
 }
