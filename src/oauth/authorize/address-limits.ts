@@ -60,6 +60,7 @@ export const ADDRESS_LIMIT_TEXT = {
   login: (seconds: number) => `Too many failed logins from your network. Try again in ${waitText(seconds)}.`,
   signup: (seconds: number) => `Too many sign-ups from your network. Try again in ${waitText(seconds)}.`,
   transactions: (seconds: number) => `Too many logins were started from your network. Try again in ${waitText(seconds)}.`,
+  transactionsLogged: 'Too many login transactions started from one address (rate_limits.authorize_per_ip)',
   /** Auth0's log filter name for limit_mu. */
   blocked: 'Blocked IP Address',
 } as const;
