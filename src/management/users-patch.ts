@@ -12,7 +12,7 @@ import { refuseAdmins } from './admin-guard.ts';
 import { badRequest, conflict, ERROR_CODE, forbidden, notFound, TEXT } from './errors.ts';
 import { route, type ConfinedRequest } from './route.ts';
 import { renderUser } from './user-view.ts';
-import { checkEmail, checkUsername, databaseConnection, hashPassword, loadUser, mergeMetadata } from './users-rules.ts';
+import { checkEmail, checkMetadata, checkUsername, databaseConnection, hashPassword, loadUser, mergeMetadata } from './users-rules.ts';
 
 /** Pairs Auth0 refuses to change in one request (AE-OAS PATCH /users/{id} 400 descriptions). */
 const EXCLUSIVE: readonly (readonly [string, string])[] = [
@@ -66,8 +66,14 @@ async function changesFor(ctx: { tenantId: string; clientId: string | undefined;
   if (b.name !== undefined) patch.name = b.name;
   if (b.nickname !== undefined) patch.nickname = b.nickname;
   if (b.picture !== undefined) patch.picture = b.picture;
-  if (b.user_metadata !== undefined) patch.userMetadata = mergeMetadata(user.userMetadata, b.user_metadata);
-  if (b.app_metadata !== undefined) patch.appMetadata = mergeMetadata(user.appMetadata, b.app_metadata);
+  if (b.user_metadata !== undefined) {
+    patch.userMetadata = mergeMetadata(user.userMetadata, b.user_metadata);
+    checkMetadata('user_metadata', b.user_metadata, patch.userMetadata);
+  }
+  if (b.app_metadata !== undefined) {
+    patch.appMetadata = mergeMetadata(user.appMetadata, b.app_metadata);
+    checkMetadata('app_metadata', b.app_metadata, patch.appMetadata);
+  }
   if (b.password !== undefined) patch.passwordHash = await hashPassword(ctx.deps, b.password, ctx);
   return patch;
 }
