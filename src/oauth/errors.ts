@@ -114,6 +114,7 @@ export const AUTHORIZE_TEXT = {
   invalidMaxAge: 'max_age must be a non-negative integer',
   tooLong: (name: string, max: number) => `${name} must not be longer than ${max} characters`,
   tooManyTransactions: 'Too many requests',
+  busyTitle: 'Please try again',
   loginRequired: 'Login required',
   userBlocked: 'user is blocked',
   accessDenied: 'The user denied access',

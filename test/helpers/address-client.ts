@@ -19,12 +19,16 @@ export class AddressClient {
   readonly #port: number;
   readonly #host: string;
 
-  /** `domain` is the server's `localhost:PORT`; `from` the local address to connect from. */
-  constructor(domain: string, from: string, maxSockets = 8) {
+  /**
+   * `domain` is the server's `localhost:PORT`; `from` the local address to connect from. Without
+   * `keepAlive`, each request has a connection of its own (no race with the server closing an
+   * idle one).
+   */
+  constructor(domain: string, from: string, options: { maxSockets?: number; keepAlive?: boolean } = {}) {
     const [host = 'localhost', port = '443'] = domain.split(':');
     this.#host = domain;
     this.#port = Number(port);
-    this.#agent = new https.Agent({ keepAlive: true, maxSockets, localAddress: from, servername: host });
+    this.#agent = new https.Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 8, localAddress: from, servername: host });
   }
 
   request(method: 'GET' | 'POST', path: string, form?: Record<string, string>): Promise<Answer> {

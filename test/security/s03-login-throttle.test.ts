@@ -243,17 +243,17 @@ describe('T-OUT-03 / T-RL-12: the password-hash queue is shared fairly between s
 });
 
 /**
- * The issue's measurement: bad logins from one address, sprayed across accounts (each one costs a
- * hash), at least 450 of them from 64 connections kept busy, and meanwhile correct logins from
- * another address, each timed from request to answer. The attacker runs in a child process of its
- * own (test/helpers/login-flood.ts), as a client elsewhere would. Before the fix one such login
- * took 27.8 s (one FIFO queue of every hash). The issue's bar is 1 s; this shared, loaded 2-core
- * machine also runs the attacking client, so the test allows BOUND_MS, still far from seconds of
- * waiting; the measured times are printed.
+ * The issue's measurement: bad logins from one address, sprayed across accounts (so each one costs
+ * a hash), at least 450 of them, 100 connections kept busy; and, while they go on, correct logins
+ * from another address, each timed from request to answer. The attacker runs in a child process of
+ * its own (test/helpers/login-flood.ts), as a client elsewhere would. Before the fix such a login
+ * took 27.8 s in the issue (one FIFO queue of every hash; 10-11 s here). The issue's bar is 1 s;
+ * this shared 2-core machine runs the server, the attacker and other suites at once (0.5-2 s
+ * measured at load average 10-17), so the test allows BOUND_MS and prints what it measured.
  */
 describe('T-OUT-03: a burst of bad logins from one address; correct logins from another stay fast (real server, real HTTP)', () => {
   const BURST = 450;
-  const BOUND_MS = 2_500;
+  const BOUND_MS = 3_000;
   let server: RealServer;
   let clientId: string;
   const honestUser = { email: 'honest@example.com', password: 'Honest-Login-42' };
@@ -310,22 +310,32 @@ describe('T-OUT-03: a burst of bad logins from one address; correct logins from 
   }, 120_000);
   afterAll(() => server?.cleanup());
 
-  it(`${BURST}+ bad logins from 127.0.0.2 while 127.0.0.3 logs in correctly three times: each login answers within ${BOUND_MS} ms`, async () => {
-    const honest = new AddressClient(server.domain, '127.0.0.3', 2);
+  it(`${BURST} bad logins at once from 127.0.0.2 while 127.0.0.3 logs in correctly three times: each login answers within ${BOUND_MS} ms`, async () => {
+    const honest = new AddressClient(server.domain, '127.0.0.3', { maxSockets: 1 });
     try {
-      const honestStates = [await startLogin(honest), await startLogin(honest), await startLogin(honest)];
-      const stopFlood = await startFlood({ from: '127.0.0.2', authorize: authorizePath(), count: BURST, concurrency: 64, signalAfter: 50 });
+      const honestStates = [await startLogin(honest), await startLogin(honest), await startLogin(honest), await startLogin(honest)];
+      // For comparison: one correct login on the quiet server.
+      const quiet = await honest.post('/u/login', { state: honestStates.pop()!, username: honestUser.email, password: honestUser.password });
+      expect(quiet.status).toBe(302);
+      // 100 connections, all open and busy before anything is timed.
+      const stopFlood = await startFlood({ from: '127.0.0.2', authorize: authorizePath(), count: BURST, concurrency: 100, signalAfter: 200, sustain: true });
       const timings: number[] = [];
       for (const state of honestStates) {
+        // As a browser does: the login page, then the form posted on the same connection (timed).
+        expect((await honest.get(`/u/login?state=${encodeURIComponent(state)}`)).status).toBe(200);
         const res = await honest.post('/u/login', { state, username: honestUser.email, password: honestUser.password });
         expect([res.status, String(res.headers.location).startsWith(`${CB}?code=`)], res.body.slice(0, 300)).toEqual([302, true]);
         timings.push(Math.round(res.ms));
       }
       const flood = await stopFlood();
-      console.info(`[T-OUT-03] correct logins during the flood: ${timings.join(', ')} ms; the flood: ${JSON.stringify(flood)}`);
+      console.info(`[T-OUT-03] correct logins during the flood: ${timings.join(', ')} ms (quiet: ${Math.round(quiet.ms)} ms); the flood: ${JSON.stringify(flood)}`);
       expect(flood.sent).toBeGreaterThanOrEqual(BURST);
-      // Every wrong password was checked, or refused before any hashing: nothing else.
-      expect(Object.keys(flood.answers).sort()).toEqual([`400 ${WRONG}`, '429 Too many logins are being checked from your network right now. Please try again in a moment.']);
+      // Every wrong password was checked, or refused before any hashing — mostly before the form was
+      // even read (a plain page), else on the form when hashing filled up in between: nothing else.
+      const BUSY = 'Too many logins are being checked from your network right now. Please try again in a moment.';
+      expect(flood.answers[`400 form: ${WRONG}`]).toBeGreaterThan(0);
+      expect(flood.answers[`429 page: ${BUSY}`]).toBeGreaterThan(0);
+      expect(Object.keys(flood.answers).filter((a) => ![`400 form: ${WRONG}`, `429 page: ${BUSY}`, `429 form: ${BUSY}`].includes(a))).toEqual([]);
       for (const ms of timings) expect(ms).toBeLessThan(BOUND_MS);
     } finally {
       honest.close();

@@ -8,7 +8,8 @@ import type { ConnectionRecord, UserRecord } from '../../storage/ports.ts';
 import { AUTHORIZE_TEXT, AuthorizePageError } from '../errors.ts';
 import type { CheckContext } from './checks/check.ts';
 import { answer, checkRequest, type AuthorizeDeps, type BrowserContext } from './endpoint.ts';
-import { attemptLogin, type LoginDeps } from './login.ts';
+import { ipKey } from '../../ratelimit/limiter.ts';
+import { attemptLogin, LOGIN_TEXT, type LoginDeps } from './login.ts';
 import type { AuthorizeRequest } from './request.ts';
 import type { AuthorizeResponse } from './respond.ts';
 import { endSession, startSession } from './session.ts';
@@ -89,6 +90,20 @@ export interface LoginForm {
   state?: string | undefined;
   username?: string | undefined;
   password?: string | undefined;
+}
+
+/**
+ * Before the form is even read: an address already holding its share of the password hashing (or
+ * a server whose queue is full) is refused at once, on a plain page with Retry-After, so a flood
+ * from one address costs each of its requests next to nothing (T-OUT-03). The same refusal can
+ * still come later, on the form, when hashing fills up in between.
+ */
+export function refuseWhileBusy(ip: string, screen: 'login' | 'signup', deps: Pick<FlowDeps, 'passwords'>): void {
+  const busy = deps.passwords.busyFor(ipKey(ip));
+  if (!busy) return;
+  const text = screen === 'signup' ? SIGNUP_TEXT : LOGIN_TEXT;
+  const here = busy.scope === 'source';
+  throw new AuthorizePageError(AUTHORIZE_TEXT.busyTitle, here ? text.busyHere : text.busy, here ? 429 : 503, { 'retry-after': '1' });
 }
 
 /** Takes the login (or sign-up) form; a failure shows the page again with the message. */
