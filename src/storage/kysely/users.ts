@@ -14,7 +14,7 @@ function emailDomain(email: string | null): string | null {
 /** Deeper than this, a stored document is not read (no valid write nests past 32; SQLite searches stop at 1,000). */
 const MAX_READ_DEPTH = 1000;
 
-/** How deep `value` nests, counting no further than `limit + 1` (an explicit stack, no recursion). */
+/** Whether `value` nests deeper than `limit` levels (an explicit stack, no recursion; stops at limit + 1). */
 function depthOver(value: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
