@@ -1,7 +1,8 @@
 // The long-lived services around the HTTP app, built the same way by the server (main.ts), the
 // in-process test server and nothing else: the notifying storage and the registry fed by change
 // events, the rate limiter (in memory, or Redis with in-memory fallback), the batched tenant log,
-// secret-usage bookkeeping, and the background pruning of expired log and denylist entries.
+// secret-usage bookkeeping, and the background pruning of expired log and denylist entries
+// (hourly) and of expired login transactions (every minute: anyone can start one, T-OUT-08).
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.ts';
 import type { ChangeBus, NotificationStatus } from './cache/bus.ts';
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   logRetentionDays?: number;
   /** Limits for tenants whose settings name none (tests relax them). */
   defaultRateLimits?: RateLimitSettings;
+  /** How often expired login transactions are deleted (default every minute). */
+  transactionSweepMs?: number;
 }
 
 export interface Runtime {
@@ -37,6 +40,8 @@ export interface Runtime {
   secretUsage: SecretUsage;
   /** How this process hears other instances' changes (readiness; a metrics endpoint can read it). */
   notifications(): NotificationStatus;
+  /** Deletes expired login transactions now (the minute timer's work); how many. */
+  sweepTransactions(): Promise<number>;
   /** Starts the timers (log flushing, usage flushing, pruning). */
   start(): void;
   /** Stops the timers and writes what is queued; leaves the storage open. */
@@ -78,6 +83,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));
   const retentionMs = (o.logRetentionDays ?? 30) * 86_400_000;
   let pruner: NodeJS.Timeout | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
 
   const prune = async (): Promise<void> => {
     const now = o.clock.now();
@@ -91,6 +97,16 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     }
   };
 
+  const sweepTransactions = (): Promise<number> => storage.loginTransactions.prune(new Date(o.clock.now()).toISOString());
+  const sweep = async (): Promise<void> => {
+    try {
+      const swept = await sweepTransactions();
+      if (swept > 0) o.logger.debug({ loginTransactions: swept }, 'pruned expired login transactions');
+    } catch (err) {
+      o.logger.warn({ err }, 'pruning login transactions failed; will retry');
+    }
+  };
+
   return {
     storage,
     registry,
@@ -98,15 +114,19 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     audit,
     secretUsage,
     notifications: () => o.bus.status(),
+    sweepTransactions,
     start() {
       audit.start();
       secretUsage.start();
       pruner ??= setInterval(() => void prune(), 3_600_000);
       pruner.unref();
+      sweeper ??= setInterval(() => void sweep(), o.transactionSweepMs ?? 60_000);
+      sweeper.unref();
       void prune();
     },
     async close() {
       if (pruner) clearInterval(pruner);
+      if (sweeper) clearInterval(sweeper);
       await audit.close();
       await secretUsage.close();
       await limiter.close();

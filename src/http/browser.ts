@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { handleAuthorize, type AuthorizeDeps, type BrowserContext } from '../oauth/authorize/endpoint.ts';
-import { showLogin, submitLogin, type FlowDeps, type FlowOutcome } from '../oauth/authorize/login-flow.ts';
+import { refuseWhileBusy, showLogin, submitLogin, type FlowDeps, type FlowOutcome } from '../oauth/authorize/login-flow.ts';
 import type { AuthorizeResponse } from '../oauth/authorize/respond.ts';
 import { AUTHORIZE_TEXT, AuthorizePageError } from '../oauth/errors.ts';
 import { errorPage, formPostPage, loggedOutPage, loginPage, webMessagePage } from '../login/pages.ts';
@@ -42,8 +42,9 @@ function sendFlow(reply: FastifyReply, outcome: FlowOutcome, screen: 'login' | '
     if (outcome.session) setCookie(reply, SESSION_COOKIE, outcome.session.cookie, outcome.session.maxAgeSeconds);
     return sendAuthorizeResponse(reply, outcome.response);
   }
-  const { screen: s, error, username } = outcome;
-  return sendPage(reply, loginPage({ screen, ...s, ...(error !== undefined && { error, status: 400 }), ...(username !== undefined && { username }) }));
+  const { screen: s, error, username, status, retryAfter } = outcome;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return sendPage(reply, loginPage({ screen, ...s, ...(error !== undefined && { error, status: status ?? 400 }), ...(username !== undefined && { username }) }));
 }
 
 /** A single-valued form field (a repeated one counts as absent). */
@@ -82,7 +83,9 @@ export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps 
       const outcome = await showLogin(browserContext(request, reply), typeof state === 'string' ? state : undefined, deps);
       return sendFlow(reply, outcome, screen);
     });
-    app.post(`/u/${screen}`, { ...PAGE, bodyLimit: FORM_LIMIT }, async (request, reply) => {
+    // Refused before the body is read when the address already holds its share of the hashing.
+    const refuseEarly = async (request: FastifyRequest) => refuseWhileBusy(request.ip, screen, deps);
+    app.post(`/u/${screen}`, { ...PAGE, bodyLimit: FORM_LIMIT, onRequest: refuseEarly }, async (request, reply) => {
       assertSameOrigin(request);
       const form = { state: field(request.body, 'state'), username: field(request.body, 'username'), password: field(request.body, 'password') };
       const outcome = await submitLogin(browserContext(request, reply), form, deps, screen);

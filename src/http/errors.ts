@@ -138,7 +138,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const family = familyOf(request);
     if ((error as unknown) instanceof AuthorizePageError) {
       const page = error as unknown as AuthorizePageError;
-      return sendPage(reply, errorPage(page.title, page.message, page.status));
+      return sendPage(reply.headers(page.headers), errorPage(page.title, page.message, page.status));
     }
     let rendered: OAuthError | ManagementError;
     if (error instanceof OAuthError || error instanceof ManagementError) rendered = error;

@@ -102,6 +102,7 @@ export const TEXT = {
   missingProperty: (name: string) => `Payload validation error: 'Missing required property: ${name}'.`,
   invalidEmail: (email: string) => `Payload validation error: 'Object didn't pass validation for format email: ${email.slice(0, 100)}' on property email (The user's email).`,
   invalidUsername: (problem: string) => `Payload validation error: '${problem}' on property username (The user's username).`,
+  invalidMetadata: (problem: string, field: string) => `Payload validation error: '${problem}' on property ${field}.`,
   passwordStrength: (problem: string) => `PasswordStrengthError: ${problem}`,
   simultaneous: (a: string, b: string) => `Cannot update ${a} and ${b} simultaneously.`,
   searchWindow: 'You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation.',

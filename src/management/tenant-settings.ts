@@ -10,14 +10,18 @@ import { badRequest } from './errors.ts';
 import { projection } from './fields.ts';
 import { route } from './route.ts';
 import { legacyTokensOn } from '../domain/tenant.ts';
+import { allowlistEntryProblem } from '../ratelimit/limiter.ts';
 
 const TAG = 'Tenants';
 
 export const LEGACY_WARNING =
   'Legacy HS256 Management API tokens are now accepted for this tenant. They are signed with the Global Client Secret, can be minted with any scope and any lifetime by whoever holds it, and long-lived tokens compromise your security. Prefer the client credentials grant.';
 
-/** URLs the tenant stores are held to the rules of an application's (T-RU-20/30): /v2/logout redirects to them. */
-function checkSettingUrls(patch: Record<string, unknown>): void {
+/**
+ * URLs the tenant stores are held to the rules of an application's (T-RU-20/30): /v2/logout
+ * redirects to them. Allow-list entries must be addresses or CIDR ranges.
+ */
+function checkSettings(patch: Record<string, unknown>): void {
   const logout = patch.allowed_logout_urls;
   if (Array.isArray(logout)) {
     logout.forEach((value: string, i) => {
@@ -31,6 +35,11 @@ function checkSettingUrls(patch: Record<string, unknown>): void {
     const problem = redirectUrlProblem(value);
     if (problem) throw badRequest(`Payload validation error: 'Invalid URL: ${value.slice(0, 100)} ${problem}' on property ${field}.`);
   }
+  const allowlist = (patch.rate_limits as { ip_allowlist?: string[] } | undefined)?.ip_allowlist ?? [];
+  allowlist.forEach((entry, i) => {
+    const problem = allowlistEntryProblem(entry);
+    if (problem) throw badRequest(`Payload validation error: '${entry.slice(0, 64)} ${problem}' on property rate_limits.ip_allowlist[${i}].`);
+  });
 }
 
 const get = route({
@@ -57,7 +66,7 @@ const update = route({
     const record = await ctx.deps.storage.tenants.get(ctx.tenant.id);
     const before = (record?.settings ?? {});
     const patch = ctx.body as Record<string, unknown>;
-    checkSettingUrls(patch);
+    checkSettings(patch);
     const merged: Record<string, unknown> = { ...before };
     for (const [key, value] of Object.entries(patch)) {
       const nested = key === 'flags' || key === 'rate_limits';

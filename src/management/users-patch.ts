@@ -12,7 +12,7 @@ import { refuseAdmins } from './admin-guard.ts';
 import { badRequest, conflict, ERROR_CODE, forbidden, notFound, TEXT } from './errors.ts';
 import { route, type ConfinedRequest } from './route.ts';
 import { renderUser } from './user-view.ts';
-import { checkEmail, checkUsername, databaseConnection, hashPassword, loadUser, mergeMetadata } from './users-rules.ts';
+import { checkEmail, checkMetadata, checkUsername, databaseConnection, hashPassword, loadUser, mergeMetadata } from './users-rules.ts';
 
 /** Pairs Auth0 refuses to change in one request (AE-OAS PATCH /users/{id} 400 descriptions). */
 const EXCLUSIVE: readonly (readonly [string, string])[] = [
@@ -36,7 +36,7 @@ async function confinedBody(request: ConfinedRequest): Promise<void> {
 }
 
 /** The record changes a body asks for, after every check (nothing is written before they pass). */
-async function changesFor(ctx: { tenantId: string; deps: Parameters<typeof hashPassword>[0] }, user: UserRecord, b: UserUpdate): Promise<UserPatch> {
+async function changesFor(ctx: { tenantId: string; clientId: string | undefined; deps: Parameters<typeof hashPassword>[0] }, user: UserRecord, b: UserUpdate): Promise<UserPatch> {
   const { storage } = ctx.deps;
   for (const [a, c] of EXCLUSIVE) if (b[a as keyof UserUpdate] !== undefined && b[c as keyof UserUpdate] !== undefined) throw badRequest(TEXT.simultaneous(a, c));
   if (b.connection !== undefined && b.connection !== user.connection) throw badRequest(TEXT.connectionMissing);
@@ -66,9 +66,15 @@ async function changesFor(ctx: { tenantId: string; deps: Parameters<typeof hashP
   if (b.name !== undefined) patch.name = b.name;
   if (b.nickname !== undefined) patch.nickname = b.nickname;
   if (b.picture !== undefined) patch.picture = b.picture;
-  if (b.user_metadata !== undefined) patch.userMetadata = mergeMetadata(user.userMetadata, b.user_metadata);
-  if (b.app_metadata !== undefined) patch.appMetadata = mergeMetadata(user.appMetadata, b.app_metadata);
-  if (b.password !== undefined) patch.passwordHash = await hashPassword(ctx.deps, b.password);
+  if (b.user_metadata !== undefined) {
+    patch.userMetadata = mergeMetadata(user.userMetadata, b.user_metadata);
+    checkMetadata('user_metadata', b.user_metadata, patch.userMetadata);
+  }
+  if (b.app_metadata !== undefined) {
+    patch.appMetadata = mergeMetadata(user.appMetadata, b.app_metadata);
+    checkMetadata('app_metadata', b.app_metadata, patch.appMetadata);
+  }
+  if (b.password !== undefined) patch.passwordHash = await hashPassword(ctx.deps, b.password, ctx);
   return patch;
 }
 
@@ -94,7 +100,7 @@ const update = route({
     const { storage, clock } = ctx.deps;
     const user = await loadUser(storage, ctx.tenant.id, ctx.params.id);
     await refuseAdmins(storage, ctx.tenant.id, [user.userId]);
-    const patch = await changesFor({ tenantId: ctx.tenant.id, deps: ctx.deps }, user, b);
+    const patch = await changesFor({ tenantId: ctx.tenant.id, clientId: ctx.auth.clientId, deps: ctx.deps }, user, b);
     const now = isoNow(clock);
     if (patch.passwordHash !== undefined) patch.lastPasswordReset = now;
     if (Object.keys(patch).length > 0) patch.updatedAt = now;

@@ -1,6 +1,7 @@
 // Rules shared by the user endpoints: loading a user (404 inexistent_user), the database
-// connection and its rules for email, username and password, hashing, metadata merging, and
-// forgetting everything a removed user left behind.
+// connection and its rules for email, username and password, hashing, metadata merging and
+// limits, and forgetting everything a removed user left behind.
+import { metadataShapeProblem, metadataSizeProblem, type MetadataField } from '../domain/metadata.ts';
 import { PasswordBusy, passwordProblem } from '../domain/passwords.ts';
 import { isValidEmail, requiresUsername, usernameProblem } from '../domain/users.ts';
 
@@ -36,16 +37,28 @@ export function checkUsername(connection: ConnectionRecord, username: string): v
   if (problem) throw badRequest(TEXT.invalidUsername(problem));
 }
 
-/** Checks the password policy, then hashes it off the event loop (argon2id). */
-export async function hashPassword(deps: ManagementDeps, password: string): Promise<string> {
+/**
+ * Checks the password policy, then hashes it off the event loop (argon2id). The calling
+ * application is the hash's source: its bulk changes wait in their own queue, not before logins.
+ */
+export async function hashPassword(deps: ManagementDeps, password: string, caller: { tenantId: string; clientId: string | undefined }): Promise<string> {
   const problem = passwordProblem(password);
   if (problem) throw badRequest(TEXT.passwordStrength(problem), ERROR_CODE.invalidPassword);
   try {
-    return await deps.passwords.hash(password);
+    return await deps.passwords.hash(password, `api:${caller.tenantId}:${caller.clientId ?? ''}`);
   } catch (error) {
     if (error instanceof PasswordBusy) throw new ManagementError(503, TEXT.unavailable);
     throw error;
   }
+}
+
+/**
+ * Auth0's metadata rules (domain/metadata.ts, T-OUT-02): the shape of what the request sends,
+ * then the size of what would be stored (after a PATCH's merge).
+ */
+export function checkMetadata(field: MetadataField, sent: Readonly<Record<string, unknown>> | null, stored: Readonly<Record<string, unknown>>): void {
+  const problem = (sent === null ? undefined : metadataShapeProblem(field, sent)) ?? metadataSizeProblem(stored);
+  if (problem) throw badRequest(TEXT.invalidMetadata(problem, field));
 }
 
 /**

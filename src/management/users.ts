@@ -15,7 +15,7 @@ import { route } from './route.ts';
 import { renderUser } from './user-view.ts';
 import { userIdentityRoutes } from './users-identities.ts';
 import { userPatchRoutes } from './users-patch.ts';
-import { checkEmail, checkUsername, databaseConnection, forgetUser, hashPassword, loadUser } from './users-rules.ts';
+import { checkEmail, checkMetadata, checkUsername, databaseConnection, forgetUser, hashPassword, loadUser } from './users-rules.ts';
 import { userSearchRoutes } from './users-search.ts';
 
 const TAG = 'Users';
@@ -38,6 +38,8 @@ const create = route({
     if (b.email === undefined) throw badRequest(TEXT.missingProperty('email'));
     if (b.password === undefined) throw badRequest(TEXT.missingProperty('password'));
     const email = checkEmail(b.email);
+    if (b.user_metadata !== undefined) checkMetadata('user_metadata', b.user_metadata, b.user_metadata);
+    if (b.app_metadata !== undefined) checkMetadata('app_metadata', b.app_metadata, b.app_metadata);
     const userId = b.user_id !== undefined ? `auth0|${b.user_id}` : newUserId();
     // Friendly answers for the usual conflicts; the unique indexes settle races (409 below).
     if ((await storage.users.getByEmail(ctx.tenant.id, connection.name, email)) || (await storage.users.get(ctx.tenant.id, userId))) {
@@ -46,7 +48,7 @@ const create = route({
     if (b.username !== undefined && (await storage.users.getByUsername(ctx.tenant.id, connection.name, b.username))) {
       throw conflict(TEXT.usernameExists, ERROR_CODE.idpError);
     }
-    const passwordHash = await hashPassword(ctx.deps, b.password);
+    const passwordHash = await hashPassword(ctx.deps, b.password, { tenantId: ctx.tenant.id, clientId: ctx.auth.clientId });
     const record = newDatabaseUser(
       ctx.tenant.id,
       connection,

@@ -68,10 +68,13 @@ export class AuthorizePageError extends Error {
   override name = 'AuthorizePageError';
   readonly status: number;
   readonly title: string;
-  constructor(title: string, description: string, status = 400) {
+  /** Extra response headers (Retry-After on a 429). */
+  readonly headers: Record<string, string>;
+  constructor(title: string, description: string, status = 400, headers: Record<string, string> = {}) {
     super(description);
     this.title = title;
     this.status = status;
+    this.headers = headers;
   }
 }
 
@@ -109,7 +112,9 @@ export const AUTHORIZE_TEXT = {
   invalidPrompt: (value: string) => `Unsupported prompt value: ${echo(value)}`,
   promptNoneWithOthers: 'prompt=none cannot be combined with other prompt values',
   invalidMaxAge: 'max_age must be a non-negative integer',
-  stateTooLong: 'state must not be longer than 4096 characters',
+  tooLong: (name: string, max: number) => `${name} must not be longer than ${max} characters`,
+  tooManyTransactions: 'Too many requests',
+  busyTitle: 'Please try again',
   loginRequired: 'Login required',
   userBlocked: 'user is blocked',
   accessDenied: 'The user denied access',

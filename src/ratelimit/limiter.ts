@@ -1,14 +1,25 @@
 // Rate limits (T-RL): per client at /oauth/token, per tenant on the Management API, per tenant on
-// signing-key rotation, and the failed-client-authentication brake (per client and IP: slowed,
-// then wrong secrets refused for the window, a right one never; never affecting other clients or
-// other IPs). Every answer carries
-// Auth0's x-ratelimit-* headers; a refusal adds Retry-After (spec §3.3).
+// signing-key rotation, the failed-client-authentication brake (per client and IP: wrong secrets
+// slowed, then refused for the window, a right one never; never affecting other clients or other
+// IPs), and the per-address login, sign-up and /authorize limits of the login pages (Auth0's
+// suspicious IP throttling). Every API answer carries Auth0's x-ratelimit-* headers; a refusal adds
+// Retry-After (spec §3.3).
+import { BlockList, isIP } from 'node:net';
 import type { Clock } from '../domain/clock.ts';
 import type { CounterStore } from './store.ts';
 
 export interface WindowRule {
   limit: number;
   window_seconds: number;
+}
+
+/**
+ * Auth0's suspicious-IP-throttling stage (`pre-login`, `pre-user-registration`): at most
+ * `max_attempts` in a burst, one more granted every `rate` milliseconds.
+ */
+export interface BucketRule {
+  max_attempts: number;
+  rate: number;
 }
 
 export interface RateLimitSettings {
@@ -27,6 +38,14 @@ export interface RateLimitSettings {
   signing_key_rotations: WindowRule;
   /** Failed client authentications per (client, IP): slowed after `slow_after`, refused after `block_after`. */
   failed_client_authentication: { slow_after: number; block_after: number; window_seconds: number };
+  /** Failed logins on our login page per address, across accounts (Auth0 `pre-login`: 100 a day). */
+  login_per_ip: BucketRule;
+  /** Sign-up attempts on our sign-up page per address (Auth0 `pre-user-registration`: 50 a minute). */
+  signup_per_ip: BucketRule;
+  /** Login transactions /authorize may start per address (each one is a stored row). */
+  authorize_per_ip: WindowRule;
+  /** Addresses and CIDR ranges the three per-address limits above never apply to (Auth0: up to 100). */
+  ip_allowlist: string[];
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -36,14 +55,55 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   management_api_unauthenticated_per_ip: { limit: 20, window_seconds: 1 },
   signing_key_rotations: { limit: 5, window_seconds: 86_400 },
   failed_client_authentication: { slow_after: 5, block_after: 20, window_seconds: 900 },
+  // Auth0's defaults: 100 attempts, one back every 864 s (100 a day); 50, one back every 1.2 s.
+  login_per_ip: { max_attempts: 100, rate: 864_000 },
+  signup_per_ip: { max_attempts: 50, rate: 1_200 },
+  authorize_per_ip: { limit: 60, window_seconds: 60 },
+  ip_allowlist: [],
 };
 
-/** The tenant's `rate_limits` setting over the defaults, key by key. */
+/** The tenant's `rate_limits` setting over the defaults, key by key (a list replaces the default list). */
 export function rateLimitsOf(settings: Record<string, unknown>, defaults: RateLimitSettings = DEFAULT_RATE_LIMITS): RateLimitSettings {
-  const given = (settings.rate_limits ?? {}) as Partial<Record<keyof RateLimitSettings, object>>;
-  const out: Record<string, object> = {};
-  for (const [k, v] of Object.entries(defaults) as [keyof RateLimitSettings, object][]) out[k] = { ...v, ...(given[k] ?? {}) };
+  const given = (settings.rate_limits ?? {}) as Partial<Record<keyof RateLimitSettings, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(defaults) as [keyof RateLimitSettings, unknown][]) {
+    const mine = given[k];
+    out[k] = Array.isArray(v) ? (Array.isArray(mine) ? mine : v) : { ...(v as object), ...(mine ?? {}) };
+  }
   return out as unknown as RateLimitSettings;
+}
+
+const allowlists = new WeakMap<readonly string[], BlockList>();
+
+/** Why `entry` is not an IP address or a CIDR range (Auth0's allow-list entries), or undefined. */
+export function allowlistEntryProblem(entry: string): string | undefined {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return 'is not an IPv4 or IPv6 address or CIDR range';
+  if (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > (family === 6 ? 128 : 32))) return 'has an invalid prefix length';
+  return undefined;
+}
+
+/** Whether `ip` is one of `list`'s addresses or inside one of its CIDR ranges (IPv4 or IPv6). */
+export function inAllowlist(list: readonly string[], ip: string): boolean {
+  if (list.length === 0) return false;
+  let blocks = allowlists.get(list);
+  if (!blocks) {
+    blocks = new BlockList();
+    for (const entry of list) {
+      if (allowlistEntryProblem(entry) !== undefined) continue;
+      const [address = '', bits] = entry.split('/');
+      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (bits === undefined) blocks.addAddress(address, family);
+      else blocks.addSubnet(address, Number(bits), family);
+    }
+    allowlists.set(list, blocks);
+  }
+  // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 client.
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  const address = mapped ?? ip;
+  const family = isIP(address);
+  return family !== 0 && blocks.check(address, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 export interface LimitResult {
@@ -89,9 +149,17 @@ export function ipKey(ip: string): string {
   return `${short.slice(0, 4).join(':')}::/64`;
 }
 
+export interface BucketResult {
+  allowed: boolean;
+  /** Attempts left after this one. */
+  remaining: number;
+  /** Seconds until a refused caller may try again (1 at least). */
+  retryAfter: number;
+}
+
 /**
- * The brake's verdict on one client authentication (S5): how long to hold its answer, right or
- * wrong alike, and whether a wrong secret is refused with 429 instead of 401.
+ * The brake's verdict on one failed client authentication (S5): how long to hold its answer, and
+ * whether the wrong secret is refused with 429 instead of 401.
  */
 export interface BrakeVerdict {
   holdMs: number;
@@ -143,6 +211,19 @@ export class RateLimiter {
     const { count, resetAt } = await this.#store.increment(key, rule.window_seconds * 1000, now);
     const prior = count - 1;
     return { holdMs: holdFor(prior, rule), blocked: prior >= rule.block_after, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
+  }
+
+  /** Takes one attempt from `key`'s bucket (already namespaced by tenant and purpose). */
+  async take(key: string, rule: BucketRule): Promise<BucketResult> {
+    const interval = Math.max(1, Math.round(rule.rate));
+    const { allowed, debtMs } = await this.#store.take(key, interval, rule.max_attempts, 1, this.#clock.now());
+    if (!allowed) return { allowed, remaining: 0, retryAfter: Math.max(1, Math.ceil((debtMs + interval - rule.max_attempts * interval) / 1000)) };
+    return { allowed, remaining: Math.max(0, Math.floor((rule.max_attempts * interval - debtMs) / interval)), retryAfter: 0 };
+  }
+
+  /** Gives back an attempt taken by `take` that turned out not to count (a success, a refusal before any work). */
+  async giveBack(key: string, rule: BucketRule): Promise<void> {
+    await this.#store.take(key, Math.max(1, Math.round(rule.rate)), rule.max_attempts, -1, this.#clock.now());
   }
 
   close(): Promise<void> {

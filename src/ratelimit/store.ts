@@ -1,12 +1,24 @@
-// Fixed-window counters for rate limits and failed-authentication tracking. In memory by default;
-// shared through Redis when REDIS_URL is set, falling back to memory (logged) whenever Redis
-// fails, so a Redis outage never becomes an outage of the server (D11).
+// Fixed-window counters for rate limits and failed-authentication tracking, and token buckets for
+// the per-address login and sign-up throttles. In memory by default; shared through Redis when
+// REDIS_URL is set, falling back to memory (logged) whenever Redis fails, so a Redis outage never
+// becomes an outage of the server (D11).
 
 export interface WindowCount {
   /** Requests counted in the current window, this one included. */
   count: number;
   /** When the window ends, milliseconds since the epoch. */
   resetAt: number;
+}
+
+/**
+ * A token bucket of `capacity` attempts where one attempt comes back every `intervalMs`, kept as
+ * one number per key (GCRA: the time at which the bucket would be full again). `debtMs` is how far
+ * that time lies ahead of now: 0 for a full bucket, `capacity * intervalMs` for an empty one.
+ */
+export interface BucketState {
+  /** The take was granted (always true for a refund). */
+  allowed: boolean;
+  debtMs: number;
 }
 
 export interface CounterStore {
@@ -16,13 +28,28 @@ export interface CounterStore {
   peek(key: string, windowMs: number, nowMs: number): Promise<WindowCount>;
   /** Forgets `key`'s current window. */
   reset(key: string, windowMs: number, nowMs: number): Promise<void>;
+  /**
+   * Takes `cost` attempts from `key`'s bucket, atomically, if that leaves it no deeper in debt
+   * than `capacity` attempts; a negative cost gives attempts back (never beyond a full bucket).
+   */
+  take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState>;
   close(): Promise<void>;
+}
+
+/** The GCRA step both stores apply: `tat` is the stored time (ms) or 0. */
+function bucketStep(tat: number, intervalMs: number, capacity: number, cost: number, nowMs: number): { state: BucketState; tat: number } {
+  const from = Math.max(tat, nowMs);
+  const next = Math.max(nowMs, from + cost * intervalMs);
+  if (cost > 0 && next - nowMs > capacity * intervalMs) return { state: { allowed: false, debtMs: from - nowMs }, tat: from };
+  return { state: { allowed: true, debtMs: next - nowMs }, tat: next };
 }
 
 const windowStart = (windowMs: number, nowMs: number): number => Math.floor(nowMs / windowMs) * windowMs;
 
 export class MemoryCounterStore implements CounterStore {
   #entries = new Map<string, { start: number; count: number }>();
+  /** Bucket key -> the time its bucket is full again; a past time is a full bucket. */
+  #buckets = new Map<string, number>();
   readonly #max: number;
 
   constructor(maxKeys = 200_000) {
@@ -51,6 +78,28 @@ export class MemoryCounterStore implements CounterStore {
     this.#entries.delete(key);
   }
 
+  async take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {
+    const { state, tat } = bucketStep(this.#buckets.get(key) ?? 0, intervalMs, capacity, cost, nowMs);
+    if (tat <= nowMs) this.#buckets.delete(key);
+    else {
+      if (!this.#buckets.has(key) && this.#buckets.size >= this.#max) this.#sweepBuckets(nowMs);
+      this.#buckets.set(key, tat);
+    }
+    return state;
+  }
+
+  /** Drops full buckets (they read as absent); if none is full, the oldest keys. */
+  #sweepBuckets(nowMs: number): void {
+    for (const [k, tat] of this.#buckets) if (tat <= nowMs) this.#buckets.delete(k);
+    if (this.#buckets.size >= this.#max) {
+      let n = Math.ceil(this.#max / 10);
+      for (const k of this.#buckets.keys()) {
+        if (n-- <= 0) break;
+        this.#buckets.delete(k);
+      }
+    }
+  }
+
   /** Drops windows that have ended; if nothing has, the oldest keys (bounded memory under a flood). */
   #sweep(nowMs: number, windowMs: number): void {
     for (const [k, e] of this.#entries) if (e.start + windowMs <= nowMs) this.#entries.delete(k);
@@ -65,6 +114,7 @@ export class MemoryCounterStore implements CounterStore {
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#buckets.clear();
   }
 }
 
@@ -78,6 +128,16 @@ export interface RedisLike {
 
 // INCR, and set the expiry on first use, atomically.
 const INCREMENT = `local c = redis.call('INCR', KEYS[1]) if c == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return c`;
+
+// bucketStep in Lua, atomically: ARGV = now, interval, capacity, cost (all integers, ms). Returns
+// {allowed 0|1, debt ms}. The key expires when its bucket would be full again.
+const TAKE = `
+local now, interval, capacity, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local from = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local nextTat = math.max(now, from + cost * interval)
+if cost > 0 and nextTat - now > capacity * interval then return {0, from - now} end
+if nextTat > now then redis.call('SET', KEYS[1], string.format('%d', nextTat), 'PX', nextTat - now) else redis.call('DEL', KEYS[1]) end
+return {1, nextTat - now}`;
 
 export class RedisCounterStore implements CounterStore {
   readonly #redis: RedisLike;
@@ -104,6 +164,11 @@ export class RedisCounterStore implements CounterStore {
 
   async reset(key: string, windowMs: number, nowMs: number): Promise<void> {
     await this.#redis.del(this.#key(key, windowMs, nowMs));
+  }
+
+  async take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {
+    const [allowed, debt] = (await this.#redis.eval(TAKE, 1, `${this.#prefix}bucket:${key}`, Math.floor(nowMs), intervalMs, capacity, cost)) as [number, number];
+    return { allowed: Number(allowed) === 1, debtMs: Number(debt) };
   }
 
   async close(): Promise<void> {
@@ -157,6 +222,10 @@ export class FallbackCounterStore implements CounterStore {
 
   reset(key: string, windowMs: number, nowMs: number): Promise<void> {
     return this.#use((s) => s.reset(key, windowMs, nowMs));
+  }
+
+  take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {
+    return this.#use((s) => s.take(key, intervalMs, capacity, cost, nowMs));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,12 @@ const Window = Type.Object(
   { additionalProperties: false },
 );
 
+/** Auth0's suspicious-IP-throttling stage: `max_attempts` at once, one more every `rate` ms. */
+const Bucket = Type.Object(
+  { max_attempts: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), rate: Type.Integer({ minimum: 1, maximum: 86_400_000, description: 'Milliseconds per attempt regained.' }) },
+  { additionalProperties: false },
+);
+
 export const TenantFlags = Type.Object(
   {
     enable_legacy_management_tokens: Type.Optional(
@@ -35,6 +41,12 @@ export const RateLimits = Type.Object(
         },
         { additionalProperties: false },
       ),
+    ),
+    login_per_ip: Type.Optional(Bucket),
+    signup_per_ip: Type.Optional(Bucket),
+    authorize_per_ip: Type.Optional(Window),
+    ip_allowlist: Type.Optional(
+      Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { maxItems: 100, description: 'IPv4/IPv6 addresses and CIDR ranges exempt from the per-address login, sign-up and /authorize limits.' }),
     ),
   },
   { additionalProperties: false, description: 'Scopeward extension: per-tenant rate limits (defaults in the README).' },

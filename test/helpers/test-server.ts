@@ -63,6 +63,10 @@ export const UNLIMITED: RateLimitSettings = {
   management_api_unauthenticated_per_ip: { limit: 1_000_000_000, window_seconds: 1 },
   signing_key_rotations: { limit: 1_000_000_000, window_seconds: 86_400 },
   failed_client_authentication: { slow_after: 1000, block_after: 1000, window_seconds: 900 },
+  login_per_ip: { max_attempts: 1_000_000_000, rate: 1 },
+  signup_per_ip: { max_attempts: 1_000_000_000, rate: 1 },
+  authorize_per_ip: { limit: 1_000_000_000, window_seconds: 1 },
+  ip_allowlist: [],
 };
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

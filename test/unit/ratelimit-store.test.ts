@@ -1,7 +1,8 @@
 // The rate-limit counters (src/ratelimit/store.ts): fixed windows with a controlled clock, peek
-// against increment, reset, bounded memory; the same behaviour from a real Redis (expiry set); the
-// fallback to memory when Redis fails (D11: logged once per outage, never an outage of its own);
-// and `ipKey`, which counts IPv6 clients per /64 (T-RL-08).
+// against increment, reset, bounded memory; token buckets (take, give back); the same behaviour
+// from a real Redis (expiry set, atomic across stores); the fallback to memory when Redis fails
+// (D11: logged once per outage, never an outage of its own); and `ipKey`, which counts IPv6
+// clients per /64 (T-RL-08).
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
@@ -49,6 +50,35 @@ function windowBehaviour(name: string, open: () => CounterStore) {
       expect(await store.peek('x', 1000, T0 + 2)).toEqual({ count: 0, resetAt: T0 + 1000 });
       expect(await store.peek('y', 1000, T0 + 2)).toEqual({ count: 1, resetAt: T0 + 1000 });
       expect(await store.increment('x', 1000, T0 + 3)).toEqual({ count: 1, resetAt: T0 + 1000 });
+    });
+  });
+
+  describe(`${name}: token buckets (the per-address login and sign-up limits)`, () => {
+    it('capacity attempts at once, then one more every interval; a refusal reports the debt and takes nothing', async () => {
+      const store = open();
+      const take = (at: number) => store.take('k', 1000, 3, 1, at);
+      expect([await take(T0), await take(T0), await take(T0)]).toEqual([
+        { allowed: true, debtMs: 1000 },
+        { allowed: true, debtMs: 2000 },
+        { allowed: true, debtMs: 3000 },
+      ]);
+      expect(await take(T0)).toEqual({ allowed: false, debtMs: 3000 });
+      expect(await take(T0 + 999)).toEqual({ allowed: false, debtMs: 2001 });
+      expect(await take(T0 + 1000)).toEqual({ allowed: true, debtMs: 3000 });
+      expect(await take(T0 + 1000)).toEqual({ allowed: false, debtMs: 3000 });
+      // Long idle: full again, never more than full.
+      expect(await take(T0 + 60_000)).toEqual({ allowed: true, debtMs: 1000 });
+    });
+
+    it('a negative cost gives attempts back, never beyond a full bucket; keys are independent', async () => {
+      const store = open();
+      await store.take('g', 1000, 3, 1, T0);
+      await store.take('g', 1000, 3, 1, T0);
+      expect(await store.take('g', 1000, 3, -1, T0)).toEqual({ allowed: true, debtMs: 1000 });
+      expect(await store.take('g', 1000, 3, -1, T0)).toEqual({ allowed: true, debtMs: 0 });
+      expect(await store.take('g', 1000, 3, -1, T0)).toEqual({ allowed: true, debtMs: 0 });
+      expect(await store.take('h', 1000, 3, 1, T0)).toEqual({ allowed: true, debtMs: 1000 });
+      expect(await store.take('g', 1000, 3, 1, T0)).toEqual({ allowed: true, debtMs: 1000 });
     });
   });
 }
@@ -119,6 +149,16 @@ describe('RedisCounterStore against the real Redis', () => {
     await two.increment('s', 1000, T0);
     expect(await one.increment('s', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
     expect(await two.peek('s', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
+  });
+
+  it('a bucket key expires when its bucket would be full again; takes are atomic across stores', async () => {
+    const one = new RedisCounterStore(redis, `${prefix}bucket-shared:`);
+    const two = new RedisCounterStore(redis, `${prefix}bucket-shared:`);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? one : two).take('b', 864_000, 12, 1, T0)));
+    expect(answers.filter((a) => a.allowed)).toHaveLength(12);
+    const ttl = await redis.pttl(`${prefix}bucket-shared:bucket:b`);
+    expect(ttl).toBeGreaterThan(12 * 864_000 - 5000);
+    expect(ttl).toBeLessThanOrEqual(12 * 864_000);
   });
 
   it('increments are atomic: 50 concurrent increments give 1..50, each once', async () => {

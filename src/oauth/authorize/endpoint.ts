@@ -1,12 +1,14 @@
 // GET /authorize (spec §2.5): run the checks in order, then answer from a live login session, or
 // refuse silently (prompt=none: login_required), or send the browser to our login page with a
-// login transaction. Framework-free: http/ adapts the request and renders the outcome.
+// login transaction (counted per address: each is a stored row, T-OUT-08). Framework-free: http/
+// adapts the request and renders the outcome.
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Registry } from '../../cache/registry.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import { NotAnAdmin } from '../admin-scopes.ts';
-import { AUTHORIZE_TEXT, AuthorizeRedirectError } from '../errors.ts';
-import { AUTHORIZE_CHECKS } from './checks/index.ts';
+import { AUTHORIZE_TEXT, AuthorizePageError, AuthorizeRedirectError } from '../errors.ts';
+import { ADDRESS_LIMIT_TEXT, admitTransaction, type AddressLimitDeps } from './address-limits.ts';
+import { AUTHORIZE_CHECKS, AUTHORIZE_PARAMS } from './checks/index.ts';
 import type { CheckContext } from './checks/check.ts';
 import { defaultMode } from './checks/response-mode.ts';
 import { completeAuthorization, type CompleteDeps, type LoginState } from './complete.ts';
@@ -15,7 +17,7 @@ import { respond, respondWithError, type AuthorizeResponse } from './respond.ts'
 import { loadSession } from './session.ts';
 import { startTransaction } from './transaction.ts';
 
-export interface AuthorizeDeps extends CompleteDeps {
+export interface AuthorizeDeps extends CompleteDeps, AddressLimitDeps {
   registry: Registry;
   audit: AuditLog;
 }
@@ -34,9 +36,13 @@ export type AuthorizeOutcome =
   | { kind: 'respond'; response: AuthorizeResponse }
   | { kind: 'login'; transaction: string; signup: boolean };
 
-/** Runs every check; a redirect error comes back as a response in the request's mode. */
+/**
+ * Runs every check on the parameters they declare (the rest is ignored, and never stored); a
+ * redirect error comes back as a response in the request's mode.
+ */
 export async function checkRequest(tenant: Tenant, params: RawParams, registry: Registry): Promise<{ ctx: CheckContext; request: AuthorizeRequest } | { ctx: CheckContext; response: AuthorizeResponse }> {
-  const ctx: CheckContext = { tenant, params, registry, draft: {} };
+  const used = new Map([...params].filter(([name]) => AUTHORIZE_PARAMS.has(name)));
+  const ctx: CheckContext = { tenant, params: used, registry, draft: {} };
   try {
     for (const check of AUTHORIZE_CHECKS) await check.run(ctx);
   } catch (error) {
@@ -111,6 +117,13 @@ export async function handleAuthorize(query: Record<string, unknown>, browser: B
     });
     return { kind: 'respond', response: respondWithError(request, 'login_required', AUTHORIZE_TEXT.loginRequired) };
   }
-  const transaction = await startTransaction(tenant, params, browser.browser!, deps);
+  const admitted = await admitTransaction(tenant, browser.ip, deps);
+  if (admitted && !admitted.allowed) {
+    if (admitted.firstRefusal) {
+      deps.audit.record(tenant.id, { type: 'api_limit', description: ADDRESS_LIMIT_TEXT.transactionsLogged, client_id: ctx.client!.clientId, client_name: ctx.client!.name, ip: browser.ip, user_agent: browser.userAgent, hostname: tenant.domain });
+    }
+    throw new AuthorizePageError(AUTHORIZE_TEXT.tooManyTransactions, ADDRESS_LIMIT_TEXT.transactions(admitted.retryAfter), 429, { 'retry-after': String(admitted.retryAfter) });
+  }
+  const transaction = await startTransaction(tenant, ctx.params, browser.browser!, deps);
   return { kind: 'login', transaction, signup: request.screenHint === 'signup' };
 }

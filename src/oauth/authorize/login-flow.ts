@@ -8,7 +8,8 @@ import type { ConnectionRecord, UserRecord } from '../../storage/ports.ts';
 import { AUTHORIZE_TEXT, AuthorizePageError } from '../errors.ts';
 import type { CheckContext } from './checks/check.ts';
 import { answer, checkRequest, type AuthorizeDeps, type BrowserContext } from './endpoint.ts';
-import { attemptLogin, type LoginDeps } from './login.ts';
+import { ipKey } from '../../ratelimit/limiter.ts';
+import { attemptLogin, LOGIN_TEXT, type LoginDeps } from './login.ts';
 import type { AuthorizeRequest } from './request.ts';
 import type { AuthorizeResponse } from './respond.ts';
 import { endSession, startSession } from './session.ts';
@@ -27,7 +28,7 @@ export interface LoginScreen {
 
 export type FlowOutcome =
   | { kind: 'respond'; response: AuthorizeResponse; session?: { cookie: string; maxAgeSeconds: number } }
-  | { kind: 'screen'; screen: LoginScreen; error?: string; username?: string };
+  | { kind: 'screen'; screen: LoginScreen; error?: string; username?: string; status?: number; retryAfter?: number };
 
 interface Prepared {
   ctx: CheckContext;
@@ -91,6 +92,20 @@ export interface LoginForm {
   password?: string | undefined;
 }
 
+/**
+ * Before the form is even read: an address already holding its share of the password hashing (or
+ * a server whose queue is full) is refused at once, on a plain page with Retry-After, so a flood
+ * from one address costs each of its requests next to nothing (T-OUT-03). The same refusal can
+ * still come later, on the form, when hashing fills up in between.
+ */
+export function refuseWhileBusy(ip: string, screen: 'login' | 'signup', deps: Pick<FlowDeps, 'passwords'>): void {
+  const busy = deps.passwords.busyFor(ipKey(ip));
+  if (!busy) return;
+  const text = screen === 'signup' ? SIGNUP_TEXT : LOGIN_TEXT;
+  const here = busy.scope === 'source';
+  throw new AuthorizePageError(AUTHORIZE_TEXT.busyTitle, here ? text.busyHere : text.busy, here ? 429 : 503, { 'retry-after': '1' });
+}
+
 /** Takes the login (or sign-up) form; a failure shows the page again with the message. */
 export async function submitLogin(browser: BrowserContext, form: LoginForm, deps: FlowDeps, screen: 'login' | 'signup' = 'login'): Promise<FlowOutcome> {
   const prepared = await prepare(browser, form.state, deps);
@@ -108,6 +123,9 @@ export async function submitLogin(browser: BrowserContext, form: LoginForm, deps
     },
     deps,
   );
-  if (!result.ok) return { kind: 'screen', screen: prepared.screen, error: result.message, username: form.username ?? '' };
+  if (!result.ok) {
+    const { message, status, retryAfter } = result;
+    return { kind: 'screen', screen: prepared.screen, error: message, username: form.username ?? '', ...(status !== undefined && { status }), ...(retryAfter !== undefined && { retryAfter }) };
+  }
   return finishLogin(prepared, result.user, browser, deps);
 }

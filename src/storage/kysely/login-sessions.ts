@@ -23,6 +23,9 @@ export function loginTransactionStore(db: Kysely<Database>): LoginTransactionSto
         expiresAt: row.expires_at,
       };
     },
+    async touch(tenantId, id, expiresAt) {
+      await db.updateTable('login_transactions').set({ expires_at: expiresAt }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+    },
     async remove(tenantId, id) {
       const result = await db.deleteFrom('login_transactions').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

@@ -3,6 +3,9 @@
 // and JSON path is a bound parameter. Both dialects must return the same users for any condition:
 // text compares by code point (`collate "C"` on PostgreSQL), case folding is done in JS, LIKE
 // metacharacters are escaped, and SQLite's ASCII-case-insensitive LIKE is pinned by an exact check.
+// No stored row can make a search fail (T-OUT-02): JSON columns are read through a guard — a
+// document that is not JSON, or nests deeper than the engine parses (SQLite: 1,000 levels), matches
+// no JSON condition (so `NOT` finds it) instead of raising an error for the whole query.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { METADATA_KEY, USER_SEARCH_FIELDS, type UserCondition, type UserFieldKind, type UserSearchField, type UserSort } from '../ports/users.ts';
 
@@ -34,6 +37,15 @@ const COLUMNS: Record<Exclude<UserSearchField, `identities.${string}`>, string> 
   last_ip: 'last_ip',
   connection: 'connection',
 };
+
+/**
+ * A JSON column on PostgreSQL as jsonb, or null when it does not parse (migration 0006). On
+ * SQLite, JSON functions run only inside `whenValid`.
+ */
+const pgJson = (column: RawBuilder<unknown>): RawBuilder<unknown> => sql`scopeward_jsonb(${column})`;
+
+/** `expr` where `column` is JSON SQLite can parse, else NULL (CASE evaluates its branch only then). */
+const whenValid = (column: RawBuilder<unknown>, expr: Bool): Bool => sql<SqlBool>`(case when json_valid(${column}) then ${expr} end)`;
 
 /** The primary identity's provider: every stored user is a database user (`auth0|…`). */
 const PRIMARY_PROVIDER = 'auth0';
@@ -109,10 +121,16 @@ function identityLeaf(key: 'connection' | 'provider' | 'user_id', c: Leaf, diale
     else if (c.op === 'suffix') primary = sql<SqlBool>`(${textMatch(col, 'prefix', PRIMARY_PREFIX, dialect, true)} and ${textMatch(sql`substr(${col}, ${sql.lit(PRIMARY_PREFIX.length + 1)})`, 'suffix', value, dialect, true)})`;
     else throw invalid(`${c.op} does not apply to identities.user_id`);
   }
-  const linked =
-    dialect === 'postgres'
-      ? sql<SqlBool>`exists (select 1 from jsonb_array_elements(users.linked_identities::jsonb) as li(value) where ${textMatch(sql`(li.value ->> ${key}::text)`, c.op, value, dialect, true)})`
-      : sql<SqlBool>`exists (select 1 from json_each(users.linked_identities) as li where ${textMatch(sql`cast(json_extract(li.value, ${`$.${key}`}) as text)`, c.op, value, dialect, true)})`;
+  const column = sql.ref('users.linked_identities');
+  let linked: Bool;
+  if (dialect === 'postgres') {
+    const list = sql`(case when jsonb_typeof(${pgJson(column)}) = 'array' then ${pgJson(column)} else '[]'::jsonb end)`;
+    linked = sql<SqlBool>`exists (select 1 from jsonb_array_elements(${list}) as li(value) where ${textMatch(sql`(li.value ->> ${key}::text)`, c.op, value, dialect, true)})`;
+  } else {
+    // An element that is not an object has no fields (json_extract would fail on a bare string).
+    const field = sql`(case when li.type = 'object' then cast(json_extract(li.value, ${`$.${key}`}) as text) end)`;
+    linked = whenValid(column, sql<SqlBool>`exists (select 1 from json_each(${column}) as li where ${textMatch(field, c.op, value, dialect, true)})`);
+  }
   return sql<SqlBool>`(${primary} or ${linked})`;
 }
 
@@ -141,7 +159,7 @@ function metadataCandidates(value: string): { text: string; number: number | und
 function metadataEq(path: MetadataPath, raw: string | number | boolean, dialect: SearchDialect): Bool {
   const { text, number, bool } = metadataCandidates(String(raw));
   if (dialect === 'postgres') {
-    const at = sql`(${path.column}::jsonb #> ${path.segments}::text[])`;
+    const at = sql`(${pgJson(path.column)} #> ${path.segments}::text[])`;
     const parts = [sql<SqlBool>`${at} @> ${JSON.stringify(text)}::jsonb`];
     if (number !== undefined) parts.push(sql<SqlBool>`${at} @> ${JSON.stringify(number)}::jsonb`);
     if (bool !== undefined) parts.push(sql<SqlBool>`${at} @> ${String(bool)}::jsonb`);
@@ -152,18 +170,18 @@ function metadataEq(path: MetadataPath, raw: string | number | boolean, dialect:
   const parts = [sql<SqlBool>`(mv.type = 'text' and mv.value = ${text})`];
   if (number !== undefined) parts.push(sql<SqlBool>`(mv.type in ('integer', 'real') and mv.value = ${number})`);
   if (bool !== undefined) parts.push(sql<SqlBool>`mv.type = ${bool ? 'true' : 'false'}`);
-  return sql<SqlBool>`exists (select 1 from json_each(${path.column}, ${p}) as mv where json_type(${path.column}, ${p}) <> 'object' and (${sql.join(parts, sql` or `)}))`;
+  return whenValid(path.column, sql<SqlBool>`exists (select 1 from json_each(${path.column}, ${p}) as mv where json_type(${path.column}, ${p}) <> 'object' and (${sql.join(parts, sql` or `)}))`);
 }
 
 /** Auth0 indexes no null, empty array or empty object: such a value does not exist for `_exists_`. */
 function metadataExists(path: MetadataPath, dialect: SearchDialect): Bool {
   if (dialect === 'postgres') {
-    const at = sql`(${path.column}::jsonb #> ${path.segments}::text[])`;
+    const at = sql`(${pgJson(path.column)} #> ${path.segments}::text[])`;
     return sql<SqlBool>`(jsonb_typeof(${at}) in ('string', 'number', 'boolean') or (jsonb_typeof(${at}) in ('array', 'object') and ${at} not in ('[]'::jsonb, '{}'::jsonb)))`;
   }
   const p = sqlitePath(path.segments);
   const type = sql`json_type(${path.column}, ${p})`;
-  return sql<SqlBool>`(${type} in ('text', 'integer', 'real', 'true', 'false') or (${type} in ('array', 'object') and json_extract(${path.column}, ${p}) not in ('[]', '{}')))`;
+  return whenValid(path.column, sql<SqlBool>`(${type} in ('text', 'integer', 'real', 'true', 'false') or (${type} in ('array', 'object') and json_extract(${path.column}, ${p}) not in ('[]', '{}')))`);
 }
 
 function exists(field: string, dialect: SearchDialect): Bool {

@@ -11,6 +11,45 @@ function emailDomain(email: string | null): string | null {
   return email === null || at < 0 ? null : fold(email.slice(at + 1));
 }
 
+/** Deeper than this, a stored document is not read (no valid write nests past 32; SQLite searches stop at 1,000). */
+const MAX_READ_DEPTH = 1000;
+
+/** Whether `value` nests deeper than `limit` levels (an explicit stack, no recursion; stops at limit + 1). */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(node as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * A JSON column as the record holds it, or `fallback` when the stored text is not JSON of the
+ * expected kind or nests too deep to render: a row edited by hand, or written before the metadata
+ * limits, reads as empty rather than failing every listing it appears in (T-OUT-02).
+ */
+function readJson<T extends object>(text: string, fallback: T): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) !== Array.isArray(fallback) || depthOver(value, MAX_READ_DEPTH)) return fallback;
+  return value as T;
+}
+
+/** Linked identities as stored, keeping only entries of the identity shape. */
+function readIdentities(text: string): UserIdentity[] {
+  const isIdentity = (i: unknown): i is UserIdentity => {
+    const o = i as Record<string, unknown> | null;
+    return o !== null && typeof o === 'object' && typeof o.connection === 'string' && typeof o.user_id === 'string' && typeof o.provider === 'string';
+  };
+  return readJson<unknown[]>(text, []).filter(isIdentity);
+}
+
 const toRecord = (row: Selectable<UsersTable>): UserRecord => ({
   tenantId: row.tenant_id,
   userId: row.user_id,
@@ -26,9 +65,9 @@ const toRecord = (row: Selectable<UsersTable>): UserRecord => ({
   familyName: row.family_name,
   picture: row.picture,
   blocked: row.blocked === 1,
-  userMetadata: JSON.parse(row.user_metadata) as Record<string, unknown>,
-  appMetadata: JSON.parse(row.app_metadata) as Record<string, unknown>,
-  linkedIdentities: JSON.parse(row.linked_identities) as UserIdentity[],
+  userMetadata: readJson<Record<string, unknown>>(row.user_metadata, {}),
+  appMetadata: readJson<Record<string, unknown>>(row.app_metadata, {}),
+  linkedIdentities: readIdentities(row.linked_identities),
   passwordHash: row.password_hash,
   lastPasswordReset: row.last_password_reset,
   lastLogin: row.last_login,

@@ -18,6 +18,8 @@ export interface LoginTransactionRecord {
 export interface LoginTransactionStore {
   create(record: LoginTransactionRecord): Promise<void>;
   get(tenantId: string, id: string): Promise<LoginTransactionRecord | undefined>;
+  /** Sets a new expiry. */
+  touch(tenantId: string, id: string, expiresAt: string): Promise<void>;
   remove(tenantId: string, id: string): Promise<boolean>;
   prune(before: string): Promise<number>;
 }

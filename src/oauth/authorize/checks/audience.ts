@@ -6,6 +6,7 @@ import type { AuthorizeCheck } from './check.ts';
 
 export const audienceCheck: AuthorizeCheck = {
   name: 'audience',
+  params: ['audience'],
   async run(ctx) {
     const audience = ctx.params.get('audience') ?? defaultAudience(ctx.tenant);
     ctx.draft.audience = audience;

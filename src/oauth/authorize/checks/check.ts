@@ -17,5 +17,7 @@ export interface CheckContext {
 
 export interface AuthorizeCheck {
   name: string;
+  /** The parameters it reads: only these reach the checks, and only these are kept in a login transaction. */
+  params: readonly string[];
   run(ctx: CheckContext): void | Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { AuthorizeCheck } from './check.ts';
 
 export const clientCheck: AuthorizeCheck = {
   name: 'client',
+  params: ['client_id'],
   async run(ctx) {
     const clientId = ctx.params.get('client_id');
     if (clientId === undefined) throw new AuthorizePageError(AUTHORIZE_TEXT.badRequest, AUTHORIZE_TEXT.missingParameter('client_id'));

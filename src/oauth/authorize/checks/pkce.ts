@@ -8,6 +8,7 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 export const pkceCheck: AuthorizeCheck = {
   name: 'pkce',
+  params: ['code_challenge', 'code_challenge_method'],
   run(ctx) {
     if (!ctx.draft.responseType!.includes('code')) return;
     const challenge = ctx.params.get('code_challenge');

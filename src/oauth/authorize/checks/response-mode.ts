@@ -17,6 +17,7 @@ export function defaultMode(draft: Partial<AuthorizeRequest>): ResponseMode {
 
 export const responseModeCheck: AuthorizeCheck = {
   name: 'response_mode',
+  params: ['response_mode'],
   run(ctx) {
     const raw = ctx.params.get('response_mode');
     if (raw === undefined) {

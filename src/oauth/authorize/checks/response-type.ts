@@ -9,6 +9,7 @@ const SUPPORTED = new Set(['code', 'token', 'id_token', 'id_token token']);
 
 export const responseTypeCheck: AuthorizeCheck = {
   name: 'response_type',
+  params: ['response_type'],
   run(ctx) {
     const raw = ctx.params.get('response_type');
     if (raw === undefined) throw new AuthorizeRedirectError('invalid_request', AUTHORIZE_TEXT.missingParameter('response_type'));
@@ -22,6 +23,7 @@ export const responseTypeCheck: AuthorizeCheck = {
 
 export const grantAllowedCheck: AuthorizeCheck = {
   name: 'grant_allowed',
+  params: [],
   run(ctx) {
     const parts = ctx.draft.responseType!;
     const grant = parts.includes('code') ? 'authorization_code' : 'implicit';

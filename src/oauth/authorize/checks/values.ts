@@ -10,15 +10,17 @@ const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
 
 export const stateCheck: AuthorizeCheck = {
   name: 'state',
+  params: ['state'],
   run(ctx) {
     const state = ctx.params.get('state');
-    if (state !== undefined && state.length > MAX_STATE) throw new AuthorizeRedirectError('invalid_request', AUTHORIZE_TEXT.stateTooLong);
+    if (state !== undefined && state.length > MAX_STATE) throw new AuthorizeRedirectError('invalid_request', AUTHORIZE_TEXT.tooLong('state', MAX_STATE));
     ctx.draft.state = state;
   },
 };
 
 export const nonceCheck: AuthorizeCheck = {
   name: 'nonce',
+  params: ['nonce'],
   run(ctx) {
     const nonce = ctx.params.get('nonce');
     const type = ctx.draft.responseType!;
@@ -29,6 +31,7 @@ export const nonceCheck: AuthorizeCheck = {
 
 export const scopeCheck: AuthorizeCheck = {
   name: 'scope',
+  params: ['scope'],
   run(ctx) {
     const raw = ctx.params.get('scope');
     const scope = raw === undefined ? [] : parseScopeParam(raw);
@@ -39,6 +42,7 @@ export const scopeCheck: AuthorizeCheck = {
 
 export const promptCheck: AuthorizeCheck = {
   name: 'prompt',
+  params: ['prompt', 'max_age', 'login_hint', 'screen_hint'],
   run(ctx) {
     const prompt = (ctx.params.get('prompt') ?? '').split(' ').filter(Boolean);
     for (const value of prompt) if (!PROMPTS.has(value)) throw new AuthorizeRedirectError('invalid_request', AUTHORIZE_TEXT.invalidPrompt(value));
@@ -47,7 +51,7 @@ export const promptCheck: AuthorizeCheck = {
     const maxAge = ctx.params.get('max_age');
     if (maxAge !== undefined && !/^\d{1,10}$/.test(maxAge)) throw new AuthorizeRedirectError('invalid_request', AUTHORIZE_TEXT.invalidMaxAge);
     ctx.draft.maxAge = maxAge === undefined ? undefined : Number(maxAge);
-    ctx.draft.loginHint = ctx.params.get('login_hint')?.slice(0, 255);
-    ctx.draft.screenHint = ctx.params.get('screen_hint')?.slice(0, 32);
+    ctx.draft.loginHint = ctx.params.get('login_hint');
+    ctx.draft.screenHint = ctx.params.get('screen_hint');
   },
 };
