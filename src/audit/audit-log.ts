@@ -4,7 +4,7 @@
 // the batch is kept and retried; past a bound the oldest events are dropped, and that is logged.
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
-import { scrub } from '../http/logger.ts';
+import { scrub } from './scrub.ts';
 import type { LogRecord, Storage } from '../storage/ports.ts';
 import { newLogId } from './log-id.ts';
 
@@ -24,6 +24,38 @@ export interface LogEvent {
   connection?: string;
   connection_id?: string;
   details?: Record<string, unknown>;
+}
+
+/** The request an event comes from: the address it came from and the user agent it named. */
+export interface RequestOrigin {
+  ip: string;
+  userAgent: string | undefined;
+}
+
+/** The tenant an event belongs to: its id keys the log, its domain is the event's `hostname`. */
+export interface EventTenant {
+  id: string;
+  domain: string;
+}
+
+/**
+ * What a caller says about an event: everything but where it came from, which `record` fills in
+ * from the tenant and the request origin, the same way for every event. `client` names the
+ * application involved (`client_id` and `client_name`).
+ */
+export type EventFields = Omit<LogEvent, 'ip' | 'user_agent' | 'hostname' | 'client_id' | 'client_name'> & {
+  client?: { clientId: string; name?: string | undefined } | undefined;
+};
+
+/** The one builder of a recorded event from its tenant, its origin and what a caller says of it. */
+export function buildEvent(tenant: EventTenant, origin: RequestOrigin | undefined, fields: EventFields): LogEvent {
+  const { client, ...rest } = fields;
+  return {
+    ...rest,
+    ...(client && { client_id: client.clientId, ...(client.name !== undefined && { client_name: client.name }) }),
+    ...(origin && { ip: origin.ip, user_agent: origin.userAgent }),
+    hostname: tenant.domain,
+  };
 }
 
 /** `value` with JWT- and PEM-shaped text masked in every string it holds. */
@@ -71,8 +103,15 @@ export class AuditLog {
     this.#timer.unref();
   }
 
-  /** Queues an event; returns its log_id. Never throws, never waits. */
-  record(tenantId: string, input: LogEvent): string {
+  /**
+   * Queues an event of `tenant` caused by a request from `origin` (none for the server's own
+   * work); returns its log_id. Never throws, never waits.
+   */
+  record(tenant: EventTenant, origin: RequestOrigin | undefined, fields: EventFields): string {
+    return this.#enqueue(tenant.id, buildEvent(tenant, origin, fields));
+  }
+
+  #enqueue(tenantId: string, input: LogEvent): string {
     // Text a caller controls (user agent, audience, query) may hold a pasted token (T-LOG-01).
     const event = scrubbed(input) as LogEvent;
     const now = new Date(this.#clock.now());

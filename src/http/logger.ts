@@ -2,6 +2,7 @@
 // request serializer drops headers and masks sensitive query values, redact paths cover anything
 // that might be logged by mistake, and a last scrubber masks JWT- and PEM-shaped text.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { scrub } from '../audit/scrub.ts';
 
 const SENSITIVE_QUERY = /^(code|code_verifier|access_token|id_token|id_token_hint|refresh_token|client_secret|client_assertion|assertion|subject_token|actor_token|password|token|state|nonce)$/i;
 
@@ -12,14 +13,6 @@ export function redactUrl(url: string): string {
   const params = new URLSearchParams(url.slice(q + 1));
   for (const key of [...params.keys()]) if (SENSITIVE_QUERY.test(key)) params.set(key, '[redacted]');
   return scrub(`${url.slice(0, q)}?${params.toString()}`);
-}
-
-const JWT_LIKE = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-const PEM_LIKE = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
-
-/** Masks token- and key-shaped text inside a free-form string. */
-export function scrub(text: string): string {
-  return text.replace(JWT_LIKE, '[jwt]').replace(PEM_LIKE, '[pem]');
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

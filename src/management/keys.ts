@@ -5,7 +5,7 @@ import { IdParam } from '../schemas/common.ts';
 import type { SigningKeyRecord } from '../storage/ports.ts';
 import { KeyNotFound, KeyNotRevocable, revokeSigningKey, rotateSigningKeys, RotationConflict } from '../tokens/rotation.ts';
 import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
-import { route } from './route.ts';
+import { callerOf, route } from './route.ts';
 
 const TAG = 'Keys';
 
@@ -90,7 +90,7 @@ const rotate = route({
     if (!limit.allowed) {
       // A rate-limit hit is an `api_limit` tenant-log event (issue #3), once per window.
       if (limit.firstRefusal) {
-        ctx.deps.audit.record(ctx.tenant.id, { type: 'api_limit', description: TEXT.rotationLimited(rule.limit, rule.window_seconds), client_id: ctx.auth.clientId ?? '', hostname: ctx.tenant.domain });
+        ctx.deps.audit.record(ctx.tenant, ctx.origin, { type: 'api_limit', description: TEXT.rotationLimited(rule.limit, rule.window_seconds), client: callerOf(ctx.auth) });
       }
       throw new ManagementError(429, TEXT.rotationLimited(rule.limit, rule.window_seconds), {
         errorCode: 'too_many_requests',

@@ -8,10 +8,11 @@ import { PasswordHasher } from '../domain/passwords.ts';
 import { isCurrentUserScope, isManagementScope } from '../domain/scopes.ts';
 import { API_PREFIX_PATH } from './paths.ts';
 import type { Tenant } from '../domain/tenant.ts';
+import type { RequestOrigin } from '../audit/audit-log.ts';
 import type { BearerAuthenticator } from './auth.ts';
 import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
-import type { AuthContext, ConfinedRequest, Confinement, ManagementDeps, ManagementRoute } from './route.ts';
+import { callerOf, type AuthContext, type ConfinedRequest, type Confinement, type ManagementDeps, type ManagementRoute } from './route.ts';
 import { ipKey, rateLimitHeaders, type WindowRule } from '../ratelimit/limiter.ts';
 import { routeSecrets } from './secret-fields.ts';
 
@@ -93,6 +94,11 @@ function redact(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : redact(v)]));
 }
 
+/** Where a call came from, for its tenant-log events (the address a trusted proxy names, or the peer). */
+export function originOf(request: FastifyRequest): RequestOrigin {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] };
+}
+
 /**
  * Tenant log lines for Management API calls (spec §3.5.9): `sapi` for every successful write, with
  * method, path and the body with secrets masked; `mgmt_api_read` for every answer that carried a
@@ -107,10 +113,7 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
   const event = (type: 'sapi' | 'mgmt_api_read') => ({
     type,
     description: route.summary,
-    client_id: auth.clientId ?? '',
-    ip: request.ip,
-    user_agent: request.headers['user-agent'],
-    hostname: request.tenant!.domain,
+    client: callerOf(auth),
     details: {
       request: {
         method: route.method.toLowerCase(),
@@ -122,8 +125,8 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
       response: { statusCode: status },
     },
   });
-  if (write) deps.audit.record(request.tenant!.id, event('sapi'));
-  if (secretsShown.length > 0) deps.audit.record(request.tenant!.id, event('mgmt_api_read'));
+  if (write) deps.audit.record(request.tenant!, originOf(request), event('sapi'));
+  if (secretsShown.length > 0) deps.audit.record(request.tenant!, originOf(request), event('mgmt_api_read'));
 }
 
 /** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
@@ -131,12 +134,9 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
   if (error.statusCode !== 401 && error.statusCode !== 403) return;
   const allowed = await deps.limiter.consume(`${tenant.id}:fapi:${ipKey(request.ip)}`, { limit: 10, window_seconds: 60 });
   if (!allowed.allowed) return;
-  deps.audit.record(tenant.id, {
+  deps.audit.record(tenant, originOf(request), {
     type: 'fapi',
     description: error.message,
-    ip: request.ip,
-    user_agent: request.headers['user-agent'],
-    hostname: tenant.domain,
     details: { request: { method: route.method.toLowerCase(), path: request.url.split('?', 1)[0] }, response: { statusCode: error.statusCode } },
   });
 }
@@ -146,7 +146,7 @@ async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: F
   const limit = await deps.limiter.consume(key, rule);
   reply.headers(rateLimitHeaders(limit));
   if (limit.allowed) return;
-  if (limit.firstRefusal) deps.audit.record(tenant.id, { type: 'api_limit', description: TEXT.rateLimited, ip: request.ip, user_agent: request.headers['user-agent'], hostname: tenant.domain });
+  if (limit.firstRefusal) deps.audit.record(tenant, originOf(request), { type: 'api_limit', description: TEXT.rateLimited });
   throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
 }
 
@@ -250,6 +250,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         const handled = await route.handler({
           tenant: request.tenant!,
           auth,
+          origin: originOf(request),
           params: request.params,
           query: request.query,
           body: (route.schema.body ? bodyOf(request) : undefined),

@@ -1,7 +1,7 @@
 // How a Management API route is declared: method, path, the scopes that admit it (beside the
 // handler, STYLE §3), TypeBox schemas and a framework-free handler. register.ts mounts them.
 import type { Static, TSchema } from 'typebox';
-import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditLog, RequestOrigin } from '../audit/audit-log.ts';
 import type { Registry } from '../cache/registry.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import type { Envelope } from '../crypto/envelope.ts';
@@ -59,6 +59,8 @@ type StaticOr<T, D> = T extends TSchema ? Static<T> : D;
 export interface HandlerContext<S extends RouteSchemas> {
   tenant: Tenant;
   auth: AuthContext;
+  /** Where the call came from (its tenant-log events carry it). */
+  origin: RequestOrigin;
   params: StaticOr<S['params'], Record<string, never>>;
   query: StaticOr<S['querystring'], Record<string, never>>;
   body: StaticOr<S['body'], undefined>;
@@ -127,6 +129,11 @@ export interface ManagementRoute<S extends RouteSchemas = RouteSchemas> {
   bodyOptional?: boolean;
   schema: S;
   handler(ctx: HandlerContext<S>): Promise<Reply>;
+}
+
+/** The application a call's token names (`azp` or `client_id`), as tenant-log events carry it. */
+export function callerOf(auth: Pick<AuthContext, 'clientId'>): { clientId: string } | undefined {
+  return auth.clientId === undefined ? undefined : { clientId: auth.clientId };
 }
 
 /** Declares a route with its handler typed from its schemas. */

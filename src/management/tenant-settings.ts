@@ -8,7 +8,7 @@ import { TenantSettings, TenantSettingsUpdate } from '../schemas/tenant-settings
 import { redirectUrlProblem } from '../domain/urls.ts';
 import { badRequest } from './errors.ts';
 import { projection } from './fields.ts';
-import { route } from './route.ts';
+import { callerOf, route } from './route.ts';
 import { legacyTokensOn } from '../domain/tenant.ts';
 import { allowlistEntryProblem } from '../ratelimit/limiter.ts';
 
@@ -78,7 +78,7 @@ const update = route({
     const wasLegacy = legacyTokensOn(before);
     const isLegacy = legacyTokensOn(merged);
     if (isLegacy && !wasLegacy) {
-      ctx.deps.audit.record(ctx.tenant.id, { type: 'depnote', description: LEGACY_WARNING, client_id: ctx.auth.clientId ?? '', details: { flag: 'enable_legacy_management_tokens' } });
+      ctx.deps.audit.record(ctx.tenant, ctx.origin, { type: 'depnote', description: LEGACY_WARNING, client: callerOf(ctx.auth), details: { flag: 'enable_legacy_management_tokens' } });
     }
     return { status: 200, body: merged, ...(isLegacy && !wasLegacy && { warning: LEGACY_WARNING }) };
   },

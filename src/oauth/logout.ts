@@ -44,15 +44,12 @@ export async function logout(request: LogoutRequest, deps: SessionDeps & { regis
   const ended = await endSession(tenant, request.session, deps);
   if (ended) {
     const user = await deps.storage.users.get(tenant.id, ended.userId);
-    deps.audit.record(tenant.id, {
+    deps.audit.record(tenant, request, {
       type: 'slo',
       description: 'Successful logout',
       user_id: ended.userId,
       user_name: user?.email ?? user?.username ?? '',
-      client_id: request.clientId ?? '',
-      ip: request.ip,
-      user_agent: request.userAgent,
-      hostname: tenant.domain,
+      client: request.clientId === undefined ? undefined : { clientId: request.clientId },
     });
   }
   return logoutTarget(tenant, request.clientId, request.returnTo, deps.registry);

@@ -176,7 +176,7 @@ describe('listing and searching (spec §3.4, §3.5.9)', () => {
     ];
     for (const [n, date, type, client] of table) {
       at(date);
-      ids[n] = s.audit.record(s.tenant.id, { type, client_id: client, ip: '10.0.0.1', details: { n } });
+      ids[n] = s.audit.record(s.tenant, { ip: '10.0.0.1', userAgent: undefined }, { type, client: { clientId: client }, details: { n } });
     }
     // The reader's token is fetched last (the clock has moved two days); its seccft comes from 127.0.0.1.
     api = mgmt(s, await tokenFor(s, reader));

@@ -234,7 +234,7 @@ describe('the AuditLog queue', () => {
   it('the bound drops the oldest events, logs that it did (at once and with the count on recovery), and keeps the rest in order', async () => {
     const { storage, tenant, lines, control, audit, stored } = await setup({ maxQueue: 3 });
     control.fail();
-    for (const n of ['e1', 'e2', 'e3', 'e4', 'e5']) audit.record(tenant.id, { type: 'seccft', description: n });
+    for (const n of ['e1', 'e2', 'e3', 'e4', 'e5']) audit.record(tenant, undefined, { type: 'seccft', description: n });
     expect(audit.pending).toBe(3);
     expect(lines.filter((l) => l.includes('oldest events'))).toHaveLength(1);
     await audit.flush();
@@ -251,10 +251,10 @@ describe('the AuditLog queue', () => {
 
   it('events recorded while a write is in flight are never lost, even when the bound is reached meanwhile', async () => {
     const { storage, tenant, control, audit, stored } = await setup({ maxQueue: 3 });
-    for (const n of ['a', 'b', 'c']) audit.record(tenant.id, { type: 'sapi', description: n });
+    for (const n of ['a', 'b', 'c']) audit.record(tenant, undefined, { type: 'sapi', description: n });
     control.hold();
     const flushing = audit.flush(); // a, b, c in flight
-    for (const n of ['d', 'e']) audit.record(tenant.id, { type: 'sapi', description: n });
+    for (const n of ['d', 'e']) audit.record(tenant, undefined, { type: 'sapi', description: n });
     control.recover();
     await flushing;
     await audit.flush();
@@ -266,13 +266,13 @@ describe('the AuditLog queue', () => {
     const { storage, tenant, control, audit, stored } = await setup({ flushIntervalMs: 10 });
     control.fail();
     audit.start();
-    audit.record(tenant.id, { type: 'seccft', description: 'x1' });
+    audit.record(tenant, undefined, { type: 'seccft', description: 'x1' });
     await expect.poll(() => control.writes.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     expect(await stored()).toStrictEqual([]);
     control.recover();
     await expect.poll(stored, { timeout: 10_000 }).toStrictEqual(['x1']);
-    audit.record(tenant.id, { type: 'seccft', description: 'x2' });
-    audit.record(tenant.id, { type: 'seccft', description: 'x3' });
+    audit.record(tenant, undefined, { type: 'seccft', description: 'x2' });
+    audit.record(tenant, undefined, { type: 'seccft', description: 'x3' });
     await audit.close();
     expect([await stored(), audit.pending]).toStrictEqual([['x1', 'x2', 'x3'], 0]);
     await storage.close();
@@ -286,7 +286,7 @@ describe('retention (issue 3: default 30 days, pruned in the background)', () =>
       const other = await s.addTenant('other', 'tenant-b.test');
       const at = (iso: string, tenantId: string, description: string) => {
         s.clock.set(Date.parse(iso));
-        s.audit.record(tenantId, { type: 'sapi', description });
+        s.audit.record({ id: tenantId, domain: 'retention.test' }, undefined, { type: 'sapi', description });
       };
       at('2026-09-01T00:00:00.000Z', s.tenant.id, 'old-a');
       at('2026-09-01T00:00:00.000Z', other.id, 'old-b');
@@ -312,7 +312,7 @@ describe('retention (issue 3: default 30 days, pruned in the background)', () =>
     const tenant = await ensureDefaultTenant(runtime.storage, envelope, clock, 'retention.test');
     for (const [days, description] of [[8, 'eight days old'], [6, 'six days old']] as const) {
       clock.set(Date.UTC(2026, 10, 1, 12) - days * 86_400_000);
-      runtime.audit.record(tenant.id, { type: 'sapi', description });
+      runtime.audit.record(tenant, undefined, { type: 'sapi', description });
     }
     clock.set(Date.UTC(2026, 10, 1, 12));
     await runtime.audit.flush();
@@ -320,7 +320,7 @@ describe('retention (issue 3: default 30 days, pruned in the background)', () =>
     const descriptions = async () => (await raw.logs.list(tenant.id, undefined, { offset: 0, limit: 10, withTotal: false, ascending: true })).items.map((r) => r.event.description);
     await expect.poll(descriptions, { timeout: 10_000 }).toStrictEqual(['six days old']);
     expect(lines.some((l) => l.includes('pruned expired entries') && l.includes('"logs":1'))).toBe(true);
-    runtime.audit.record(tenant.id, { type: 'sapi', description: 'queued at shutdown' });
+    runtime.audit.record(tenant, undefined, { type: 'sapi', description: 'queued at shutdown' });
     await runtime.close();
     expect(await descriptions()).toStrictEqual(['six days old', 'queued at shutdown']);
     await raw.close();

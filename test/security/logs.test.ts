@@ -3,7 +3,8 @@
 // client creation and rotation, secrets in URLs, a logged 500) no captured log line holds a secret,
 // a token, an Authorization value, a PEM block or the master key. T-LOG-03: CR/LF stays escaped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redactUrl, scrub } from '../../src/http/logger.ts';
+import { scrub } from '../../src/audit/scrub.ts';
+import { redactUrl } from '../../src/http/logger.ts';
 import { seedM2M } from '../helpers/mgmt.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tamper } from '../helpers/tamper.ts';

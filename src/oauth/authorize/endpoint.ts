@@ -62,30 +62,22 @@ export async function answer(ctx: CheckContext, request: AuthorizeRequest, login
   } catch (error) {
     if (!(error instanceof NotAnAdmin)) throw error;
     // The dashboard is for administrators only: refused through the registered redirect.
-    deps.audit.record(ctx.tenant.id, {
+    deps.audit.record(ctx.tenant, browser, {
       type: 'f',
       description: error.message,
-      client_id: ctx.client!.clientId,
-      client_name: ctx.client!.name,
+      client: ctx.client!,
       user_id: login.user.userId,
       user_name: login.user.email ?? login.user.username ?? '',
-      ip: browser.ip,
-      user_agent: browser.userAgent,
-      hostname: ctx.tenant.domain,
     });
     return respondWithError(request, 'access_denied', error.message);
   }
   if (request.prompt.includes('none')) {
-    deps.audit.record(ctx.tenant.id, {
+    deps.audit.record(ctx.tenant, browser, {
       type: 'ssa',
       description: 'Successful silent authentication',
-      client_id: ctx.client!.clientId,
-      client_name: ctx.client!.name,
+      client: ctx.client!,
       user_id: login.user.userId,
       user_name: login.user.email ?? login.user.username ?? '',
-      ip: browser.ip,
-      user_agent: browser.userAgent,
-      hostname: ctx.tenant.domain,
     });
   }
   return respond(request, completion.fields);
@@ -106,21 +98,13 @@ export async function handleAuthorize(query: Record<string, unknown>, browser: B
     return { kind: 'respond', response: await answer(ctx, request, login, browser, deps) };
   }
   if (request.prompt.includes('none')) {
-    deps.audit.record(tenant.id, {
-      type: 'fsa',
-      description: AUTHORIZE_TEXT.loginRequired,
-      client_id: ctx.client!.clientId,
-      client_name: ctx.client!.name,
-      ip: browser.ip,
-      user_agent: browser.userAgent,
-      hostname: tenant.domain,
-    });
+    deps.audit.record(tenant, browser, { type: 'fsa', description: AUTHORIZE_TEXT.loginRequired, client: ctx.client! });
     return { kind: 'respond', response: respondWithError(request, 'login_required', AUTHORIZE_TEXT.loginRequired) };
   }
   const admitted = await admitTransaction(tenant, browser.ip, deps);
   if (admitted && !admitted.allowed) {
     if (admitted.firstRefusal) {
-      deps.audit.record(tenant.id, { type: 'api_limit', description: ADDRESS_LIMIT_TEXT.transactionsLogged, client_id: ctx.client!.clientId, client_name: ctx.client!.name, ip: browser.ip, user_agent: browser.userAgent, hostname: tenant.domain });
+      deps.audit.record(tenant, browser, { type: 'api_limit', description: ADDRESS_LIMIT_TEXT.transactionsLogged, client: ctx.client! });
     }
     throw new AuthorizePageError(AUTHORIZE_TEXT.tooManyTransactions, ADDRESS_LIMIT_TEXT.transactions(admitted.retryAfter), 429, { 'retry-after': String(admitted.retryAfter) });
   }

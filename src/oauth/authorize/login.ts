@@ -67,12 +67,8 @@ async function findUser(storage: Storage, tenantId: string, connection: string, 
 export async function attemptLogin(attempt: Attempt, deps: LoginDeps): Promise<LoginResult> {
   const { tenant, connection, client } = attempt;
   const log: Log = (event) =>
-    deps.audit.record(tenant.id, {
-      client_id: client.clientId,
-      client_name: client.name,
-      ip: attempt.ip,
-      user_agent: attempt.userAgent,
-      hostname: tenant.domain,
+    deps.audit.record(tenant, attempt, {
+      client,
       connection: connection.name,
       connection_id: connection.id,
       ...event,

@@ -24,14 +24,10 @@ export async function attemptSignup(attempt: Attempt, deps: LoginDeps): Promise<
   const { tenant, connection, client } = attempt;
   const email = attempt.username.trim().toLowerCase();
   const record = (type: 'fs' | 'limit_mu', description: string) =>
-    deps.audit.record(tenant.id, {
+    deps.audit.record(tenant, attempt, {
       type,
       description,
-      client_id: client.clientId,
-      client_name: client.name,
-      ip: attempt.ip,
-      user_agent: attempt.userAgent,
-      hostname: tenant.domain,
+      client,
       connection: connection.name,
       connection_id: connection.id,
       user_name: email.slice(0, 320),
@@ -72,14 +68,10 @@ export async function attemptSignup(attempt: Attempt, deps: LoginDeps): Promise<
     throw error;
   }
   await deps.storage.users.recordLogin(tenant.id, user.userId, now, attempt.ip);
-  deps.audit.record(tenant.id, {
+  deps.audit.record(tenant, attempt, {
     type: 'ss',
     description: 'Successful signup',
-    client_id: client.clientId,
-    client_name: client.name,
-    ip: attempt.ip,
-    user_agent: attempt.userAgent,
-    hostname: tenant.domain,
+    client,
     connection: connection.name,
     connection_id: connection.id,
     user_id: user.userId,

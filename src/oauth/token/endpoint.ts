@@ -52,15 +52,7 @@ export async function admitAddress(request: AddressRequest, deps: Pick<TokenDeps
   if (limit.allowed) return headers;
   if (limit.firstRefusal) {
     // Logged once per window: a flood must not flood the log.
-    deps.audit.record(tenant.id, {
-      type: 'api_limit',
-      description: TOKEN_TEXT.rateLimited,
-      client_id: '',
-      ip: request.ip,
-      user_agent: request.userAgent,
-      hostname: tenant.domain,
-      details: { error: 'too_many_requests', status: 429 },
-    });
+    deps.audit.record(tenant, request, { type: 'api_limit', description: TOKEN_TEXT.rateLimited, details: { error: 'too_many_requests', status: 429 } });
   }
   throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.rateLimited, { headers });
 }
@@ -102,16 +94,12 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
     if (!grant) throw new OAuthError(400, 'unsupported_grant_type', TOKEN_TEXT.unsupportedGrantType(grantType));
     const outcome = await grant.handle({ tenant, params, authorization: request.authorization, ip: request.ip, deps, admit });
     if (outcome.secretUsed) deps.secretUsage.note(tenant.id, outcome.clientId, outcome.secretUsed, new Date(deps.clock.now()));
-    deps.audit.record(tenant.id, {
+    deps.audit.record(tenant, request, {
       type: outcome.log.type,
       description: outcome.log.description,
       ...(outcome.log.userId !== undefined && { user_id: outcome.log.userId }),
       ...(outcome.log.userName !== undefined && { user_name: outcome.log.userName }),
-      client_id: outcome.clientId,
-      client_name: outcome.clientName,
-      ip: request.ip,
-      user_agent: request.userAgent,
-      hostname: tenant.domain,
+      client: { clientId: outcome.clientId, name: outcome.clientName },
       audience: outcome.audience,
       scope: outcome.scope,
       ...(outcome.jti !== undefined && { details: { access_token_jti: outcome.jti } }),
@@ -122,13 +110,11 @@ export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps)
       Object.assign(error.headers, headers);
       const failureLog = GRANTS.get(params?.get('grant_type') ?? '')?.failureLog;
       if (error !== unlogged && (failureLog !== undefined || error.status === 429)) {
-        deps.audit.record(tenant.id, {
+        const clientId = await knownClientId(deps, tenant, params && claimedClientId(params, request.authorization));
+        deps.audit.record(tenant, request, {
           type: error.status === 429 && error.description === TOKEN_TEXT.rateLimited ? 'api_limit' : (failureLog?.type ?? 'feccft'),
           description: error.description,
-          client_id: await knownClientId(deps, tenant, params && claimedClientId(params, request.authorization)),
-          ip: request.ip,
-          user_agent: request.userAgent,
-          hostname: tenant.domain,
+          client: clientId === '' ? undefined : { clientId },
           ...(params?.get('audience') !== undefined && { audience: params.get('audience') }),
           details: { error: error.error, status: error.status },
         });
