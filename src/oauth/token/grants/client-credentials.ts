@@ -5,7 +5,7 @@ import { nowSeconds } from '../../../domain/clock.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
 import { defaultAudience } from '../../../domain/tenant.ts';
 import { grantedScopes, issueClientCredentialsToken } from '../../../tokens/client-credentials.ts';
-import { accessTokenSigner } from '../../signer.ts';
+import { accessTokenSigner } from '../../../tokens/signer.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
 import { authenticateClient } from '../client-auth.ts';
 import type { Grant } from './grant.ts';
@@ -42,7 +42,7 @@ export const clientCredentials: Grant = {
       scopes = wanted;
     }
 
-    const signer = await accessTokenSigner(deps.registry, tenant.id, api);
+    const signer = accessTokenSigner(await deps.registry.keys(tenant.id), api);
     const issued = issueClientCredentialsToken({
       issuer: tenant.issuer,
       audience,
