@@ -59,7 +59,6 @@ export interface AppDeps {
 
 export interface App {
   fastify: FastifyInstance;
-  authenticator: BearerAuthenticator;
 }
 
 const UNTENANTED = new Set(['/healthz', '/readyz']);
@@ -184,5 +183,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   await app.ready();
-  return { fastify: app, authenticator };
+  return { fastify: app };
 }

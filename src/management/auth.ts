@@ -176,9 +176,4 @@ export class BearerAuthenticator {
     const expiresAt = new Date((exp + LEEWAY_SECONDS) * 1000).toISOString();
     this.#deps.storage.denylist.setExpiry(tenantId, jti, aud === '' ? undefined : aud, expiresAt).catch(() => undefined);
   }
-
-  /** Forget every cached verification (after a revocation that the cache cannot see). */
-  clear(): void {
-    this.#cache.clear();
-  }
 }
