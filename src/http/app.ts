@@ -27,7 +27,7 @@ import { registerBrowserRoutes } from './browser.ts';
 import { registerDashboardRoutes } from './dashboard.ts';
 import { installCors } from './cors.ts';
 import { registerHealthRoutes } from './health.ts';
-import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
+import { installErrorHandling, renderFrameworkError, writeClientError } from './errors.ts';
 import { hostProblem } from './host.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
@@ -59,7 +59,6 @@ export interface AppDeps {
 
 export interface App {
   fastify: FastifyInstance;
-  authenticator: BearerAuthenticator;
 }
 
 const UNTENANTED = new Set(['/healthz', '/readyz']);
@@ -133,7 +132,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     reply.headers(await admitAddress({ tenant: request.tenant!, ip: request.ip, userAgent: request.headers['user-agent'] }, deps));
   };
   app.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT, config: { family: 'oauth' }, onRequest: countAddress }, async (request, reply) => {
-    const { outcome, headers } = await handleTokenRequest(
+    const answer = await handleTokenRequest(
       {
         tenant: request.tenant!,
         body: request.body,
@@ -144,7 +143,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       },
       deps,
     );
-    return reply.headers(NO_STORE).headers(headers).type('application/json; charset=utf-8').send(JSON.stringify(outcome.body));
+    return reply.headers(answer.headers).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
   });
   // RFC 6749 §3.2: the token endpoint is POST only; a GET never yields a token (T-TOK-12).
   app.route({
@@ -184,5 +183,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
 
   await app.ready();
-  return { fastify: app, authenticator };
+  return { fastify: app };
 }

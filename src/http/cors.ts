@@ -4,12 +4,13 @@
 // credentials mode: these endpoints take bearer tokens and client secrets, never cookies.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../cache/registry.ts';
+import { REJECTION_HEADER } from '../management/auth.ts';
 
 const ALLOW_HEADERS = 'authorization, content-type, auth0-client, dpop';
 const MAX_AGE = '86400';
 /** Paths an application's origin may call from the browser (spec §0 row 8). */
 const CORS_PATHS = ['/oauth/token', '/oauth/revoke', '/userinfo', '/api/v2/'];
-const EXPOSE_HEADERS = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after';
+const EXPOSE_HEADERS = `x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ${REJECTION_HEADER}`;
 
 async function allowedOrigin(request: FastifyRequest, registry: Registry): Promise<string | undefined> {
   const origin = request.headers.origin;

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE, ManagementError, reasonPhrase, TEXT } from '../management/errors.ts';
-import { AuthorizePageError, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { AuthorizePageError, NO_STORE, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
 import { errorPage } from '../login/pages.ts';
 import { sendPage } from './pages.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
@@ -15,9 +15,6 @@ import { validationMessage } from './validation.ts';
 import type { BodyTooDeep } from './body.ts';
 
 export type Family = 'oauth' | 'management' | 'page' | 'other';
-
-/** Headers every token-endpoint response carries, success or error (RFC 6749 §5.1). */
-export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 export function familyOf(request: FastifyRequest): Family {
   const configured = (request.routeOptions.config as { family?: Family } | undefined)?.family;

@@ -11,6 +11,7 @@ import { globalClientCredentials } from '../../src/domain/global-client.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { installErrorHandling } from '../../src/http/errors.ts';
 import { compileValidator } from '../../src/http/validation.ts';
+import { BearerAuthenticator } from '../../src/management/auth.ts';
 import { registerManagementRoutes } from '../../src/management/register.ts';
 import { route, type ManagementRoute } from '../../src/management/route.ts';
 import { MANAGEMENT_ROUTES } from '../../src/management/routes.ts';
@@ -266,7 +267,7 @@ describe('a route added later is held to the rule where answers are sent, whatev
       request.tenant = s.tenant;
       done();
     });
-    registerManagementRoutes(app, shapes, { storage: s.storage, registry: s.registry, envelope: s.envelope, clock: s.clock, limiter: s.limiter, audit: s.audit }, s.app.authenticator);
+    registerManagementRoutes(app, shapes, { storage: s.storage, registry: s.registry, envelope: s.envelope, clock: s.clock, limiter: s.limiter, audit: s.audit }, new BearerAuthenticator({ registry: s.registry, storage: s.storage, clock: s.clock }));
     await app.ready();
     try {
       const call = async (method: 'GET' | 'PATCH', url: string, scopes: string[]) =>
