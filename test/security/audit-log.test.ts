@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { localBus } from '../../src/cache/bus.ts';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { ensureDefaultTenant } from '../../src/domain/tenants.ts';
+import { ensureDefaultTenant } from '../../src/provisioning/default-tenant.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';

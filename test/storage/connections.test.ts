@@ -1,11 +1,13 @@
 // ConnectionStore on every dialect: round trips, names unique per tenant, updates, tenant scoping;
 // and the default database connection every tenant gets (domain/connections.ts): made with the
-// tenant, added at start-up to tenants that predate it, once even when processes race.
+// tenant, added at start-up to tenants that predate it (provisioning/system-records.ts), once even
+// when processes race.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { connectionEnabledFor, DEFAULT_CONNECTION_NAME, defaultConnectionOptions, defaultConnectionRecord, ensureDefaultConnections } from '../../src/domain/connections.ts';
-import { createTenant } from '../../src/domain/tenants.ts';
+import { connectionEnabledFor, DEFAULT_CONNECTION_NAME, defaultConnectionOptions, defaultConnectionRecord } from '../../src/domain/connections.ts';
+import { ensureDefaultConnections } from '../../src/provisioning/system-records.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
 import { UniqueViolation } from '../../src/storage/errors.ts';
 import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
 import { frozenClock } from '../helpers/clock.ts';

@@ -1,11 +1,12 @@
-// domain/tenants.ts on every dialect: a tenant is made whole (row, system Management API, current
-// and next signing keys) or not at all; the default tenant's stored domain never moves unless the
-// caller asks (R4, T-OPS-04), and then together with its Management API identifier and the grants
-// that name it, atomically.
+// provisioning/create-tenant.ts and default-tenant.ts on every dialect: a tenant is made whole
+// (row, system Management API, current and next signing keys) or not at all; the default tenant's
+// stored domain never moves unless the caller asks (R4, T-OPS-04), and then together with its
+// Management API identifier and the grants that name it, atomically.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { createTenant, DefaultTenantElsewhere, ensureDefaultTenant, systemApiData, TenantConflict } from '../../src/domain/tenants.ts';
+import { createTenant, systemApiData, TenantConflict } from '../../src/provisioning/create-tenant.ts';
+import { DefaultTenantElsewhere, ensureDefaultTenant } from '../../src/provisioning/default-tenant.ts';
 import { UniqueViolation } from '../../src/storage/errors.ts';
 import type { Storage } from '../../src/storage/ports.ts';
 import { loadKeyRing } from '../../src/tokens/keys.ts';
