@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../src/domain/tenant.ts';
 import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
 import { expectMgmtError, expectNoContent, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const READS = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
@@ -234,19 +233,16 @@ const TRAVERSALS = ['..%2f', '..%2F..%2Fclients', '%2e%2e/', '%2e%2e%2f', '%252e
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`T-MG-15: path traversal in ids on ${dialect}`, () => {
     let s: TestServer;
-    let pg: PgSchema | undefined;
     let api: MgmtCaller;
     let grantCount: number;
 
     beforeAll(async () => {
-      if (dialect === 'postgres') pg = await createPgSchema();
-      s = await startTestServer(pg ? { databaseUrl: pg.url, pgSchema: pg.schema } : {});
+      s = await startTestServer({ dialect });
       api = mgmt(s, await tokenFor(s, await seedM2M(s, ALL_CRUD, undefined, 'admin')));
       grantCount = (await api.get('/client-grants')).json<unknown[]>().length;
     });
     afterAll(async () => {
       await s.close();
-      await pg?.drop();
     });
 
     it.each(TRAVERSALS)('%s as an id → 404 or 400 with an Auth0 body, never 5xx, nothing deleted', async (id) => {

@@ -7,19 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localBus } from '../../src/cache/bus.ts';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { DEFAULT_RATE_LIMITS } from '../../src/ratelimit/limiter.ts';
 import { createRuntime } from '../../src/runtime.ts';
-import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
+import type { TenantRecord } from '../../src/storage/ports.ts';
 import { CB, expectErrorPage, loginThrough, mainOf } from '../helpers/authorize-flow.ts';
 import { authorizeUrl, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp } from '../helpers/browser.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { DIALECTS, forEachDialect } from '../helpers/dialects.ts';
 import { startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
 import { seedTenant } from '../storage/records.ts';
 
@@ -218,17 +218,12 @@ describe('T-OUT-08: abandoned transactions expire quickly', () => {
   });
 });
 
-describe.each(DIALECTS)('T-OUT-08: the login transaction store and its background sweep on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('T-OUT-08: the login transaction store and its background sweep', (storage) => {
   let tenant: TenantRecord;
 
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     tenant = await seedTenant(storage);
   });
-  afterEach(() => opened.close());
 
   const transaction = (id: string, expiresAt: string) => ({ tenantId: tenant.id, id, browserHash: 'h', request: { client_id: 'c' }, createdAt: new Date(T0).toISOString(), expiresAt });
 

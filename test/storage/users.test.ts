@@ -3,34 +3,27 @@
 // updates (booleans both ways, null clears, derived columns follow), removal, tenant scoping,
 // pages with totals, sorts (missing values last, ties by user_id), and recordLogin counting every
 // one of 20 concurrent logins.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage, TenantRecord, UserRecord, UserSort } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { TenantRecord, UserRecord, UserSort } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, seedConnection, seedTenant, seedUser, userRecord } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: UserRecord[]): string[] => items.map((u) => u.userId);
 
-describe.each(DIALECTS)('UserStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('UserStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   const DB = 'Username-Password-Authentication';
   const OTHER = 'other-db';
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     for (const t of [a, b]) {
       await seedConnection(storage, t.id, { name: DB });
       await seedConnection(storage, t.id, { name: OTHER });
     }
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   const add = (overrides: Partial<UserRecord> = {}, tenant = a, connection = DB) => seedUser(storage, tenant.id, connection, overrides);
