@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUserQuery, UserQueryError } from '../../src/management/user-query.ts';
 import type { UserRecord } from '../../src/storage/ports.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedUser } from '../helpers/user-token.ts';
 
 type Page = { start: number; limit: number; length: number; total: number; users: { user_id: string; email: string; name: string }[] };
 const q = (query: string) => `/users?q=${encodeURIComponent(query)}&search_engine=v3`;

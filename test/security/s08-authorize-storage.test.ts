@@ -15,7 +15,8 @@ import { DEFAULT_RATE_LIMITS } from '../../src/ratelimit/limiter.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import type { TenantRecord } from '../../src/storage/ports.ts';
 import { CB, expectErrorPage, loginThrough, mainOf } from '../helpers/authorize-flow.ts';
-import { authorizeUrl, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp } from '../helpers/browser.ts';
+import { authorizeUrl, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp } from '../helpers/fixtures.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
@@ -139,7 +140,7 @@ describe('T-OUT-08: login transactions per address', () => {
   });
 
   it('answers from a live session start no transaction and are not counted', async () => {
-    const user = await seedUser(s, 'sam@example.com');
+    const user = await seedLoginUser(s, 'sam@example.com');
     const ip = '203.0.113.85';
     const browser = new TestBrowser(s, ip);
     expect(String((await loginThrough(browser, code(app), user)).headers.location)).toMatch(/^https:\/\/app\.example\.com\/cb\?code=/);

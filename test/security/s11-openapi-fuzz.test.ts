@@ -14,8 +14,9 @@ import { operationsOf } from '../fuzz/management.ts';
 import { FuzzTarget } from '../fuzz/target.ts';
 import { expectErrorPage } from '../helpers/authorize-flow.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedUser } from '../helpers/fixtures.ts';
 import { startTestServer } from '../helpers/test-server.ts';
-import { seedUser, userToken } from '../helpers/user-token.ts';
+import { userToken } from '../helpers/user-token.ts';
 import { expectMgmtError } from '../helpers/mgmt-http.ts';
 
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 4);

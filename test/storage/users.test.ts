@@ -7,7 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
 import type { TenantRecord, UserRecord, UserSort } from '../../src/storage/ports.ts';
 import { forEachDialect } from '../helpers/dialects.ts';
-import { at, seedConnection, seedTenant, seedUser, userRecord } from './records.ts';
+import { at, blankUser, seedConnection, seedTenant, seedUser, userRecord } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: UserRecord[]): string[] => items.map((u) => u.userId);
@@ -38,27 +38,7 @@ forEachDialect('UserStore', (storage) => {
   });
 
   it('a user with every optional field empty and every flag false round-trips too', async () => {
-    const u = await add({
-      email: null,
-      emailVerified: false,
-      username: null,
-      phoneNumber: null,
-      phoneVerified: false,
-      name: null,
-      nickname: null,
-      givenName: null,
-      familyName: null,
-      picture: null,
-      blocked: false,
-      userMetadata: {},
-      appMetadata: {},
-      linkedIdentities: [],
-      passwordHash: null,
-      lastPasswordReset: null,
-      lastLogin: null,
-      lastIp: null,
-      loginsCount: 0,
-    });
+    const u = await add(blankUser());
     expect(await storage.users.get(a.id, u.userId)).toEqual(u);
   });
 
