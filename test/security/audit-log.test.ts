@@ -14,7 +14,7 @@ import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { LogRecord, LogStore, Storage } from '../../src/storage/ports.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { globalClient, legacyClaims, operatorToken, setLegacy, signLegacy } from '../helpers/legacy.ts';
-import { seedM2M } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { mgmt, requestToken } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tamper } from '../helpers/tamper.ts';

@@ -8,7 +8,8 @@ import { decodeJwt } from '../../dashboard/src/lib/jwt.ts';
 import { REJECTION_HEADER as SERVER_REJECTION_HEADER } from '../../src/management/auth.ts';
 import { TEXT } from '../../src/management/errors.ts';
 import { b64url, currentSigningKey, signRs256 } from '../helpers/craft-jwt.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { userToken } from '../helpers/user-token.ts';
 
