@@ -176,7 +176,7 @@ describe('explain() with the claim the server names (its rejection header), for 
   });
 
   it('a token of a deleted application: its azp', async () => {
-    const doomed = await seedM2M(s, ['read:clients'], audience, 'doomed app');
+    const doomed = await seedM2M(s, ['read:clients'], { audience, name: 'doomed app' });
     const token = await tokenFor(s, doomed, audience);
     const deleter = await tokenFor(s, await seedM2M(s, ['delete:clients']), audience);
     expect((await s.inject({ method: 'DELETE', url: `/api/v2/clients/${doomed.clientId}`, headers: { authorization: `Bearer ${deleter}` } })).statusCode).toBe(204);

@@ -9,7 +9,7 @@ import type { TokenDeps, TokenExchange, TokenStep } from '../../src/oauth/token/
 import { GRANTS } from '../../src/oauth/token/grants/index.ts';
 import { grantParams, TOKEN_STEPS } from '../../src/oauth/token/steps.ts';
 import type { LogRecord } from '../../src/storage/ports.ts';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('the steps of POST /oauth/token', () => {
