@@ -18,6 +18,8 @@ import { publicLimit } from './public-limit.ts';
 
 export type AuthApiDeps = TokenDeps & RevokeDeps & UserinfoDeps;
 
+/** Every path under it is the Authentication API's, an unknown one included (its 404, its errors). */
+export const OAUTH_PREFIX = '/oauth/';
 const TOKEN_BODY_LIMIT = 64 * 1024;
 const FORM_LIMIT = 16 * 1024;
 
@@ -66,7 +68,7 @@ const oauthEndpoints: FastifyPluginAsync<{ deps: AuthApiDeps }> = async (app, { 
   app.get('/userinfo', { preHandler: limit }, handler);
   app.post('/userinfo', { preHandler: limit, bodyLimit: FORM_LIMIT }, handler);
 
-  await app.register(oauthPaths, { prefix: '/oauth/', deps });
+  await app.register(oauthPaths, { prefix: OAUTH_PREFIX, deps });
 };
 
 /** Everything under /oauth/, unknown paths included (their 404 is the Authentication API's). */

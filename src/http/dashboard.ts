@@ -66,6 +66,14 @@ const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.map', '.json', '.svg', '.
 /** One file name of a Vite build (`index-DWA9Yg1j.js`): no separator, no leading dot, nothing else. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,200}$/;
 
+/** Pages under /dashboard/ and /explorer/, not the config and assets. */
+const PAGE_PATH = /^\/(dashboard|explorer)\/(?!config\.json(\?|$)|assets\/)/;
+
+/** Whether a request, even one whose path does not decode, is for a dashboard or explorer page (framework-errors.ts). */
+export function isDashboardPage(method: string, url: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && PAGE_PATH.test(url);
+}
+
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 

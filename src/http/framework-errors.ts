@@ -1,30 +1,30 @@
 // Failures before any route is chosen: a request so malformed that HTTP parsing gave up
 // (writeClientError, on the socket), and a URL the router cannot decode or a path parameter over
 // its limit (renderFrameworkError). Fastify calls the latter in its root context, before any
-// audience's plugin, so there the path is the one fact that says whose error page to answer.
+// audience's plugin, so there the path is the one fact that says whose error page to answer: the
+// plugins that own a path space say which (auth-api.ts, dashboard.ts).
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE, ManagementError, reasonPhrase } from '../management/errors.ts';
 import { OAuthError } from '../oauth/errors.ts';
 import { errorPage } from '../login/pages.ts';
+import { OAUTH_PREFIX } from './auth-api.ts';
+import { isDashboardPage } from './dashboard.ts';
 import { sendManagementError, sendOAuthError } from './errors.ts';
 import { sendPage } from './pages.ts';
-
-/** Pages under /dashboard/ and /explorer/ (dashboard.ts, not the config and assets): their paths can fail to decode. */
-const PAGE_PATH = /^\/(dashboard|explorer)\/(?!config\.json(\?|$)|assets\/)/;
 
 /**
  * Errors Fastify raises before routing (a URL that does not decode, a path parameter over the
  * limit): the Authentication API's body under /oauth/, a page where a dashboard page would have
- * answered, the JSON body anywhere else; with the status Fastify chose.
+ * answered, the JSON body anywhere else (the login pages' paths are fixed, so none of them can
+ * fail to decode); with the status Fastify chose.
  */
 export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   reply.header('x-content-type-options', 'nosniff');
-  if (request.url.startsWith('/oauth/')) return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
+  if (request.url.startsWith(OAUTH_PREFIX)) return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
   const message = status === 414 ? 'The request URI is too long' : 'The request URI is malformed';
-  const read = request.method === 'GET' || request.method === 'HEAD';
-  if (read && PAGE_PATH.test(request.url)) return sendPage(reply, errorPage(reasonPhrase(status), message, status));
+  if (isDashboardPage(request.method, request.url)) return sendPage(reply, errorPage(reasonPhrase(status), message, status));
   return sendManagementError(reply, new ManagementError(status, message, { errorCode: ERROR_CODE.invalidUri }));
 }
 
