@@ -87,8 +87,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   installBodyParsers(app, { strictJson: false });
   app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
-  // Response schemas document the API (OpenAPI); bodies are serialized as they are.
+  // Response schemas document the API (OpenAPI) but do not serialize: the hot answers are sent
+  // already serialized (GET /api/v2/clients from the registry's cache), and fast-json-stringify on
+  // the route's own schema was slower than JSON.stringify on a 14-client list (135 vs 105 µs) and
+  // put the fields in schema order rather than Auth0's (issue 11 item 4).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The default for a context that sets none; every audience sets its own.
   app.setErrorHandler(jsonErrors);
 
   // Hooks on every request are synchronous (callback style): no promise per request per hook.
