@@ -34,7 +34,7 @@ import { healthApi } from './health.ts';
 import { hostProblem } from './host.ts';
 import { loginPages } from './login-pages.ts';
 import { managementApi } from './management-api.ts';
-import { useTenantScope } from './tenant-scope.ts';
+import { decorateTenant, useTenantScope } from './tenant-scope.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
@@ -94,6 +94,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // The default for a context that sets none; every audience sets its own.
   app.setErrorHandler(jsonErrors);
+  decorateTenant(app);
 
   // Hooks on every request are synchronous (callback style): no promise per request per hook.
   app.addHook('onRequest', (request, reply, done) => {

@@ -15,7 +15,7 @@ declare module 'fastify' {
     /**
      * The tenant the Host names. Resolved before any other hook of the tenant scope runs; reading
      * it where it was not (outside the scope, or in a hook that also runs for refused requests:
-     * see tenantOrNone) throws.
+     * see tenantOrNone) throws (decorateTenant).
      */
     tenant: Tenant;
     [TENANT]: Tenant | null;
@@ -27,19 +27,27 @@ export function tenantOrNone(request: FastifyRequest): Tenant | undefined {
   return request[TENANT] ?? undefined;
 }
 
-/** Makes `app` (an encapsulated context) the tenant scope: tenant resolution, JSON errors, the JSON 404. */
-export function useTenantScope(app: FastifyInstance, registry: Registry): void {
+/**
+ * Declares request.tenant on `app` (the root, so every context has it): a getter that throws until
+ * the tenant scope has resolved the tenant, so that reading it where no tenant was chosen fails
+ * loudly instead of yielding undefined under a type that says Tenant.
+ */
+export function decorateTenant(app: FastifyInstance): void {
   app.decorateRequest(TENANT, null);
   app.decorateRequest('tenant', {
     getter(this: FastifyRequest): Tenant {
       const tenant = this[TENANT];
-      if (tenant === null) throw new Error('request.tenant read before the tenant was resolved');
+      if (tenant === null) throw new Error('request.tenant read where no tenant was resolved');
       return tenant;
     },
     setter(this: FastifyRequest, tenant: Tenant) {
       this[TENANT] = tenant;
     },
   });
+}
+
+/** Makes `app` (an encapsulated context) the tenant scope: tenant resolution, JSON errors, the JSON 404. */
+export function useTenantScope(app: FastifyInstance, registry: Registry): void {
   // Synchronous (callback style), like every hook that runs on every request: no promise per call.
   app.addHook('onRequest', (request, _reply, done) => {
     const tenant = registry.tenantByHost(request.host);
