@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalClientCredentials } from '../../src/domain/global-client.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { installErrorHandling } from '../../src/http/errors.ts';
+import { jsonErrors } from '../../src/http/errors.ts';
 import { compileValidator } from '../../src/http/validation.ts';
 import { BearerAuthenticator } from '../../src/management/auth.ts';
 import { registerManagementRoutes } from '../../src/management/register.ts';
@@ -263,7 +263,7 @@ describe('a route added later is held to the rule where answers are sent, whatev
     const app = Fastify();
     app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
     app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    installErrorHandling(app);
+    app.setErrorHandler(jsonErrors);
     app.addHook('onRequest', (request, _reply, done) => {
       request.tenant = s.tenant;
       done();

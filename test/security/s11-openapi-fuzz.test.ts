@@ -78,7 +78,7 @@ describe('T-OUT-10: what fuzzing found, fixed', () => {
     expectMgmtError(await target.server.inject({ method: 'GET', url: '/dashboard/assets/%FF' }), 400, 'The request URI is malformed', 'invalid_uri');
   });
 
-  // The fix belongs in writeClientError (http/errors.ts), which S7 rewrote on main meanwhile: this
+  // The fix belongs in writeClientError (http/framework-errors.ts), which S7 rewrote on main meanwhile: this
   // branch leaves it alone and this case fails here until the merge applies the fix (issue 9 report).
   it('RFC 9110 §9.3.2: a HEAD request HTTP cannot parse (head over 16 KiB, raw bytes) is answered without a body (found: seeds 20261207, 20261214)', async () => {
     await target.server.fastify.listen({ host: '127.0.0.1', port: 0 });
