@@ -239,7 +239,10 @@ const rotateSecret = route({
   scopes: ['update:client_keys'],
   // The rotator must learn the new secret (Auth0), whatever its read scopes.
   reveals: ['client_secret'],
-  // The SDKs send no body; Scopeward also takes {"previous_secret_grace_seconds": N} (beyond Auth0).
+  // Most SDKs send no body; Auth0 ignores one, and the Python SDK sends {"id": "<client id>"}
+  // (issue 12, E2), so other fields are ignored. Scopeward also takes
+  // {"previous_secret_grace_seconds": N} (beyond Auth0); a body that names it is checked strictly,
+  // so a misspelt companion field is refused rather than ignored.
   bodyOptional: true,
   schema: {
     params: IdParam,
@@ -249,7 +252,11 @@ const rotateSecret = route({
           Type.Integer({ minimum: 0, maximum: MAX_GRACE_SECONDS, description: 'Keep accepting the old secret this long (default 0: it stops at once, as in Auth0).' }),
         ),
       },
-      { additionalProperties: false },
+      {
+        additionalProperties: true,
+        if: { properties: { previous_secret_grace_seconds: {} }, required: ['previous_secret_grace_seconds'] },
+        then: { additionalProperties: false, properties: { previous_secret_grace_seconds: {} } },
+      },
     ),
     response: { 200: Client },
   },
