@@ -13,6 +13,7 @@ import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } fro
 import { projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
+import { holds, isCurrentSecret } from './unchanged.ts';
 
 const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
 /** The longest grace period a rotation may give the old secret (30 days). */
@@ -61,7 +62,13 @@ async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibi
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   const project = projection(q.fields, q.include_fields);
   const now = ctx.deps.clock.now();
-  const view = (r: ClientRecord) => project(renderClient(r, visibility, ctx.deps.envelope, keys, now));
+  // The list is what configuration-as-code tools read and write back (issue 12, E3): Scopeward's
+  // client_secret_rotation appears in it only when `fields` asks for it (GET /clients/{id} shows it).
+  const rotationAsked = q.include_fields !== false && (q.fields ?? '').split(',').some((f) => f.trim() === 'client_secret_rotation');
+  const view = (r: ClientRecord) => {
+    const { client_secret_rotation: rotation, ...client } = renderClient(r, visibility, ctx.deps.envelope, keys, now);
+    return project(rotationAsked && rotation !== undefined ? { ...client, client_secret_rotation: rotation } : client);
+  };
 
   if (q.from !== undefined || q.take !== undefined) {
     const take = q.take ?? DEFAULT_PER_PAGE;
@@ -197,9 +204,15 @@ const update = route({
     if (denied.length > 0) throw new ManagementError(403, TEXT.fieldsForbidden(denied.join('; ')), { errorCode: ERROR_CODE.insufficientScope });
     checkUrls(body);
 
-    const record = await loadWritable(ctx.deps, ctx.tenant.id, ctx.params.id);
-    if (record.data.global && body.client_secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const { client_secret: secret, ...settings } = body;
+    // A system application takes a write that changes nothing (issue 12, E3: the Deploy CLI writes
+    // back what it read) and answers it unchanged; any real change stays refused.
+    const unchanged = holds(record.data, settings) && (typeof secret !== 'string' || isCurrentSecret(ctx.deps.envelope, record, secret));
+    if (isDashboardClient(record.data) || (record.data.global && secret !== undefined)) {
+      if (unchanged) return { status: 200, body: await render(ctx, record, writeVisibility(ctx.secrets)) };
+      throw isDashboardClient(record.data) ? badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported) : badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
+    }
     const data = { ...record.data, ...settings };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
