@@ -13,7 +13,7 @@ import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from '../management/errors.ts';
-import { API_PREFIX, countAddressCall, registerManagementRoutes } from '../management/register.ts';
+import { API_PREFIX, registerManagementRoutes } from '../management/register.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
 import { OpenApiDocuments } from '../management/openapi.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
@@ -29,6 +29,7 @@ import { installCors } from './cors.ts';
 import { registerHealthRoutes } from './health.ts';
 import { installErrorHandling, NO_STORE, renderFrameworkError, writeClientError } from './errors.ts';
 import { hostProblem } from './host.ts';
+import { admitUnknownPath, answerUnknownPath } from './unknown-path.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
@@ -172,15 +173,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerDashboardRoutes(app, deps, publicLimit);
   // A path under /api/v2 that names no route is still a Management API call, answered with
   // x-ratelimit-* like every other; it serves no one's token, so it counts against its address,
-  // never the tenant's budget (issue 9, S4), and no token is verified for it.
+  // never the tenant's budget (issue 9, S4), and no token is verified for it. An Auth0 resource
+  // Scopeward does not serve is the exception: 403 insufficient scope to a valid token (E5).
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: `${API_PREFIX}/*`,
     config: { family: 'management' },
-    onRequest: (request, reply) => countAddressCall(deps, request, reply),
-    handler: async () => {
-      throw new ManagementError(404, TEXT.notFoundRoute);
-    },
+    onRequest: (request, reply) => admitUnknownPath(deps, authenticator, request, reply),
+    handler: answerUnknownPath,
   });
 
   await app.ready();
