@@ -13,7 +13,7 @@ import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } fro
 import { projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
-import { holds, isCurrentSecret } from './unchanged.ts';
+import { holds } from './unchanged.ts';
 
 const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
 /** The longest grace period a rotation may give the old secret (30 days). */
@@ -206,13 +206,14 @@ const update = route({
 
     const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const { client_secret: secret, ...settings } = body;
-    // A system application takes a write that changes nothing (issue 12, E3: the Deploy CLI writes
-    // back what it read) and answers it unchanged; any real change stays refused.
-    const unchanged = holds(record.data, settings) && (typeof secret !== 'string' || isCurrentSecret(ctx.deps.envelope, record, secret));
-    if (isDashboardClient(record.data) || (record.data.global && secret !== undefined)) {
-      if (unchanged) return { status: 200, body: await render(ctx, record, writeVisibility(ctx.secrets)) };
-      throw isDashboardClient(record.data) ? badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported) : badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
+    // The dashboard application takes a write that changes nothing (issue 12, E3: the Deploy CLI
+    // writes back what it read) and answers it unchanged; any real change stays refused. The global
+    // client takes any write but a secret, even its current one (T-LEG-09: no secret oracle).
+    if (isDashboardClient(record.data)) {
+      if (secret === undefined && holds(record.data, settings)) return { status: 200, body: await render(ctx, record, writeVisibility(ctx.secrets)) };
+      throw badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported);
     }
+    if (record.data.global && secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
     const data = { ...record.data, ...settings };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };

@@ -1,11 +1,7 @@
 // Whether an update body changes nothing (issue 12, E3). Configuration-as-code tools (the Deploy
 // CLI) write back every object they read, Scopeward's system objects included (the dashboard
-// application, the global client, the default connection): such a write must succeed when it
-// asks for what already is, while a real change stays refused.
-import { timingSafeEqual } from 'node:crypto';
-import type { Envelope } from '../crypto/envelope.ts';
-import { clientSecretMac } from '../domain/secret-locations.ts';
-import type { ClientRecord } from '../storage/ports.ts';
+// application, the default connection; the global client takes any write but a secret): such a
+// write must succeed when it asks for what already is, while a real change stays refused.
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -27,12 +23,4 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export function holds(current: unknown, sent: unknown): boolean {
   if (isObject(sent)) return isObject(current) && Object.entries(sent).every(([k, v]) => holds(current[k], v));
   return deepEqual(current, sent);
-}
-
-/** Whether `secret` is the client's current secret (a MAC comparison, in constant time). */
-export function isCurrentSecret(envelope: Envelope, record: ClientRecord, secret: string): boolean {
-  if (record.secretMac === null) return false;
-  const stored = Buffer.from(record.secretMac, 'base64');
-  const presented = clientSecretMac(envelope, record.tenantId, record.clientId, secret);
-  return stored.length === presented.length && timingSafeEqual(stored, presented);
 }

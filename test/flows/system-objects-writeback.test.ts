@@ -80,22 +80,16 @@ describe('E3: the dashboard application takes a write that changes nothing', () 
 });
 
 describe('E3: the global client', () => {
-  it('its own current secret with nothing else changed → 200 unchanged; another secret → 400 as before', async () => {
-    const global = byName('All Applications');
-    expect(typeof global.client_secret).toBe('string');
-    const same = await api.patch(`/clients/${global.client_id}`, { ...writeBack(global), client_secret: global.client_secret });
-    expect(same.statusCode, same.body).toBe(200);
-    expect(same.json()).toStrictEqual(global);
-    expectMgmtError(await api.patch(`/clients/${global.client_id}`, { client_secret: 'y'.repeat(48) }), 400, TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
-    expectMgmtError(await api.patch(`/clients/${global.client_id}`, { client_secret: global.client_secret, name: 'renamed' }), 400, TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
-    expect((await api.get(`/clients/${global.client_id}`)).json()).toStrictEqual(global);
-  });
-
-  it('a write-back without a secret → 200 (as before)', async () => {
+  it('its exported object written back (no secret) → 200 unchanged; any client_secret, even its own, → 400 as before (T-LEG-09)', async () => {
     const global = byName('All Applications');
     const res = await api.patch(`/clients/${global.client_id}`, writeBack(global));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toStrictEqual(global);
+    expect(typeof global.client_secret).toBe('string');
+    for (const client_secret of [global.client_secret, 'y'.repeat(48)]) {
+      expectMgmtError(await api.patch(`/clients/${global.client_id}`, { ...writeBack(global), client_secret }), 400, TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
+    }
+    expect((await api.get(`/clients/${global.client_id}`)).json()).toStrictEqual(global);
   });
 });
 
