@@ -50,6 +50,12 @@ const get = route({
 });
 
 /**
+ * Auth0's value for options a database connection is made without: a tool sending one (the Deploy
+ * CLI fills in `disable_self_service_change_password: false`) asks for what already is.
+ */
+const OPTION_DEFAULTS: Readonly<Record<string, unknown>> = { disable_self_service_change_password: false };
+
+/**
  * Scopeward serves its connections as they are. A write that asks for what already is succeeds
  * (issue 12, E3: the Deploy CLI writes back the connection it exported); a change is refused.
  */
@@ -64,7 +70,8 @@ const update = route({
     const connection = await ctx.deps.storage.connections.get(ctx.tenant.id, ctx.params.id);
     if (!connection) throw notFound(TEXT.connectionNotFound, ERROR_CODE.inexistentConnection);
     const current = renderConnection(connection);
-    if (!holds(current, ctx.body ?? {})) throw badRequest(TEXT.connectionUnchangeable, ERROR_CODE.operationNotSupported);
+    const withDefaults = { ...current, options: { ...OPTION_DEFAULTS, ...(current.options as object | undefined) } };
+    if (!holds(withDefaults, ctx.body ?? {})) throw badRequest(TEXT.connectionUnchangeable, ERROR_CODE.operationNotSupported);
     return { status: 200, body: current };
   },
 });

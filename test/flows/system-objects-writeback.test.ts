@@ -97,12 +97,14 @@ describe('E3: the default connection', () => {
   it('its object written back (whole, or a part) → 200 unchanged; a change → 400; an unknown id → 404', async () => {
     const [connection] = (await api.get('/connections')).json<Record<string, unknown>[]>();
     const { id, ...body } = connection!;
-    for (const write of [body, {}, { options: { brute_force_protection: true } }, { realms: body.realms }]) {
+    // The Deploy CLI adds Auth0's default for an option the connection was made without.
+    const deployCli = { ...body, options: { ...(body.options as object), disable_self_service_change_password: false } };
+    for (const write of [body, deployCli, {}, { options: { brute_force_protection: true } }, { realms: body.realms }]) {
       const res = await api.patch(`/connections/${String(id)}`, write);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toStrictEqual(connection);
     }
-    for (const change of [{ options: { disable_signup: true } }, { display_name: 'Mine' }, { realms: [] }, { enabled_clients: [] }]) {
+    for (const change of [{ options: { disable_signup: true } }, { options: { disable_self_service_change_password: true } }, { display_name: 'Mine' }, { realms: [] }, { enabled_clients: [] }]) {
       expectMgmtError(await api.patch(`/connections/${String(id)}`, { ...body, ...change }), 400, TEXT.connectionUnchangeable, ERROR_CODE.operationNotSupported);
     }
     expect((await api.get(`/connections/${String(id)}`)).json()).toStrictEqual(connection);
