@@ -5,7 +5,7 @@ import { isDashboardClient } from '../domain/dashboard-client.ts';
 import { newClientId, newClientSecret } from '../domain/ids.ts';
 import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
-import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
+import { Client, ClientCreate, ClientListQuery, ClientUpdate, type ClientData } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
 import { DEFAULT_REFRESH_TOKEN, newClientData, readVisibility, renderClient, writeVisibility, type Visibility } from './client-view.ts';
@@ -215,6 +215,11 @@ const update = route({
     }
     if (record.data.global && secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
     const data = { ...record.data, ...settings };
+    // secret_encoded is set at creation (Auth0 refuses it in an update, so the Deploy CLI strips
+    // it): a jwt_configuration sent without it keeps the stored one (issue 12, E3).
+    const sentJwt = settings.jwt_configuration as ClientData['jwt_configuration'];
+    const encoded = record.data.jwt_configuration?.secret_encoded;
+    if (sentJwt && sentJwt.secret_encoded === undefined && encoded !== undefined) data.jwt_configuration = { ...sentJwt, secret_encoded: encoded };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
     if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));

@@ -79,6 +79,16 @@ describe('E3: the dashboard application takes a write that changes nothing', () 
   });
 });
 
+describe('E3: any application written back as the Deploy CLI sends it', () => {
+  it('→ 200 and nothing changes, jwt_configuration.secret_encoded (left out by the CLI) included', async () => {
+    const app = byName('admin');
+    const res = await api.patch(`/clients/${app.client_id}`, writeBack(app));
+    expect(res.statusCode, res.body).toBe(200);
+    const after = (await api.get('/clients?per_page=100')).json<Client[]>().find((c) => c.name === 'admin');
+    expect(after).toStrictEqual(app);
+  });
+});
+
 describe('E3: the global client', () => {
   it('its exported object written back (no secret) → 200 unchanged; any client_secret, even its own, → 400 as before (T-LEG-09)', async () => {
     const global = byName('All Applications');
