@@ -3,14 +3,14 @@
 // that names no route, and the CORS preflight. Errors answer Auth0's Boom body (errors.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import type { BearerAuthenticator } from '../management/auth.ts';
-import { ManagementError, TEXT } from '../management/errors.ts';
 import { OpenApiDocuments } from '../management/openapi.ts';
-import { API_PREFIX, countAddressCall, registerManagementRoutes } from '../management/register.ts';
+import { API_PREFIX, registerManagementRoutes } from '../management/register.ts';
 import type { ManagementDeps } from '../management/route.ts';
 import { MANAGEMENT_ROUTES } from '../management/routes.ts';
 import { preflight } from './cors.ts';
 import { jsonErrors } from './errors.ts';
 import { publicLimit } from './public-limit.ts';
+import { admitUnknownPath, answerUnknownPath } from './unknown-path.ts';
 
 export interface ManagementApiOptions {
   deps: ManagementDeps;
@@ -28,14 +28,13 @@ export const managementApi: FastifyPluginAsync<ManagementApiOptions> = async (ap
   );
   // A path under /api/v2 that names no route is still a Management API call, answered with
   // x-ratelimit-* like every other; it serves no one's token, so it counts against its address,
-  // never the tenant's budget (issue 9, S4), and no token is verified for it.
+  // never the tenant's budget (issue 9, S4), and no token is verified for it. An Auth0 resource
+  // Scopeward does not serve is the exception: 403 insufficient scope to a valid token (issue 12, E5).
   app.route({
     method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
     url: `${API_PREFIX}/*`,
-    onRequest: (request, reply) => countAddressCall(deps, request, reply),
-    handler: async () => {
-      throw new ManagementError(404, TEXT.notFoundRoute);
-    },
+    onRequest: (request, reply) => admitUnknownPath(deps, authenticator, request, reply),
+    handler: answerUnknownPath,
   });
   app.options(`${API_PREFIX}/*`, preflight(deps.registry, 'GET, POST, PATCH, PUT, DELETE'));
 };

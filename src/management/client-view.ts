@@ -51,9 +51,17 @@ function secretRotation(record: ClientRecord, now: number): Record<string, strin
   };
 }
 
+/**
+ * Stored beside the Auth0 fields but never part of an answer (issue 12, E3): a tool that writes
+ * back what it read (the Deploy CLI) would send it and be refused. The dashboard knows its own
+ * application from /dashboard/config.json (`client_id`).
+ */
+const STORED_ONLY = new Set(['scopeward_system']);
+
 export function renderClient(record: ClientRecord, visibility: Visibility, envelope: Envelope, keys: KeyRing | undefined, now: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.data)) {
+    if (STORED_ONLY.has(k)) continue;
     if (visibility.config || SUMMARY_FIELDS.has(k)) out[k] = v;
   }
   if (visibility.secret && record.secretSealed) out.client_secret = envelope.open(record.secretSealed, clientSecretLocation(record.tenantId, record.clientId));

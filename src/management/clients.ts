@@ -5,7 +5,7 @@ import { isDashboardClient } from '../domain/dashboard-client.ts';
 import { newClientId, newClientSecret } from '../domain/ids.ts';
 import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
-import { Client, ClientCreate, ClientListQuery, ClientUpdate } from '../schemas/client.ts';
+import { Client, ClientCreate, ClientListQuery, ClientUpdate, type ClientData } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
 import { DEFAULT_REFRESH_TOKEN, newClientData, readVisibility, renderClient, writeVisibility, type Visibility } from './client-view.ts';
@@ -13,6 +13,7 @@ import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } fro
 import { projection } from './fields.ts';
 import { decodeCursor, DEFAULT_PER_PAGE, encodeCursor, listBody, pageOf } from './pagination.ts';
 import { route, type HandlerContext, type ManagementDeps, type RouteSchemas } from './route.ts';
+import { holds } from './unchanged.ts';
 
 const READ_SCOPES = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
 /** The longest grace period a rotation may give the old secret (30 days). */
@@ -61,7 +62,13 @@ async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibi
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   const project = projection(q.fields, q.include_fields);
   const now = ctx.deps.clock.now();
-  const view = (r: ClientRecord) => project(renderClient(r, visibility, ctx.deps.envelope, keys, now));
+  // The list is what configuration-as-code tools read and write back (issue 12, E3): Scopeward's
+  // client_secret_rotation appears in it only when `fields` asks for it (GET /clients/{id} shows it).
+  const rotationAsked = q.include_fields !== false && (q.fields ?? '').split(',').some((f) => f.trim() === 'client_secret_rotation');
+  const view = (r: ClientRecord) => {
+    const { client_secret_rotation: rotation, ...client } = renderClient(r, visibility, ctx.deps.envelope, keys, now);
+    return project(rotationAsked && rotation !== undefined ? { ...client, client_secret_rotation: rotation } : client);
+  };
 
   if (q.from !== undefined || q.take !== undefined) {
     const take = q.take ?? DEFAULT_PER_PAGE;
@@ -197,10 +204,22 @@ const update = route({
     if (denied.length > 0) throw new ManagementError(403, TEXT.fieldsForbidden(denied.join('; ')), { errorCode: ERROR_CODE.insufficientScope });
     checkUrls(body);
 
-    const record = await loadWritable(ctx.deps, ctx.tenant.id, ctx.params.id);
-    if (record.data.global && body.client_secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
+    const record = await load(ctx.deps, ctx.tenant.id, ctx.params.id);
     const { client_secret: secret, ...settings } = body;
+    // The dashboard application takes a write that changes nothing (issue 12, E3: the Deploy CLI
+    // writes back what it read) and answers it unchanged; any real change stays refused. The global
+    // client takes any write but a secret, even its current one (T-LEG-09: no secret oracle).
+    if (isDashboardClient(record.data)) {
+      if (secret === undefined && holds(record.data, settings)) return { status: 200, body: await render(ctx, record, writeVisibility(ctx.secrets)) };
+      throw badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported);
+    }
+    if (record.data.global && secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
     const data = { ...record.data, ...settings };
+    // secret_encoded is set at creation (Auth0 refuses it in an update, so the Deploy CLI strips
+    // it): a jwt_configuration sent without it keeps the stored one (issue 12, E3).
+    const sentJwt = settings.jwt_configuration as ClientData['jwt_configuration'];
+    const encoded = record.data.jwt_configuration?.secret_encoded;
+    if (sentJwt && sentJwt.secret_encoded === undefined && encoded !== undefined) data.jwt_configuration = { ...sentJwt, secret_encoded: encoded };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
     if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));
@@ -239,7 +258,10 @@ const rotateSecret = route({
   scopes: ['update:client_keys'],
   // The rotator must learn the new secret (Auth0), whatever its read scopes.
   reveals: ['client_secret'],
-  // The SDKs send no body; Scopeward also takes {"previous_secret_grace_seconds": N} (beyond Auth0).
+  // Most SDKs send no body; Auth0 ignores one, and the Python SDK sends {"id": "<client id>"}
+  // (issue 12, E2), so other fields are ignored. Scopeward also takes
+  // {"previous_secret_grace_seconds": N} (beyond Auth0); a body that names it is checked strictly,
+  // so a misspelt companion field is refused rather than ignored.
   bodyOptional: true,
   schema: {
     params: IdParam,
@@ -249,7 +271,11 @@ const rotateSecret = route({
           Type.Integer({ minimum: 0, maximum: MAX_GRACE_SECONDS, description: 'Keep accepting the old secret this long (default 0: it stops at once, as in Auth0).' }),
         ),
       },
-      { additionalProperties: false },
+      {
+        additionalProperties: true,
+        if: { properties: { previous_secret_grace_seconds: {} }, required: ['previous_secret_grace_seconds'] },
+        then: { additionalProperties: false, properties: { previous_secret_grace_seconds: {} } },
+      },
     ),
     response: { 200: Client },
   },

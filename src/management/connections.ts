@@ -1,13 +1,14 @@
-// /api/v2/connections (list and get): the tenant's database connections. A tenant has few of
-// them, so filtering and paging happen over the whole list.
+// /api/v2/connections (list, get, and an update that changes nothing): the tenant's database
+// connections. A tenant has few of them, so filtering and paging happen over the whole list.
 import { Type } from 'typebox';
 import { FieldsQuery, IdParam, ListOf } from '../schemas/common.ts';
 import { Connection, ConnectionListQuery } from '../schemas/connection.ts';
 import type { ConnectionRecord } from '../storage/ports.ts';
-import { ERROR_CODE, notFound, TEXT } from './errors.ts';
+import { badRequest, ERROR_CODE, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
 import { listBody, pageOf } from './pagination.ts';
 import { route } from './route.ts';
+import { holds } from './unchanged.ts';
 
 const TAG = 'Connections';
 
@@ -48,4 +49,31 @@ const get = route({
   },
 });
 
-export const connectionRoutes = [list, get];
+/**
+ * Auth0's value for options a database connection is made without: a tool sending one (the Deploy
+ * CLI fills in `disable_self_service_change_password: false`) asks for what already is.
+ */
+const OPTION_DEFAULTS: Readonly<Record<string, unknown>> = { disable_self_service_change_password: false };
+
+/**
+ * Scopeward serves its connections as they are. A write that asks for what already is succeeds
+ * (issue 12, E3: the Deploy CLI writes back the connection it exported); a change is refused.
+ */
+const update = route({
+  method: 'PATCH',
+  url: '/connections/:id',
+  summary: 'Update a connection (only a request that changes nothing is accepted)',
+  tag: TAG,
+  scopes: ['update:connections'],
+  schema: { params: IdParam, body: Type.Object({}, { additionalProperties: true }), response: { 200: Connection } },
+  async handler(ctx) {
+    const connection = await ctx.deps.storage.connections.get(ctx.tenant.id, ctx.params.id);
+    if (!connection) throw notFound(TEXT.connectionNotFound, ERROR_CODE.inexistentConnection);
+    const current = renderConnection(connection);
+    const withDefaults = { ...current, options: { ...OPTION_DEFAULTS, ...(current.options as object | undefined) } };
+    if (!holds(withDefaults, ctx.body ?? {})) throw badRequest(TEXT.connectionUnchangeable, ERROR_CODE.operationNotSupported);
+    return { status: 200, body: current };
+  },
+});
+
+export const connectionRoutes = [list, get, update];

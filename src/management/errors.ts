@@ -97,6 +97,7 @@ export const TEXT = {
   emailTaken: 'The specified new email already exists', // [U]
   connectionMissing: 'Connection does not exist.',
   connectionNotFound: 'The connection does not exist',
+  connectionUnchangeable: 'Scopeward does not change connections: only an update that changes nothing is accepted.', // Scopeward
   connectionNotDatabase: 'Connection does not support user creation through the API. It must either be a database or passwordless connection.',
   usernameNotAllowed: 'Cannot set username for connection without requires_username.',
   missingProperty: (name: string) => `Payload validation error: 'Missing required property: ${name}'.`,

@@ -1,5 +1,6 @@
 // Every Management API route, in one list: mounted by register.ts, walked by the scope tests,
 // read by `scopeward scopes-for` and by the OpenAPI document.
+import { actionRoutes } from './actions.ts';
 import { blacklistRoutes } from './blacklists.ts';
 import { clientGrantRoutes } from './client-grants.ts';
 import { clientRoutes } from './clients.ts';
@@ -27,6 +28,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...userBlockRoutes,
   ...deviceCredentialRoutes,
   ...connectionRoutes,
+  ...actionRoutes,
   // Scopeward extensions (documented as such in the OpenAPI document).
   ...scopewardTenantRoutes,
   ...scopewardTestTokenRoutes,

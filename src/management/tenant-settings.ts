@@ -1,5 +1,5 @@
-// /api/v2/tenants/settings (spec §3.5.7). PATCH merges at the root (flags and rate_limits merge one
-// level deeper, so changing one flag keeps the others). Turning legacy tokens on is recorded as a
+// /api/v2/tenants/settings (spec §3.5.7). Both answer Auth0's whole object over its defaults, and
+// PATCH merges at the root (tenant-settings-shape.ts). Turning legacy tokens on is recorded as a
 // deprecation notice in the tenant log and logged as a warning: such tokens are long-lived and
 // signed with a shared secret (seed: "Long-lived tokens compromise your security").
 import { Type } from 'typebox';
@@ -11,6 +11,7 @@ import { projection } from './fields.ts';
 import { callerOf, route } from './route.ts';
 import { legacyTokensOn } from '../domain/tenant.ts';
 import { allowlistEntryProblem } from '../ratelimit/limiter.ts';
+import { mergeSettings, settingsView } from './tenant-settings-shape.ts';
 
 const TAG = 'Tenants';
 
@@ -51,7 +52,7 @@ const get = route({
   schema: { querystring: Type.Object(FieldsQuery), response: { 200: TenantSettings } },
   async handler(ctx) {
     const record = await ctx.deps.storage.tenants.get(ctx.tenant.id);
-    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(record?.settings ?? {}) };
+    return { status: 200, body: projection(ctx.query.fields, ctx.query.include_fields)(settingsView(record?.settings ?? {})) };
   },
 });
 
@@ -67,11 +68,7 @@ const update = route({
     const before = (record?.settings ?? {});
     const patch = ctx.body as Record<string, unknown>;
     checkSettings(patch);
-    const merged: Record<string, unknown> = { ...before };
-    for (const [key, value] of Object.entries(patch)) {
-      const nested = key === 'flags' || key === 'rate_limits';
-      merged[key] = nested && value && typeof value === 'object' ? { ...(before[key] as object | undefined), ...value } : value;
-    }
+    const merged = mergeSettings(before, patch);
     await ctx.deps.storage.tenants.update(ctx.tenant.id, { settings: merged });
     await ctx.deps.registry.reloadTenants();
 
@@ -80,7 +77,7 @@ const update = route({
     if (isLegacy && !wasLegacy) {
       ctx.deps.audit.record(ctx.tenant, ctx.origin, { type: 'depnote', description: LEGACY_WARNING, client: callerOf(ctx.auth), details: { flag: 'enable_legacy_management_tokens' } });
     }
-    return { status: 200, body: merged, ...(isLegacy && !wasLegacy && { warning: LEGACY_WARNING }) };
+    return { status: 200, body: settingsView(merged), ...(isLegacy && !wasLegacy && { warning: LEGACY_WARNING }) };
   },
 });
 

@@ -1,6 +1,9 @@
 // Token-endpoint parameters, read strictly (RFC 6749 §3.1, §3.2): each parameter at most once
 // (counting the query string and the body together), values must be strings, and a parameter
-// sent with an empty value counts as not sent. Nothing here interprets nesting or arrays.
+// sent with an empty value counts as not sent. A JSON null counts as not sent too: Auth0 reads it
+// so, and its Python SDK always sends `"organization": null` (issue 12, E1); a required parameter
+// sent as null is therefore refused with the text for a missing one. Nothing here interprets
+// nesting or arrays.
 import { invalidRequest, TOKEN_TEXT } from './errors.ts';
 
 export type Params = ReadonlyMap<string, string>;
@@ -10,6 +13,7 @@ export function readParams(body: unknown, query: Record<string, unknown>): Param
   const params = new Map<string, string>();
   const seen = new Set<string>();
   const add = (name: string, value: unknown): void => {
+    if (value === null) return;
     if (seen.has(name)) throw invalidRequest(TOKEN_TEXT.duplicateParameter(name));
     seen.add(name);
     // A repeated form field arrives as an array of two or more strings; any other array is a JSON value.

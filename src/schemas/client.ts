@@ -115,9 +115,12 @@ export type ClientData = Static<typeof ClientData>;
 
 export const SigningKeyRef = Type.Object({ cert: Type.String(), pkcs7: Type.String(), subject: Type.String() });
 
+// The wire object: what is stored, less Scopeward's own marker (issue 12, E3: never answered).
+const { scopeward_system: _stored, ...wireProperties } = ClientData.properties;
+
 export const Client = Type.Object(
   {
-    ...ClientData.properties,
+    ...wireProperties,
     client_id: Type.Optional(Type.String()),
     tenant: Type.Optional(Type.String()),
     global: Type.Optional(Type.Boolean()),
@@ -132,7 +135,7 @@ export const Client = Type.Object(
           last_used_secret: Type.Optional(Type.Enum(['current', 'previous'])),
           last_used_at: Type.Optional(Type.String()),
         },
-        { description: 'Scopeward extension: the rotation grace period and which secret was last used.' },
+        { description: 'Scopeward extension: the rotation grace period and which secret was last used (in GET /clients only when `fields` names it).' },
       ),
     ),
   },

@@ -1,5 +1,7 @@
-// Tenant settings (spec §3.5.7): the Auth0 keys Scopeward stores and acts on, plus `rate_limits`
-// (a Scopeward extension, T-RL). Unknown keys are refused with 400 invalid_body.
+// Tenant settings (spec §3.5.7): every field of Auth0's documented tenant settings object (issue
+// 12, E4; stored whether or not Scopeward acts on it: docs/tenant-settings.md says which take
+// effect), plus `rate_limits` (a Scopeward extension, T-RL). Unknown keys are refused with 400
+// invalid_body.
 import { Type, type Static } from 'typebox';
 
 const Url = Type.String({ maxLength: 2048 });
@@ -52,6 +54,12 @@ export const RateLimits = Type.Object(
   { additionalProperties: false, description: 'Scopeward extension: per-tenant rate limits (defaults in the README).' },
 );
 
+/** An Auth0 settings object Scopeward stores without acting on it: checked for its type only. */
+const Stored = (description: string) => Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: `${description} Stored; no effect in Scopeward. null removes it.` });
+const StoredFlag = (description: string) => Type.Union([Type.Boolean(), Type.Null()], { description: `${description} Stored; no effect in Scopeward.` });
+const Hours = (description: string) => Type.Number({ minimum: 1, maximum: 8760, description: `${description} (hours).` });
+const Minutes = (description: string) => Type.Number({ minimum: 1, maximum: 525_600, description: `${description} (minutes; stored as the hours field, which GET returns).` });
+
 const settings = {
   friendly_name: Type.Optional(Type.String({ maxLength: 255, pattern: '^[^<>]*$' })),
   picture_url: Type.Optional(Url),
@@ -61,15 +69,53 @@ const settings = {
   default_directory: Type.Optional(Type.String({ maxLength: 255 })),
   default_redirection_uri: Type.Optional(Url),
   allowed_logout_urls: Type.Optional(Type.Array(Url, { maxItems: 100 })),
-  session_lifetime: Type.Optional(Type.Number({ minimum: 1, maximum: 8760, description: 'Hours.' })),
-  idle_session_lifetime: Type.Optional(Type.Number({ minimum: 1, maximum: 8760, description: 'Hours.' })),
+  session_lifetime: Type.Optional(Hours('Absolute login-session lifetime')),
+  idle_session_lifetime: Type.Optional(Hours('Idle login-session lifetime')),
+  ephemeral_session_lifetime: Type.Optional(Hours('Absolute lifetime of non-persistent sessions; stored')),
+  idle_ephemeral_session_lifetime: Type.Optional(Hours('Idle lifetime of non-persistent sessions; stored')),
   enabled_locales: Type.Optional(Type.Array(Type.String({ maxLength: 16, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), { maxItems: 100 })),
   sandbox_version: Type.Optional(Type.String({ maxLength: 16 })),
+  legacy_sandbox_version: Type.Optional(Type.String({ maxLength: 16 })),
   flags: Type.Optional(TenantFlags),
+  change_password: Type.Optional(Stored('Password-reset page {enabled, html}.')),
+  guardian_mfa_page: Type.Optional(Stored('MFA page {enabled, html}.')),
+  error_page: Type.Optional(Stored('Error page {html, show_log_link, url}.')),
+  device_flow: Type.Optional(Stored('Device flow {charset, mask}.')),
+  default_token_quota: Type.Optional(Stored('Token quotas {clients, organizations}.')),
+  security_headers: Type.Optional(Stored('Security headers.')),
+  session_cookie: Type.Optional(Stored('Session cookie {mode}.')),
+  sessions: Type.Optional(Stored('Sessions {oidc_logout_prompt_enabled, anonymous}.')),
+  oidc_logout: Type.Optional(Stored('OIDC logout {rp_logout_end_session_endpoint_discovery}.')),
+  mtls: Type.Optional(Stored('mTLS {enable_endpoint_aliases}.')),
+  country_codes: Type.Optional(Stored('Phone country codes {list, mode}.')),
+  customize_mfa_in_postlogin_action: Type.Optional(StoredFlag('MFA customized in a post-login Action.')),
+  allow_organization_name_in_authentication_api: Type.Optional(StoredFlag('Organization names in the Authentication API.')),
+  acr_values_supported: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100 }), Type.Null()], { description: 'Supported ACR values. Stored; no effect in Scopeward.' })),
+  pushed_authorization_requests_supported: Type.Optional(StoredFlag('Pushed authorization requests.')),
+  authorization_response_iss_parameter_supported: Type.Optional(StoredFlag('`iss` in authorization responses.')),
+  skip_non_verifiable_callback_uri_confirmation_prompt: Type.Optional(StoredFlag('Callback confirmation prompt.')),
+  resource_parameter_profile: Type.Optional(Type.String({ maxLength: 64, description: 'Resource parameter profile. Stored; no effect in Scopeward.' })),
+  client_id_metadata_document_supported: Type.Optional(Type.Boolean({ description: 'Client ID metadata documents. Stored; no effect in Scopeward.' })),
+  enable_ai_guide: Type.Optional(Type.Boolean({ description: 'Stored; no effect in Scopeward.' })),
+  phone_consolidated_experience: Type.Optional(Type.Boolean({ description: 'Stored; no effect in Scopeward.' })),
+  include_session_metadata_in_tenant_logs: Type.Optional(Type.Boolean({ description: 'Stored; no effect in Scopeward.' })),
+  dynamic_client_registration_security_mode: Type.Optional(Type.String({ maxLength: 64, description: 'Stored; no effect in Scopeward.' })),
   rate_limits: Type.Optional(RateLimits),
 };
 
-export const TenantSettingsUpdate = Type.Object(settings, { additionalProperties: false, $id: 'TenantSettingsUpdate' });
+export const TenantSettingsUpdate = Type.Object(
+  {
+    ...settings,
+    session_lifetime_in_minutes: Type.Optional(Minutes('Absolute login-session lifetime')),
+    idle_session_lifetime_in_minutes: Type.Optional(Minutes('Idle login-session lifetime')),
+    ephemeral_session_lifetime_in_minutes: Type.Optional(Minutes('Absolute lifetime of non-persistent sessions')),
+    idle_ephemeral_session_lifetime_in_minutes: Type.Optional(Minutes('Idle lifetime of non-persistent sessions')),
+  },
+  { additionalProperties: false, $id: 'TenantSettingsUpdate' },
+);
 export type TenantSettingsUpdate = Static<typeof TenantSettingsUpdate>;
 
-export const TenantSettings = Type.Object(settings, { $id: 'TenantSettings' });
+export const TenantSettings = Type.Object(
+  { ...settings, sandbox_versions_available: Type.Optional(Type.Array(Type.String(), { description: 'Read-only.' })) },
+  { $id: 'TenantSettings', description: "Auth0's tenant settings object: what is stored over Auth0's defaults for a new tenant." },
+);

@@ -9,6 +9,7 @@ import { ManagementClient as LegacyManagementClient } from 'auth0/legacy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentialsToken, postToken } from '../helpers/oauth-http.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
+import { settingsView as shown } from '../../src/management/tenant-settings-shape.ts';
 
 let server: RealServer;
 
@@ -46,9 +47,10 @@ const api = (token: string, path: string) => fetch(`${server.baseUrl}/api/v2${pa
 describe('tenant settings (spec §3.5.7) through the SDKs', () => {
   it('v7 tenants.settings.get() and update({friendly_name, support_email, default_audience}); the default audience then serves /oauth/token', async () => {
     const mgmt = v7();
-    expect(await mgmt.tenants.settings.get()).toStrictEqual({ friendly_name: 'default' });
+    // Issue 12 (E4): answers show the stored settings over Auth0's defaults.
+    expect(await mgmt.tenants.settings.get()).toStrictEqual(shown({ friendly_name: 'default' }));
     const update = { friendly_name: 'E2E Tenant', support_email: 'help@e2e.test', default_audience: server.init.audience };
-    expect(await mgmt.tenants.settings.update(update)).toStrictEqual(update);
+    expect(await mgmt.tenants.settings.update(update)).toStrictEqual(shown(update));
     expect(await mgmt.tenants.settings.get({ fields: 'friendly_name,support_email', include_fields: true })).toStrictEqual({ friendly_name: 'E2E Tenant', support_email: 'help@e2e.test' });
 
     const { status, body } = await postToken(server.baseUrl, { grant_type: 'client_credentials', client_id: server.init.client_id, client_secret: server.init.client_secret });
@@ -70,7 +72,7 @@ describe('tenant settings (spec §3.5.7) through the SDKs', () => {
     const before = (await legacy.tenants.getSettings()).data;
     expect(before).toMatchObject({ friendly_name: 'E2E Tenant', support_email: 'help@e2e.test' });
     const { status, data } = await legacy.tenants.updateSettings({ support_url: 'https://help.e2e.test/', flags: { enable_sso: true } });
-    expect([status, data]).toStrictEqual([200, { ...before, support_url: 'https://help.e2e.test/', flags: { enable_sso: true } }]);
+    expect([status, data]).toStrictEqual([200, { ...before, support_url: 'https://help.e2e.test/', flags: { ...before.flags, enable_sso: true } }]);
     expect((await legacy.tenants.getSettings()).data).toStrictEqual(data);
   });
 });

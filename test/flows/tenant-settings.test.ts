@@ -1,10 +1,13 @@
 // /api/v2/tenants/settings (spec §3.5.7, issue 3 "Tenant settings"): GET with fields/include_fields,
 // PATCH of every key Scopeward acts on, the merge rules (root; flags and rate_limits one level
 // deeper), Auth0's 400 invalid_body texts, and the settings' effects: default_audience at
-// /oauth/token, the legacy-token switch's warning and depnote event, remove_alg_from_jwks.
+// /oauth/token, the legacy-token switch's warning and depnote event, remove_alg_from_jwks. Since
+// issue 12 (E4) answers show the stored settings over Auth0's defaults (`shown`; the defaults
+// themselves are asserted in tenant-settings-auth0-shape.test.ts).
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEGACY_WARNING } from '../../src/management/tenant-settings.ts';
+import { settingsView as shown } from '../../src/management/tenant-settings-shape.ts';
 import { createApi } from '../helpers/apis.ts';
 import { asTenant } from '../helpers/legacy.ts';
 import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
@@ -40,14 +43,14 @@ const settings = async (caller = api) => (await caller.get('/tenants/settings'))
 describe('GET /tenants/settings (spec §3.5.7)', () => {
   it('read:tenant_settings: a new tenant answers 200 with its friendly name only', async () => {
     const res = await api.get('/tenants/settings');
-    expect([res.statusCode, res.headers['content-type'], res.json()]).toStrictEqual([200, JSON_UTF8, { friendly_name: 'default' }]);
+    expect([res.statusCode, res.headers['content-type'], res.json()]).toStrictEqual([200, JSON_UTF8, shown({ friendly_name: 'default' })]);
   });
 
   it('spec §3.4: fields selects keys (include_fields=true, the default) or leaves them out (false)', async () => {
     await api.patch('/tenants/settings', FULL);
     expect((await api.get('/tenants/settings?fields=friendly_name,support_email')).json()).toStrictEqual({ friendly_name: FULL.friendly_name, support_email: FULL.support_email });
-    expect((await api.get('/tenants/settings?fields=flags&include_fields=true')).json()).toStrictEqual({ flags: FULL.flags });
-    const { flags: _f, rate_limits: _r, ...rest } = FULL;
+    expect((await api.get('/tenants/settings?fields=flags&include_fields=true')).json()).toStrictEqual({ flags: shown(FULL).flags });
+    const { flags: _f, rate_limits: _r, ...rest } = shown(FULL);
     expect((await api.get('/tenants/settings?fields=flags,rate_limits&include_fields=false')).json()).toStrictEqual(rest);
   });
 
@@ -56,46 +59,46 @@ describe('GET /tenants/settings (spec §3.5.7)', () => {
     const reader = mgmt(s, await mgmtToken(s, ['read:tenant_settings']));
     expectMgmtError(await writer.get('/tenants/settings'), 403, 'Insufficient scope, expected any of: read:tenant_settings', 'insufficient_scope');
     expectMgmtError(await reader.patch('/tenants/settings', { friendly_name: 'x' }), 403, 'Insufficient scope, expected any of: update:tenant_settings', 'insufficient_scope');
-    expect(await settings()).toStrictEqual({ friendly_name: 'default' });
+    expect(await settings()).toStrictEqual(shown({ friendly_name: 'default' }));
   });
 });
 
 describe('PATCH /tenants/settings (spec §3.5.7)', () => {
   it('answers 200 with the full updated object, and GET returns the same', async () => {
     const res = await api.patch('/tenants/settings', FULL);
-    expect([res.statusCode, res.headers['content-type'], res.json()]).toStrictEqual([200, JSON_UTF8, FULL]);
+    expect([res.statusCode, res.headers['content-type'], res.json()]).toStrictEqual([200, JSON_UTF8, shown(FULL)]);
     expect(res.headers.warning).toBeUndefined();
-    expect(await settings()).toStrictEqual(FULL);
+    expect(await settings()).toStrictEqual(shown(FULL));
   });
 
   it('merges at the root: keys not sent are kept; arrays and scalars sent replace the stored ones', async () => {
     await api.patch('/tenants/settings', FULL);
     const res = await api.patch('/tenants/settings', { support_url: 'https://help.acme.example/', allowed_logout_urls: ['https://only.example/'] });
     const expected = { ...FULL, support_url: 'https://help.acme.example/', allowed_logout_urls: ['https://only.example/'] };
-    expect([res.statusCode, res.json()]).toStrictEqual([200, expected]);
-    expect(await settings()).toStrictEqual(expected);
+    expect([res.statusCode, res.json()]).toStrictEqual([200, shown(expected)]);
+    expect(await settings()).toStrictEqual(shown(expected));
   });
 
   it('flags merge one level deeper: changing one flag keeps the others', async () => {
     await api.patch('/tenants/settings', FULL);
     const res = await api.patch('/tenants/settings', { flags: { remove_alg_from_jwks: true, revoke_refresh_token_grant: false } });
     const flags = { enable_sso: true, remove_alg_from_jwks: true, revoke_refresh_token_grant: false };
-    expect([res.statusCode, res.json()]).toStrictEqual([200, { ...FULL, flags }]);
-    expect((await settings()).flags).toStrictEqual(flags);
+    expect([res.statusCode, res.json()]).toStrictEqual([200, shown({ ...FULL, flags })]);
+    expect((await settings()).flags).toStrictEqual(shown({ flags }).flags);
   });
 
   it('rate_limits merge one level deeper: setting one window keeps the others; a window sent is replaced whole', async () => {
     await api.patch('/tenants/settings', FULL);
     const res = await api.patch('/tenants/settings', { rate_limits: { management_api: { limit: 7, window_seconds: 60 } } });
     const rateLimits = { token_endpoint: { limit: 40, window_seconds: 1 }, management_api: { limit: 7, window_seconds: 60 } };
-    expect([res.statusCode, res.json()]).toStrictEqual([200, { ...FULL, rate_limits: rateLimits }]);
+    expect([res.statusCode, res.json()]).toStrictEqual([200, shown({ ...FULL, rate_limits: rateLimits })]);
     expect((await settings()).rate_limits).toStrictEqual(rateLimits);
   });
 
   it('spec §1.2: a PATCH with no body changes nothing and answers the stored object', async () => {
     await api.patch('/tenants/settings', FULL);
     const res = await s.inject({ method: 'PATCH', url: '/api/v2/tenants/settings', headers: { authorization: api.authorization } });
-    expect([res.statusCode, res.json()]).toStrictEqual([200, FULL]);
+    expect([res.statusCode, res.json()]).toStrictEqual([200, shown(FULL)]);
   });
 
   it('spec §3.2: an unknown key, at the root or inside rate_limits, is 400 invalid_body with Auth0\'s text; nothing is stored', async () => {
@@ -113,7 +116,7 @@ describe('PATCH /tenants/settings (spec §3.5.7)', () => {
       "Payload validation error: 'Additional properties not allowed: burst' on property rate_limits.token_endpoint.",
       'invalid_body',
     );
-    expect(await settings()).toStrictEqual(FULL);
+    expect(await settings()).toStrictEqual(shown(FULL));
   });
 
   it.each([
@@ -128,7 +131,7 @@ describe('PATCH /tenants/settings (spec §3.5.7)', () => {
     [{ friendly_name: 'Acme <script>' }, "Payload validation error: 'String does not match pattern ^[^<>]*$: Acme <script>' on property friendly_name."],
   ])('spec §3.2: a wrong value (%j) is 400 invalid_body and changes nothing', async (body, message) => {
     expectMgmtError(await api.patch('/tenants/settings', body), 400, message, 'invalid_body');
-    expect(await settings()).toStrictEqual({ friendly_name: 'default' });
+    expect(await settings()).toStrictEqual(shown({ friendly_name: 'default' }));
   });
 
   it('T-RU-20/30: allowed_logout_urls and the other URL settings refuse script schemes, protocol-relative and credentialed URLs; nothing is stored', async () => {
@@ -148,8 +151,8 @@ describe('PATCH /tenants/settings (spec §3.5.7)', () => {
     const bravo = await s.addTenant('bravo', 'tenant-b.test');
     const b = mgmt(s, await mgmtToken(asTenant(s, bravo), SCOPES), 'tenant-b.test');
     const res = await b.patch('/tenants/settings', { friendly_name: 'Bravo', flags: { enable_sso: false }, rate_limits: { token_endpoint: { limit: 1, window_seconds: 1 } } });
-    expect([res.statusCode, res.json()]).toStrictEqual([200, { friendly_name: 'Bravo', flags: { enable_sso: false }, rate_limits: { token_endpoint: { limit: 1, window_seconds: 1 } } }]);
-    expect(await settings()).toStrictEqual(FULL);
+    expect([res.statusCode, res.json()]).toStrictEqual([200, shown({ friendly_name: 'Bravo', flags: { enable_sso: false }, rate_limits: { token_endpoint: { limit: 1, window_seconds: 1 } } })]);
+    expect(await settings()).toStrictEqual(shown(FULL));
     expect(await settings(b)).toStrictEqual(res.json());
     // A's token is refused on B's host: its audience is A's Management API.
     expect((await mgmt(s, api.authorization.slice(7), 'tenant-b.test').get('/tenants/settings')).statusCode).toBe(401);
@@ -181,7 +184,7 @@ describe('the settings take effect', () => {
     const client = await seedM2M(s, SCOPES);
     const caller = mgmt(s, await tokenFor(s, client));
     const first = await caller.patch('/tenants/settings', { flags: { enable_legacy_management_tokens: true } });
-    expect([first.statusCode, first.json()]).toStrictEqual([200, { friendly_name: 'default', flags: { enable_legacy_management_tokens: true } }]);
+    expect([first.statusCode, first.json()]).toStrictEqual([200, shown({ friendly_name: 'default', flags: { enable_legacy_management_tokens: true } })]);
     expect(first.headers.warning).toBe(`299 - "${LEGACY_WARNING}"`);
     expect(LEGACY_WARNING).toMatch(/Global Client Secret.*long-lived tokens compromise your security/);
 

@@ -66,9 +66,10 @@ describe('T-LEG-01: accepted only while the tenant has legacy tokens on', () => 
     token = signLegacy(legacyClaims(s, global, { jti: 'leg-01', exp: nowSec() + 3600 }), global.clientSecret);
   });
 
-  it('off by default: the settings carry no switch and the token → 401 "Invalid token"', async () => {
+  it('off by default: the settings show the switch off (issue 12, E4: GET shows the defaults) and the token → 401 "Invalid token"', async () => {
     const settings = await mgmt(s, operator).get('/tenants/settings');
-    expect(settings.json<{ flags?: Record<string, unknown> }>().flags?.enable_legacy_management_tokens).toBeUndefined();
+    expect(settings.json<{ flags?: Record<string, unknown> }>().flags?.enable_legacy_management_tokens).toBe(false);
+    expect((await s.storage.tenants.get(s.tenant.id))?.settings.flags).toBeUndefined();
     expectRejected(await call(token), MSG.invalidToken);
   });
 

@@ -24,9 +24,12 @@ const LISTS: { path: string; key: string; base: string; window: string | undefin
   { path: '/connections', key: 'connections', base: '', window: undefined },
   { path: '/logs', key: 'logs', base: '', window: TEXT.logSearchWindow },
   { path: '/users', key: 'users', base: '', window: TEXT.searchWindow },
+  // Issue 12: always empty, in Auth0's paged shape {actions, total, page, per_page}.
+  { path: '/actions/actions', key: 'actions', base: '', window: undefined },
 ];
+const AUTH0_PAGED = new Set(['/actions/actions']);
 const CHECKPOINTED = ['/clients', '/client-grants', '/logs'];
-const READ = ['read:clients', 'read:client_grants', 'read:resource_servers', 'read:device_credentials', 'read:connections', 'read:logs', 'read:users'];
+const READ = ['read:clients', 'read:client_grants', 'read:resource_servers', 'read:device_credentials', 'read:connections', 'read:logs', 'read:users', 'read:actions'];
 
 describe('every list route takes the shared, bounded paging parameters', () => {
   const lists = MANAGEMENT_ROUTES.filter((r) => r.method === 'GET' && r.schema.querystring);
@@ -81,7 +84,12 @@ describe.each(['sqlite', 'postgres'] as const)('S9 on %s: paging out of range is
     expectMgmtError(await get(list, 'include_totals=1e20'), 400, "Query validation error: 'Expected type boolean but found type string' on property include_totals.", QUERY);
   });
 
-  it.each(LISTS.filter((l) => l.window === undefined))('$path: the last page index answers an empty page (the v5+ SDKs iterate until one)', async (list) => {
+  it('/actions/actions: the last page index answers an empty page in Auth0\'s paged shape', async () => {
+    const res = await api.get(`/actions/actions?page=${MAX_PAGE}&per_page=100`);
+    expect({ status: res.statusCode, body: res.json<unknown>() }).toStrictEqual({ status: 200, body: { actions: [], total: 0, page: MAX_PAGE, per_page: 100 } });
+  });
+
+  it.each(LISTS.filter((l) => l.window === undefined && !AUTH0_PAGED.has(l.path)))('$path: the last page index answers an empty page (the v5+ SDKs iterate until one)', async (list) => {
     const bare = await get(list, `page=${MAX_PAGE}&per_page=100`);
     expect({ status: bare.statusCode, body: bare.json<unknown>() }).toStrictEqual({ status: 200, body: [] });
     const totals = await get(list, `page=${MAX_PAGE}&per_page=100&include_totals=true`);

@@ -149,15 +149,16 @@ describe('T-SR-01 / D4: with {"previous_secret_grace_seconds": 3600}', () => {
   });
 });
 
-describe('GET /clients shows client_secret_rotation as GET /clients/{id} does', () => {
+describe('GET /clients shows client_secret_rotation as GET /clients/{id} does, when `fields` names it', () => {
   // Secret use publishes a `client_usage` change that drops the list caches, and no serialized
-  // list view is cached while a grace period runs (the answer changes when it ends).
+  // list view is cached while a grace period runs (the answer changes when it ends). Since issue 12
+  // (E3) the list, which configuration-as-code tools write back, shows it only when asked for.
   it('during and after a grace period, with and without read:client_keys', async () => {
     const start = s.clock.now();
     try {
       const app = await newApp('listed');
       const reader = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:clients'], { name: 'list reader' })));
-      const inList = async (caller: MgmtCaller) => (await caller.get('/clients?per_page=100')).json<ClientBody[]>().find((c) => c.client_id === app.client_id)!.client_secret_rotation;
+      const inList = async (caller: MgmtCaller) => (await caller.get('/clients?per_page=100&fields=client_id,client_secret_rotation')).json<ClientBody[]>().find((c) => c.client_id === app.client_id)!.client_secret_rotation;
       const views = async () => ({ list: await inList(admin), listWithoutSecrets: await inList(reader) });
       await rotate(app.client_id, { previous_secret_grace_seconds: 60 });
       expect(await views()).toStrictEqual({ list: (await read(app.client_id)).client_secret_rotation, listWithoutSecrets: (await read(app.client_id)).client_secret_rotation });

@@ -8,7 +8,7 @@ import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } fro
 import { APP_TYPES, appTypeLabel, isDashboardApp, listAll, TEST_APP_KEY, type AppType, type Client } from './wire.ts';
 
 /** The list needs these fields only; asking for them keeps client_secret out of the answer. */
-const LIST_FIELDS = 'client_id,name,description,app_type,global,scopeward_system,client_metadata';
+const LIST_FIELDS = 'client_id,name,description,app_type,global,client_metadata';
 
 /**
  * What Auth0's dashboard sets per type (public clients have no usable secret). Sent explicitly so

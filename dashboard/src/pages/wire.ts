@@ -13,7 +13,6 @@ export interface Client {
   app_type?: string;
   global?: boolean;
   /** Scopeward extension: 'dashboard' marks the system application admins sign in with. */
-  scopeward_system?: string;
   callbacks?: string[];
   allowed_logout_urls?: string[];
   web_origins?: string[];
@@ -76,8 +75,8 @@ export const APP_TYPES: { value: AppType; label: string; hint: string }[] = [
 
 export const appTypeLabel = (t: string | undefined): string => APP_TYPES.find((a) => a.value === t)?.label ?? (t ? t : 'Generic');
 
-/** The dashboard's own application (marked by the server; its id is also in the dashboard config). */
-export const isDashboardApp = (c: Client, dashboardClientId: string): boolean => c.scopeward_system === 'dashboard' || c.client_id === dashboardClientId;
+/** The dashboard's own application: its id is in /dashboard/config.json (the API keeps its system marker out of answers). */
+export const isDashboardApp = (c: Client, dashboardClientId: string): boolean => c.client_id === dashboardClientId;
 
 /** The client_metadata key marking an API's test application (value: the API identifier, or its id when longer than 255). */
 export const TEST_APP_KEY = 'scopeward_test_app_for';
@@ -110,7 +109,6 @@ export const CLIENT_FIELDS = [
   'description',
   'app_type',
   'global',
-  'scopeward_system',
   'callbacks',
   'allowed_logout_urls',
   'web_origins',
