@@ -104,7 +104,10 @@ export function planClients(p: Planning): ClientMatches {
     if (matched.has(c) || isSystemClient(c) || c.client_id === p.api.callerClientId) continue;
     const label = String(c.name);
     if (!p.allowDelete) p.kept.push({ type: 'clients', label });
-    else p.deletes.push({ type: 'clients', kind: 'delete', label, run: (api) => api.delete(`/api/v2/clients/${enc(String(c.client_id))}`) });
+    else {
+      p.deletedClients.add(c.client_id);
+      p.deletes.push({ type: 'clients', kind: 'delete', label, run: (api) => api.delete(`/api/v2/clients/${enc(String(c.client_id))}`) });
+    }
   }
   return matches;
 }
@@ -140,6 +143,7 @@ export function planGrants(p: Planning, matches: ClientMatches): void {
     const label = `${ref} -> ${audience}`;
     const client = resolveClient(p, matches, ref);
     if (client.problem) return void p.problems.push(`clientGrants "${label}": ${client.problem}`);
+    if (p.deletedClients.has(client.id)) return void p.problems.push(`clientGrants "${label}": its application is deleted by this import (it is not under clients:)`);
     if (!audiences.has(audience)) return void p.problems.push(`clientGrants "${label}": no API has the identifier ${audience} (neither in the file nor on the server)`);
     const k = key(client.id ?? `new:${client.pending}`, audience, item.subject_type);
     if (seen.has(k)) return void p.problems.push(`clientGrants "${label}": appears twice`);

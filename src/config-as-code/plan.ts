@@ -55,6 +55,8 @@ export interface Planning {
   skips: Change[];
   kept: Plan['kept'];
   unchanged: number;
+  /** Applications this import deletes (a grant in the file must not name one). */
+  deletedClients: Set<unknown>;
 }
 
 function planTenant(p: Planning): void {
@@ -106,7 +108,7 @@ const sorted = (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[]).map
 
 /** Compares the file with the tenant; throws FileError (listing every problem) if any body would be refused. */
 export function planImport(file: TenantFile, remote: RemoteState, api: Pick<ManagementApi, 'domain' | 'callerClientId'>, origin: string, options: PlanOptions): Plan {
-  const p: Planning = { remote, file, api, allowDelete: options.allowDelete, problems: [], upserts: [], deletes: [], skips: [], kept: [], unchanged: 0 };
+  const p: Planning = { remote, file, api, allowDelete: options.allowDelete, problems: [], upserts: [], deletes: [], skips: [], kept: [], unchanged: 0, deletedClients: new Set() };
   planApis(p);
   planGrants(p, planClients(p));
   planTenant(p);
