@@ -63,9 +63,14 @@ function exportTenant(settings: Item): Item {
   return out;
 }
 
-export function toTenantFile(remote: RemoteState, options: ExportOptions): TenantFile {
+/**
+ * `caller`: the application the export runs as. Its grants stay out, as `a0deploy export` leaves
+ * them out: an import never changes them, and elsewhere they would hand a copy of its powers to
+ * whichever application has its name.
+ */
+export function toTenantFile(remote: RemoteState, options: ExportOptions, caller?: string): TenantFile {
   const clients = remote.clients.filter((c) => !isSystemClient(c));
-  const hidden = new Set(remote.clients.filter(isSystemClient).map((c) => c.client_id));
+  const hidden = new Set([...remote.clients.filter(isSystemClient).map((c) => c.client_id), caller]);
   const nameOf = clientNames(clients);
   const connection = (c: Item, readOnly: readonly string[]): Item => {
     const out = without(c, ['id', ...readOnly]);
@@ -85,5 +90,5 @@ export function toTenantFile(remote: RemoteState, options: ExportOptions): Tenan
 }
 
 export async function exportYaml(api: ManagementApi, options: ExportOptions): Promise<string> {
-  return dumpTenantFile(toTenantFile(await readRemote(api), options));
+  return dumpTenantFile(toTenantFile(await readRemote(api), options, api.callerClientId));
 }

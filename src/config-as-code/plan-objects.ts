@@ -27,7 +27,8 @@ export function planApis(p: Planning): void {
     seen.add(identifier);
     const match = p.remote.resourceServers.find((r) => (item.id !== undefined && r.id === item.id) || r.identifier === identifier);
     // As the Deploy CLI: the Management API is not configured by a file (another tenant's would become an ordinary API here).
-    if (item.name === MANAGEMENT_API_NAME && !(match && isSystemApi(match))) return void p.problems.push(`resourceServers "${identifier}": the ${MANAGEMENT_API_NAME} cannot be configured (leave it out of the file)`);
+    const system = `the ${MANAGEMENT_API_NAME} is each tenant's own and is never changed`;
+    if (item.name === MANAGEMENT_API_NAME && !(match && isSystemApi(match))) return void p.skips.push({ type: 'resourceServers', kind: 'skip', label, note: system });
     if (!match) {
       const body = without(item, API_READ_ONLY);
       const problem = checkApiCreate(body, p.api.domain);
@@ -38,7 +39,7 @@ export function planApis(p: Planning): void {
     matched.add(match);
     const patch = patchFor(item, match, { ignore: [...API_READ_ONLY, 'identifier'] });
     if (Object.keys(patch).length === 0) return void p.unchanged++;
-    if (isSystemApi(match)) return void p.problems.push(`resourceServers "${identifier}": the Management API is the tenant's own; it cannot be changed (leave it out of the file)`);
+    if (isSystemApi(match)) return void p.skips.push({ type: 'resourceServers', kind: 'skip', label, fields: Object.keys(patch), note: system });
     const problem = checkApiUpdate(patch, { ...match, ...patch });
     if (problem) p.problems.push(`resourceServers "${identifier}": ${problem}`);
     const id = String(match.id);
@@ -90,7 +91,8 @@ export function planClients(p: Planning): ClientMatches {
     // A secret the token may not read cannot be compared: it is sent again (the same value changes nothing).
     const patch = patchFor(without(item, CLIENT_READ_ONLY), match, { compare: { client_secret: (a, b) => b !== undefined && a === b } });
     if (Object.keys(patch).length === 0) return void p.unchanged++;
-    if (isSystemClient(match)) return void p.problems.push(`clients "${name}": a Scopeward system application; it cannot be changed (leave it out of the file, or as exported)`);
+    // Each tenant's own (its URLs name the tenant): one from another tenant's export is not a change to make.
+    if (isSystemClient(match)) return void p.skips.push({ type: 'clients', kind: 'skip', label: name, fields: Object.keys(patch), note: "Scopeward's dashboard application, made for each tenant, is never changed" });
     if (match.client_id === p.api.callerClientId) {
       return void p.skips.push({ type: 'clients', kind: 'skip', label: name, fields: Object.keys(patch), note: 'the application this import runs as is never changed by it (as with the Deploy CLI)' });
     }

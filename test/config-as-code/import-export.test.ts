@@ -67,7 +67,8 @@ describe('scopeward export: the Deploy CLI tenant.yaml', () => {
     ]);
     expect(doc.resourceServers[0]).not.toHaveProperty('id');
     expect(doc.clientGrants).toContainEqual({ client_id: 'Orders worker', audience: 'https://orders.example/', scope: ['read:orders'], subject_type: 'client' });
-    expect(doc.clientGrants.find((g: Doc) => g.client_id === 'deployer').audience).toBe(MGMT);
+    // The grants of the application the export runs as stay out, as with a0deploy.
+    expect(doc.clientGrants).toHaveLength(1);
     expect(doc.databases).toStrictEqual([expect.objectContaining({ name: 'Username-Password-Authentication', strategy: 'auth0' })]);
     expect(doc.connections).toStrictEqual([]);
   });
@@ -88,11 +89,11 @@ describe('scopeward import', () => {
     const before = await readRemote(api);
     const count = await writes();
     const result = await run(text, { allowDelete: true });
-    expect(planJson(result.plan)).toStrictEqual({ changes: [], unchanged: 7, kept: [] });
+    expect(planJson(result.plan)).toStrictEqual({ changes: [], unchanged: 6, kept: [] });
     expect(result.applied).toBe(0);
     expect(await readRemote(api)).toStrictEqual(before);
     expect(await writes()).toBe(count);
-    expect(describePlan(result.plan)).toStrictEqual(['Nothing to change: the tenant already matches the file.', '0 to create, 0 to update, 0 to delete, 0 skipped, 7 unchanged.']);
+    expect(describePlan(result.plan)).toStrictEqual(['Nothing to change: the tenant already matches the file.', '0 to create, 0 to update, 0 to delete, 0 skipped, 6 unchanged.']);
   });
 
   it('a modified file lands (new API with scopes, M2M application with its secret, its grant, a tenant setting, a changed application), each write a sapi event; the new application gets a token with the new scope; a second import changes nothing', async () => {
@@ -167,7 +168,7 @@ describe('scopeward import', () => {
       '  - delete Orders worker',
       'clientGrants:',
       '  - delete Orders worker -> https://orders.example/',
-      '1 to create, 1 to update, 2 to delete, 0 skipped, 4 unchanged.',
+      '1 to create, 1 to update, 2 to delete, 0 skipped, 3 unchanged.',
     ]);
     expect(await readRemote(api)).toStrictEqual(before);
     expect(await writes()).toBe(count);
@@ -255,12 +256,17 @@ describe('scopeward import', () => {
     ]);
   });
 
-  it('the application the import runs as is never changed by it (as with the Deploy CLI)', async () => {
+  it("the application the import runs as, the dashboard application and the Management API (another tenant's, in its export) are never changed", async () => {
     const doc = await exported();
     doc.clients.find((c: Doc) => c.name === 'deployer').description = 'changed';
+    doc.clients.push({ name: 'Scopeward Dashboard', app_type: 'spa', callbacks: ['https://other-tenant.example/dashboard/'] });
+    doc.resourceServers.push({ name: 'Auth0 Management API', identifier: 'https://other-tenant.example/api/v2/' }, { name: 'Auth0 Management API', identifier: MGMT, token_lifetime: 60 });
     const result = await run(dump(doc));
     expect(planJson(result.plan).changes).toStrictEqual([
+      { type: 'resourceServers', kind: 'skip', label: 'https://other-tenant.example/api/v2/ (Auth0 Management API)', note: "the Auth0 Management API is each tenant's own and is never changed" },
+      { type: 'resourceServers', kind: 'skip', label: `${MGMT} (Auth0 Management API)`, fields: ['token_lifetime'], note: "the Auth0 Management API is each tenant's own and is never changed" },
       { type: 'clients', kind: 'skip', label: 'deployer', fields: ['description'], note: 'the application this import runs as is never changed by it (as with the Deploy CLI)' },
+      { type: 'clients', kind: 'skip', label: 'Scopeward Dashboard', fields: ['callbacks'], note: "Scopeward's dashboard application, made for each tenant, is never changed" },
     ]);
     expect(((await api.get(`/api/v2/clients/${deployer.clientId}`)) as Doc).description).toBeUndefined();
   });
