@@ -7,6 +7,7 @@ import { createStorage } from '../storage/kysely/index.ts';
 import { adminsCommand } from './commands/admins.ts';
 import { backupCommand } from './commands/backup.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { devCommand } from './commands/dev.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   backupCommand(program);
   exportCommand(program);
   importCommand(program);
+  devCommand(program);
   return program;
 }
 

@@ -10,7 +10,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 export function withKeywordOptions(command: Command): Command {
   return command
-    .option('--keyword <KEY=VALUE>', 'replace ##KEY## (text) and @@KEY@@ (JSON) in the file; repeatable', collect)
+    .option('--keyword <KEY=VALUE>', 'replace ##KEY## (text) and @@KEY@@ (JSON) in the file; KEY alone takes the environment variable KEY; repeatable', collect)
     .option('--keywords <file.json>', 'keyword values as JSON: {"KEY": "value"}, or a Deploy CLI config with AUTH0_KEYWORD_REPLACE_MAPPINGS');
 }
 
@@ -26,7 +26,7 @@ export function keywordMappings(options: Record<string, unknown>): KeywordMappin
   try {
     const fromEnv = process.env.AUTH0_KEYWORD_REPLACE_MAPPINGS ? mappingsFromJson(process.env.AUTH0_KEYWORD_REPLACE_MAPPINGS, 'AUTH0_KEYWORD_REPLACE_MAPPINGS') : {};
     const fromFile = typeof options.keywords === 'string' ? mappingsFromJson(readText(options.keywords, 'keywords file'), options.keywords) : {};
-    const fromFlags = Object.fromEntries(((options.keyword as string[] | undefined) ?? []).map(parseKeywordFlag));
+    const fromFlags = Object.fromEntries(((options.keyword as string[] | undefined) ?? []).map((flag) => parseKeywordFlag(flag)));
     return { ...fromEnv, ...fromFile, ...fromFlags };
   } catch (error) {
     if (error instanceof KeywordError) throw new CliError(error.message, EXIT.usage);

@@ -34,13 +34,15 @@ export class KeywordError extends Error {
 
 /**
  * `KEY=VALUE` from the command line. A value that is a JSON list or object is taken as one (for
- * `@@KEY@@`); anything else is text.
+ * `@@KEY@@`); anything else is text. `KEY` alone takes the value of the environment variable KEY,
+ * so that a secret need not appear in a command line (process listings, shell history).
  */
-export function parseKeywordFlag(flag: string): [string, unknown] {
+export function parseKeywordFlag(flag: string, env: NodeJS.ProcessEnv = process.env): [string, unknown] {
   const at = flag.indexOf('=');
   const key = at < 0 ? flag : flag.slice(0, at);
-  if (at < 0 || !KEY.test(key)) throw new KeywordError(`--keyword ${flag}: expected KEY=VALUE, KEY made of letters, digits and _`);
-  const raw = flag.slice(at + 1);
+  if (!KEY.test(key)) throw new KeywordError(`--keyword ${flag}: expected KEY=VALUE or KEY, KEY made of letters, digits and _`);
+  if (at < 0 && env[key] === undefined) throw new KeywordError(`--keyword ${key}: no value given and no environment variable ${key}`);
+  const raw = at < 0 ? env[key]! : flag.slice(at + 1);
   if (/^\s*[[{]/.test(raw)) {
     try {
       return [key, JSON.parse(raw) as unknown];

@@ -20,11 +20,10 @@ import { createEnvelope } from '../crypto/envelope.ts';
 import { systemClock } from '../domain/clock.ts';
 import { issuerFor } from '../domain/tenant.ts';
 import { ensureDefaultTenant } from '../domain/tenants.ts';
-import { createApp } from '../http/app.ts';
+import type { Registry } from '../cache/registry.ts';
 import { createLogger } from '../http/logger.ts';
 import { localCaHttps } from '../http/tls.ts';
 import { createManagementClient } from '../provisioning/management-client.ts';
-import { createRuntime } from '../runtime.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 
 export interface DevOptions {
@@ -83,13 +82,20 @@ async function start(o: DevOptions, tempDir: string, removeTemp: () => void): Pr
   const clock = systemClock;
   const envelope = createEnvelope(randomBytes(32));
   const raw = await createStorage('sqlite::memory:');
-  const runtime = await createRuntime({ raw, bus: localBus(), envelope, clock, logger });
-  const { storage, registry } = runtime;
-  // Key generation is most of the start: the tenant's two signing keys and the CA's and server's keys are made side by side.
-  const [tenant, tls] = await Promise.all([
-    ensureDefaultTenant(storage, envelope, clock, domain),
-    o.http ? undefined : localCaHttps(tempDir, domain, (host) => registry.tenants().some((t) => t.domain.replace(/:\d+$/, '') === host), () => new Date(clock.now()), (m) => logger.warn(m)),
+  // Set once the runtime exists; until then no other host is a tenant.
+  let registry: Registry | undefined = undefined;
+  const known = (host: string) => registry?.tenants().some((t) => t.domain.replace(/:\d+$/, '') === host) ?? false;
+  // Key generation is most of the start-up (the tenant's two signing keys, the CA's and the server's
+  // keys): it runs on libuv's threads while this one loads the HTTP layer, the other half.
+  const keys = Promise.all([
+    ensureDefaultTenant(raw, envelope, clock, domain),
+    o.http ? undefined : localCaHttps(tempDir, domain, known, () => new Date(clock.now()), (m) => logger.warn(m)),
   ]);
+  const [{ createApp }, { createRuntime }] = await Promise.all([import('../http/app.ts'), import('../runtime.ts')]);
+  const [tenant, tls] = await keys;
+  const runtime = await createRuntime({ raw, bus: localBus(), envelope, clock, logger });
+  const { storage } = runtime;
+  registry = runtime.registry;
   const client = await createManagementClient(storage, envelope, clock, tenant, { name: 'Scopeward dev', clientId: o.clientId, clientSecret: o.clientSecret });
   await registry.start();
   const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: [], ...(tls && { https: tls.https }) });
