@@ -1,6 +1,7 @@
 // How long `scopeward dev` takes to be usable: from spawning the process to the first successful
 // HTTPS request (GET /.well-known/openid-configuration, the certificate checked against the CA it
 // printed), median of N runs. Each run also checks that SIGTERM removes its temporary directory.
+// The process is started as npx starts it (the bin and its shebang; npx's own start-up is npm's).
 // Usage: node bench/dev-startup.ts [runs]   (BENCH_DEV_ARGS adds arguments, e.g. "--http" or "--seed f.yaml")
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -43,7 +44,8 @@ function cpuMs(pid: number): number | undefined {
 
 async function once(): Promise<{ readyMs: number; firstRequestMs: number; cpuMs: number | undefined; cleaned: boolean }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0', '--json', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // As `npx scopeward dev` starts it: the bin through its shebang, with the pinned node first on PATH.
+  const child = spawn(BIN, ['dev', '--port', '0', '--json', ...extra], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` } });
   const ready = await new Promise<Ready>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
