@@ -6,7 +6,8 @@ import { checkCanary, loadMasterKey } from '../config/master-key.ts';
 import type { Config } from '../config/schema.ts';
 import { createEnvelope, type Envelope } from '../crypto/envelope.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
-import { ensureDefaultTenant, ensureTenantSystemRecords } from '../domain/tenants.ts';
+import { ensureDefaultTenant } from '../provisioning/default-tenant.ts';
+import { ensureTenantSystemRecords } from '../provisioning/system-records.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 import type { Storage, TenantRecord } from '../storage/ports.ts';
 

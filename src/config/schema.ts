@@ -40,7 +40,7 @@ export interface Config {
   masterKeyFile: string | undefined;
   workers: number;
   production: boolean;
-  /** How often every instance drops its caches, the backstop for a missed change notification. */
+  /** How often every instance marks its caches for reloading, the backstop for a missed change notification. */
   cacheResyncSeconds: number;
   redisUrl: string | undefined;
   logRetentionDays: number;
@@ -71,7 +71,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'production', flag: '--production', env: [], kind: 'boolean', default: false, description: 'Production mode, also set by NODE_ENV=production: generated dev defaults (local CA, master key file, default domain and SQLite path) are refused unless set explicitly.' },
   { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL'], kind: 'string', description: 'Redis for rate-limit counters shared by every instance (redis://host:6379). Without it each process counts alone; if Redis fails, counting falls back to the process (logged) and serving goes on.' },
   { key: 'logRetentionDays', flag: '--log-retention-days', env: ['SCOPEWARD_LOG_RETENTION_DAYS'], kind: 'integer', default: 30, description: 'Tenant log events (GET /api/v2/logs) older than this are deleted, hourly.' },
-  { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance drops its caches this often, bounding staleness if a change notification is missed.' },
+  { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance marks its caches for reloading this often, bounding staleness if a change notification is missed.' },
   { key: 'shutdownTimeoutSeconds', flag: '--shutdown-timeout-seconds', env: ['SCOPEWARD_SHUTDOWN_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.' },
   { key: 'handshakeTimeoutSeconds', flag: '--handshake-timeout-seconds', env: ['SCOPEWARD_HANDSHAKE_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.handshakeSeconds, description: 'An HTTPS connection that has not finished its TLS handshake this many seconds after it opened (one that never sends a byte included) is closed.' },
   { key: 'headersTimeoutSeconds', flag: '--headers-timeout-seconds', env: ['SCOPEWARD_HEADERS_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.headersSeconds, description: 'A request line and headers must arrive within this many seconds (a connection that sends no request, or trickles its headers, gets 408 and is closed; checked every second). At most --request-timeout-seconds.' },

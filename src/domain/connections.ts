@@ -1,9 +1,7 @@
 // Database connections (spec §3.5.4): every tenant has Auth0's default database connection,
 // `Username-Password-Authentication`, with Auth0's defaults for a new tenant. It is enabled for
 // every application of the tenant: stored without `enabled_clients`, which means "all".
-import { UniqueViolation } from '../storage/errors.ts';
-import type { ConnectionRecord, Storage } from '../storage/ports.ts';
-import type { Clock } from './clock.ts';
+import type { ConnectionRecord } from '../storage/ports.ts';
 import { newConnectionId } from './ids.ts';
 
 export const DEFAULT_CONNECTION_NAME = 'Username-Password-Authentication';
@@ -37,15 +35,4 @@ export function defaultConnectionRecord(tenantId: string, now: string): Connecti
 export function connectionEnabledFor(connection: ConnectionRecord, clientId: string): boolean {
   const enabled = connection.data.enabled_clients;
   return !Array.isArray(enabled) || enabled.includes(clientId);
-}
-
-/** Gives every tenant that has none its default connection (tenants made before it existed). */
-export async function ensureDefaultConnections(storage: Storage, clock: Clock): Promise<void> {
-  for (const tenant of await storage.tenants.list()) {
-    if (await storage.connections.getByName(tenant.id, DEFAULT_CONNECTION_NAME)) continue;
-    // Several processes may start together: one create wins, the others find it made.
-    await storage.connections.create(defaultConnectionRecord(tenant.id, new Date(clock.now()).toISOString())).catch((error: unknown) => {
-      if (!(error instanceof UniqueViolation)) throw error;
-    });
-  }
 }

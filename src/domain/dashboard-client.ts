@@ -4,9 +4,7 @@
 // `${issuer}dashboard/`, and the Management API refuses to change, rotate or delete it. The marker
 // `scopeward_system` is not a writable client field, so no API caller can forge or remove it.
 import type { ClientData } from '../schemas/client.ts';
-import { UniqueViolation } from '../storage/errors.ts';
 import type { ClientRecord, Storage, TenantRecord } from '../storage/ports.ts';
-import type { Clock } from './clock.ts';
 import { newClientId } from './ids.ts';
 import { issuerFor } from './tenant.ts';
 
@@ -16,7 +14,7 @@ export const DASHBOARD_MARKER = 'dashboard';
 export const isDashboardClient = (data: Pick<ClientData, 'scopeward_system'>): boolean => data.scopeward_system === DASHBOARD_MARKER;
 
 /** The fields that follow the tenant's domain: the dashboard lives at `${issuer}dashboard/`. */
-function urlsFor(domain: string): Pick<ClientData, 'callbacks' | 'allowed_logout_urls' | 'web_origins'> {
+export function dashboardUrlsFor(domain: string): Pick<ClientData, 'callbacks' | 'allowed_logout_urls' | 'web_origins'> {
   const issuer = issuerFor(domain);
   return { callbacks: [`${issuer}dashboard/`], allowed_logout_urls: [`${issuer}dashboard/`], web_origins: [issuer.slice(0, -1)] };
 }
@@ -33,7 +31,7 @@ export function dashboardClientRecord(tenant: Pick<TenantRecord, 'id' | 'name' |
     app_type: 'spa',
     is_first_party: true,
     oidc_conformant: true,
-    ...urlsFor(tenant.domain),
+    ...dashboardUrlsFor(tenant.domain),
     // Same origin as the API it calls: no CORS origin needed.
     allowed_origins: [],
     client_aliases: [],
@@ -60,27 +58,5 @@ export async function findDashboardClient(storage: Storage, tenantId: string): P
     const last = page.at(-1);
     if (!last || page.length < 500) return undefined;
     after = { createdAt: last.createdAt, id: last.clientId };
-  }
-}
-
-/**
- * Gives every tenant its dashboard client (tenants made before it existed) and keeps its URLs on
- * the tenant's current domain (the default tenant follows the configured domain).
- */
-export async function ensureDashboardClients(storage: Storage, clock: Clock): Promise<void> {
-  for (const tenant of await storage.tenants.list()) {
-    const now = new Date(clock.now()).toISOString();
-    const existing = await findDashboardClient(storage, tenant.id);
-    if (!existing) {
-      await storage.clients.create(dashboardClientRecord(tenant, now)).catch((error: unknown) => {
-        if (!(error instanceof UniqueViolation)) throw error;
-      });
-      continue;
-    }
-    const urls = urlsFor(tenant.domain);
-    const stale = (Object.keys(urls) as (keyof typeof urls)[]).some((k) => JSON.stringify(existing.data[k]) !== JSON.stringify(urls[k]));
-    if (stale || existing.data.tenant !== tenant.name) {
-      await storage.clients.update(tenant.id, existing.clientId, { data: { ...existing.data, ...urls, tenant: tenant.name }, updatedAt: now });
-    }
   }
 }

@@ -5,7 +5,6 @@
 import type { Envelope } from '../crypto/envelope.ts';
 import type { ClientData } from '../schemas/client.ts';
 import type { ClientRecord, Storage, TenantRecord } from '../storage/ports.ts';
-import type { Clock } from './clock.ts';
 import { newClientId, newClientSecret } from './ids.ts';
 import { clientSecretLocation, sealClientSecret } from './secret-locations.ts';
 
@@ -45,11 +44,4 @@ export async function globalClientCredentials(storage: Storage, envelope: Envelo
   const global = await findGlobalClient(storage, tenantId);
   if (!global?.secretSealed) return undefined;
   return { clientId: global.clientId, secret: envelope.open(global.secretSealed, clientSecretLocation(tenantId, global.clientId)) };
-}
-
-/** Gives every tenant that has none its global client (tenants made before it existed). */
-export async function ensureGlobalClients(storage: Storage, envelope: Envelope, clock: Clock): Promise<void> {
-  for (const tenant of await storage.tenants.list()) {
-    if (!(await findGlobalClient(storage, tenant.id))) await storage.clients.create(globalClientRecord(envelope, tenant, new Date(clock.now()).toISOString()));
-  }
 }

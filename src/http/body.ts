@@ -9,7 +9,6 @@
 import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { parseStrictJson } from '../tokens/strict-json.ts';
-import { familyOf } from './errors.ts';
 
 export class BodySyntaxError extends Error {
   override name = 'BodySyntaxError';
@@ -57,7 +56,11 @@ function declaresForeignCharset(request: FastifyRequest): boolean {
   return match !== null && !/^(utf-?8|us-ascii)$/i.test(match[1] ?? '');
 }
 
-export function installBodyParsers(app: FastifyInstance): void {
+/**
+ * The JSON and form parsers of `app` and the contexts registered in it, in place of any it had.
+ * `strictJson`: a repeated member name is refused too (the Authentication API's endpoints).
+ */
+export function installBodyParsers(app: FastifyInstance, { strictJson }: { strictJson: boolean }): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (declaresForeignCharset(request)) return done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), undefined);
@@ -69,7 +72,7 @@ export function installBodyParsers(app: FastifyInstance): void {
       const value: unknown = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
       // RFC 6749 §3.1: a token-endpoint parameter is sent at most once, so a repeated member name,
       // which JSON.parse silently resolves to the last, is refused too (T-TOK-07).
-      if (familyOf(request) === 'oauth') parseStrictJson(text);
+      if (strictJson) parseStrictJson(text);
       done(null, value ?? undefined);
     } catch {
       done(new BodySyntaxError('The request body is not valid JSON'), undefined);

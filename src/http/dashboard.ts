@@ -3,21 +3,25 @@
 // and /explorer, with a strict CSP (script-src 'self': the build has no inline script) and no
 // framing (T-UI-07/08); hashed assets are immutable. /dashboard/config.json tells the application
 // which tenant it runs for. Paths are never joined from request text: an asset name must be one
-// plain file name, so no `..`, encoded or not, reaches the file system.
+// plain file name, so no `..`, encoded or not, reaches the file system. The pages answer failures
+// with our HTML error page; config.json and the assets are files, and answer them in JSON.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../cache/registry.ts';
+import type { RateLimiter } from '../ratelimit/limiter.ts';
 import { findDashboardClient, isDashboardClient } from '../domain/dashboard-client.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import { errorPage } from '../login/pages.ts';
 import { ManagementError, TEXT } from '../management/errors.ts';
 import type { Storage } from '../storage/ports.ts';
+import { jsonErrors, pageErrors } from './errors.ts';
 import { sendPage } from './pages.ts';
+import { publicLimit } from './public-limit.ts';
 
 /** dashboard/dist beside src/ (and beside dist/ when compiled): the same relative path from both. */
 export const DEFAULT_DASHBOARD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist');
@@ -62,6 +66,14 @@ const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.map', '.json', '.svg', '.
 /** One file name of a Vite build (`index-DWA9Yg1j.js`): no separator, no leading dot, nothing else. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,200}$/;
 
+/** Pages under /dashboard/ and /explorer/, not the config and assets. */
+const PAGE_PATH = /^\/(dashboard|explorer)\/(?!config\.json(\?|$)|assets\/)/;
+
+/** Whether a request, even one whose path does not decode, is for a dashboard or explorer page (framework-errors.ts). */
+export function isDashboardPage(method: string, url: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && PAGE_PATH.test(url);
+}
+
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
@@ -76,6 +88,8 @@ interface Asset {
 export interface DashboardDeps {
   storage: Storage;
   registry: Registry;
+  /** The per-address limit of config.json, that of the other public documents (discovery, JWKS). */
+  limiter: RateLimiter;
   /** The built application (default: dashboard/dist of this installation). */
   dashboardDir?: string | undefined;
 }
@@ -94,13 +108,12 @@ function preferredEncoding(request: FastifyRequest): 'br' | 'gzip' | undefined {
   return undefined;
 }
 
-/** `publicLimit`: the per-address limit of the other public documents (discovery, JWKS). */
-export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps, publicLimit: (request: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
+export const dashboard: FastifyPluginAsync<{ deps: DashboardDeps }> = async (app, { deps }) => {
+  app.setErrorHandler(jsonErrors);
   const dir = deps.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   const assetsDir = path.join(dir, 'assets');
   // Per app, never per module (no module-level state): built files compressed once, dropped when rebuilt.
   const assets = new Map<string, Asset>();
-  const PAGE = { config: { family: 'page' } } as const;
 
   const sendIndex = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     let body: Buffer;
@@ -129,14 +142,9 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return asset;
   };
 
-  app.get('/dashboard', PAGE, async (request, reply) => {
-    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    return reply.code(302).headers({ location: `/dashboard/${query}`, 'cache-control': 'no-store' }).send();
-  });
-
   // Public: the same facts discovery publishes, plus the dashboard's client id (a public client).
-  app.get('/dashboard/config.json', { preHandler: publicLimit }, async (request, reply) => {
-    const tenant = request.tenant!;
+  app.get('/dashboard/config.json', { preHandler: publicLimit(deps.limiter) }, async (request, reply) => {
+    const tenant = request.tenant;
     const clientId = await dashboardClientId(deps, tenant);
     if (!clientId) throw new ManagementError(503, TEXT.dashboardMissing);
     const body = { domain: tenant.domain, issuer: tenant.issuer, client_id: clientId, audience: tenant.managementAudience, scopes: MANAGEMENT_SCOPES };
@@ -155,8 +163,15 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDep
     return reply.code(200).send(body);
   });
 
-  app.get('/dashboard/', PAGE, sendIndex);
-  app.get('/dashboard/*', PAGE, sendIndex);
-  app.get('/explorer', PAGE, sendIndex);
-  app.get('/explorer/*', PAGE, sendIndex);
-}
+  await app.register(async (pages) => {
+    pages.setErrorHandler(pageErrors);
+    pages.get('/dashboard', async (request, reply) => {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      return reply.code(302).headers({ location: `/dashboard/${query}`, 'cache-control': 'no-store' }).send();
+    });
+    pages.get('/dashboard/', sendIndex);
+    pages.get('/dashboard/*', sendIndex);
+    pages.get('/explorer', sendIndex);
+    pages.get('/explorer/*', sendIndex);
+  });
+};

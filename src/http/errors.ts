@@ -1,31 +1,18 @@
-// The one place errors become responses (STYLE §4). Each route family has its own body shape:
-// the Authentication API answers {error, error_description} with RFC 6749 §5.1 headers, the
-// Management API answers Auth0's Boom body, the login pages answer our HTML error page (never a
-// redirect), everything unexpected is logged and answered with a generic 500 that names no
-// library, path or query.
-import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// The one place errors become responses (STYLE §4): one renderer per audience, each installed by
+// that audience's plugin, so no renderer is chosen from the URL. The Authentication API answers
+// {error, error_description} with RFC 6749 §5.1 headers (oauthErrors), the Management API and
+// every other JSON endpoint Auth0's Boom body (jsonErrors), the login pages and the dashboard's
+// pages our HTML error page, never a redirect (pageErrors). Everything unexpected is logged and
+// answered with a generic 500 that names no library, path or query.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODE, ManagementError, reasonPhrase, TEXT } from '../management/errors.ts';
-import { AuthorizePageError, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { AuthorizePageError, NO_STORE, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
 import { errorPage } from '../login/pages.ts';
 import { sendPage } from './pages.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { DecryptionError } from '../crypto/envelope.ts';
 import { validationMessage } from './validation.ts';
 import type { BodyTooDeep } from './body.ts';
-
-export type Family = 'oauth' | 'management' | 'page' | 'other';
-
-/** Headers every token-endpoint response carries, success or error (RFC 6749 §5.1). */
-export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
-
-export function familyOf(request: FastifyRequest): Family {
-  const configured = (request.routeOptions.config as { family?: Family } | undefined)?.family;
-  if (configured) return configured;
-  if (request.url.startsWith('/api/')) return 'management';
-  if (request.url.startsWith('/oauth/')) return 'oauth';
-  return 'other';
-}
 
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   const body: Record<string, string> = { error: error.error, error_description: error.description };
@@ -45,14 +32,16 @@ export function sendManagementError(reply: FastifyReply, error: ManagementError)
 }
 
 /** Our HTML error page for a failure on a page route: the status and a sentence, nothing internal. */
-function pageFor(error: OAuthError | ManagementError, status: number): ReturnType<typeof errorPage> {
-  if (status >= 500) return errorPage('Something went wrong', 'The server could not complete this request. Please try again.', status);
-  return errorPage(reasonPhrase(status), error.message, status);
+function pageFor(error: ManagementError): ReturnType<typeof errorPage> {
+  if (error.statusCode >= 500) return errorPage('Something went wrong', 'The server could not complete this request. Please try again.', error.statusCode);
+  return errorPage(reasonPhrase(error.statusCode), error.message, error.statusCode);
 }
 
-/** Translates a framework or library error into the family's error object. */
-function translate(error: FastifyError, family: Family): OAuthError | ManagementError {
-  const oauth = family === 'oauth';
+/** A framework or library error in the terms of the Authentication API ('oauth') or of the JSON endpoints ('json'). */
+function translate(error: FastifyError, audience: 'oauth'): OAuthError;
+function translate(error: FastifyError, audience: 'json'): ManagementError;
+function translate(error: FastifyError, audience: 'oauth' | 'json'): OAuthError | ManagementError {
+  const oauth = audience === 'oauth';
   if (error.validation) {
     const part = error.validationContext ?? 'body';
     const code = part === 'querystring' ? ERROR_CODE.invalidQuery : part === 'params' ? ERROR_CODE.invalidUri : ERROR_CODE.invalidBody;
@@ -89,82 +78,64 @@ function translate(error: FastifyError, family: Family): OAuthError | Management
   return oauth ? new OAuthError(500, 'server_error', TOKEN_TEXT.internal) : new ManagementError(500, TEXT.internal);
 }
 
-/** Pages under /dashboard/ and /explorer/ (dashboard.ts, not the config and assets): their paths can fail to decode. */
-const PAGE_PATH = /^\/(dashboard|explorer)\/(?!config\.json(\?|$)|assets\/)/;
-
-/**
- * Errors Fastify raises before routing (a URL that does not decode, a path parameter over the
- * limit): rendered by the same rules, with the status Fastify chose. No route is known yet, so a
- * browser page is recognized by its path.
- */
-export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-  reply.header('x-content-type-options', 'nosniff');
-  const family = familyOf(request);
-  if (family === 'oauth') return sendOAuthError(reply, new OAuthError(400, 'invalid_request', reasonPhrase(status)));
-  const message = status === 414 ? 'The request URI is too long' : 'The request URI is malformed';
-  const read = request.method === 'GET' || request.method === 'HEAD';
-  if (family === 'page' || (read && PAGE_PATH.test(request.url))) return sendPage(reply, errorPage(reasonPhrase(status), message, status));
-  return sendManagementError(reply, new ManagementError(status, message, { errorCode: ERROR_CODE.invalidUri }));
+/** Any error as the Authentication API's: a Management-style one keeps its status and text. */
+function asOAuthError(error: FastifyError): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof ManagementError) return new OAuthError(error.statusCode, error.statusCode === 401 ? 'access_denied' : 'invalid_request', error.message);
+  return translate(error, 'oauth');
 }
 
-/**
- * A request so malformed, or so slow, that HTTP parsing gave up: a bare 400, 408 or 431 with a
- * JSON body, and the socket destroyed once that is written. Anything below HTTP (a TLS handshake
- * that failed or timed out, a reset) is destroyed at once: an HTTP answer written into a TLS
- * socket whose handshake never finished waits for it forever, and keeps the socket open (S7).
- */
-export function writeClientError(error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Socket): void {
-  const code = error.code ?? '';
-  const httpLevel = code.startsWith('HPE_') || code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  if (!httpLevel || !socket.writable) {
-    socket.destroy();
-    return;
+/** Any error as the JSON endpoints': an OAuth one keeps its status and description. */
+function asManagementError(error: FastifyError): ManagementError {
+  if (error instanceof ManagementError) return error;
+  if (error instanceof OAuthError) return new ManagementError(error.status, error.description);
+  return translate(error, 'json');
+}
+
+/** What the server log says about a failure: the outage in one line, a 5xx with its stack. */
+function logFailure(request: FastifyRequest, error: FastifyError, status: number): void {
+  if ((error as unknown) instanceof StorageUnavailable) {
+    // One line per refused request while the database is away, without a stack: an outage is
+    // an operating condition (readiness and the notification log say more), not a bug.
+    request.log.warn({ reason: error.message }, 'database unavailable: answered 503');
+  } else if (status >= 500) {
+    // A secret that no longer decrypts means a wrong master key or tampered rows: say so in the log.
+    const hint = (error as unknown) instanceof DecryptionError ? 'sealed secret did not decrypt (wrong master key or tampered row)' : 'request failed';
+    request.log.error({ err: error }, hint);
   }
-  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const message = status === 431 ? 'Request headers are too large' : status === 408 ? 'The request did not arrive in time' : 'Malformed HTTP request';
-  const body = JSON.stringify({ statusCode: status, error: reasonPhrase(status), message });
-  // RFC 9110 §9.3.2: the answer to HEAD has no body (its Content-Length still says what GET's would).
-  const head = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
-  socket.end(
-    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${head ? '' : body}`,
-    () => socket.destroy(),
-  );
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const family = familyOf(request);
-    if ((error as unknown) instanceof AuthorizePageError) {
-      const page = error as unknown as AuthorizePageError;
-      return sendPage(reply.headers(page.headers), errorPage(page.title, page.message, page.status));
-    }
-    let rendered: OAuthError | ManagementError;
-    if (error instanceof OAuthError || error instanceof ManagementError) rendered = error;
-    else rendered = translate(error, family);
+/** The Authentication API's error handler (/oauth/*, /userinfo). */
+export function oauthErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const rendered = asOAuthError(error);
+  logFailure(request, error, rendered.status);
+  return sendOAuthError(reply, rendered);
+}
 
-    const status = rendered instanceof OAuthError ? rendered.status : rendered.statusCode;
-    if ((error as unknown) instanceof StorageUnavailable) {
-      // One line per refused request while the database is away, without a stack: an outage is
-      // an operating condition (readiness and the notification log say more), not a bug.
-      request.log.warn({ reason: error.message }, 'database unavailable: answered 503');
-    } else if (status >= 500) {
-      // A secret that no longer decrypts means a wrong master key or tampered rows: say so in the log.
-      const hint = (error as unknown) instanceof DecryptionError ? 'sealed secret did not decrypt (wrong master key or tampered row)' : 'request failed';
-      request.log.error({ err: error }, hint);
-    }
-    if (family === 'page') return sendPage(reply, pageFor(rendered, status));
-    if (rendered instanceof OAuthError) {
-      if (family === 'oauth') return sendOAuthError(reply, rendered);
-      return sendManagementError(reply, new ManagementError(rendered.status, rendered.description));
-    }
-    if (family === 'oauth') return sendOAuthError(reply, new OAuthError(rendered.statusCode, rendered.statusCode === 401 ? 'access_denied' : 'invalid_request', rendered.message));
-    return sendManagementError(reply, rendered);
-  });
+/** The error handler of the Management API and of every other JSON endpoint. */
+export function jsonErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const rendered = asManagementError(error);
+  logFailure(request, error, rendered.statusCode);
+  return sendManagementError(reply, rendered);
+}
 
-  app.setNotFoundHandler((request, reply) => {
-    if (familyOf(request) === 'oauth') return sendOAuthError(reply, new OAuthError(404, 'not_found', TEXT.notFoundRoute));
-    return sendManagementError(reply, new ManagementError(404, TEXT.notFoundRoute));
-  });
+/** The error handler of the pages (login, logout, /authorize, the dashboard's): an HTML page. */
+export function pageErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if ((error as unknown) instanceof AuthorizePageError) {
+    const page = error as unknown as AuthorizePageError;
+    return sendPage(reply.headers(page.headers), errorPage(page.title, page.message, page.status));
+  }
+  const rendered = asManagementError(error);
+  logFailure(request, error, rendered.statusCode);
+  return sendPage(reply, pageFor(rendered));
+}
+
+/** A path under /oauth/ that names no endpoint. */
+export function oauthNotFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendOAuthError(reply, new OAuthError(404, 'not_found', TEXT.notFoundRoute));
+}
+
+/** Any other path that names nothing. */
+export function jsonNotFound(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendManagementError(reply, new ManagementError(404, TEXT.notFoundRoute));
 }

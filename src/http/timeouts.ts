@@ -23,8 +23,20 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { handshakeSeconds: 10, heade
  */
 const CHECK_INTERVAL_MS = 1000;
 
-/** Fastify's server options for these limits, with the HTTPS options (when serving HTTPS) they extend. */
-export function serverTimeoutOptions(t: HttpTimeouts, https: HttpsOptions | undefined): Record<string, unknown> {
+/**
+ * Fastify's server options for these limits, with the HTTPS options (when serving HTTPS) they
+ * extend. Either way the app is typed as serving http.Server: @types/node declares https.Server
+ * one too, and requests and replies are the same objects on both.
+ */
+export interface ServerTimeoutOptions {
+  connectionTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  http?: HttpOptions;
+  https?: HttpsOptions;
+}
+
+export function serverTimeoutOptions(t: HttpTimeouts, https: HttpsOptions | undefined): ServerTimeoutOptions {
   // Given at construction, where Node reads them (the checking interval is read only there).
   const deadlines: HttpOptions = {
     connectionsCheckingInterval: CHECK_INTERVAL_MS,

@@ -54,10 +54,25 @@ function messageFor(rejection: TokenRejected): string {
   }
 }
 
-export function invalidTokenError(tenant: Tenant, message: string): ManagementError {
+/**
+ * Names the rule, claim and kind of a refused token beside Auth0's message, which often says only
+ * "Invalid token": the explorer reads it to say which claim failed (dashboard/src/lib/explain.ts).
+ * It tells the caller nothing its own token does not: which claim is wrong, or that the token was
+ * revoked or its application deleted.
+ */
+export const REJECTION_HEADER = 'scopeward-token-rejected';
+
+function rejectionValue({ reason, claim, kind }: TokenRejected): string {
+  return `reason=${reason}${claim === undefined ? '' : `; claim=${claim}`}; kind=${kind}`;
+}
+
+export function invalidTokenError(tenant: Tenant, message: string, rejection?: TokenRejected): ManagementError {
   return new ManagementError(401, message, {
     attributes: { error: message },
-    headers: { 'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_token', description: message }) },
+    headers: {
+      'www-authenticate': bearerChallenge(tenant.domain, { code: 'invalid_token', description: message }),
+      ...(rejection && { [REJECTION_HEADER]: rejectionValue(rejection) }),
+    },
   });
 }
 
@@ -112,19 +127,18 @@ export class BearerAuthenticator {
       else this.#cache.delete(key);
     }
 
-    if (!context) {
-      let verified: VerifiedToken;
-      try {
-        verified = verifyToken(token, { issuer: tenant.issuer, audience: tenant.managementAudience, now, leeway: LEEWAY_SECONDS, keys: ring, legacy: legacy ?? undefined });
-      } catch (error) {
-        if (error instanceof TokenRejected) throw invalidTokenError(tenant, messageFor(error));
-        throw error;
+    try {
+      if (!context) {
+        const verified = verifyToken(token, { issuer: tenant.issuer, audience: tenant.managementAudience, now, leeway: LEEWAY_SECONDS, keys: ring, legacy: legacy ?? undefined });
+        context = contextFor(verified);
+        if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
+        this.#cache.set(key, { context, keyTag: verified.alg === 'HS256' ? (legacy?.tag ?? '') : '' });
       }
-      context = contextFor(verified);
-      if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
-      this.#cache.set(key, { context, keyTag: verified.alg === 'HS256' ? (legacy?.tag ?? '') : '' });
+      await this.#admit(tenant, context);
+    } catch (error) {
+      if (error instanceof TokenRejected) throw invalidTokenError(tenant, messageFor(error), error);
+      throw error;
     }
-    await this.#admit(tenant, context);
     return context;
   }
 
@@ -139,12 +153,12 @@ export class BearerAuthenticator {
       const match = denylistMatch((await this.#deps.registry.denylist(tenant.id)).get(claims.jti), claims, context.clientId);
       if (match !== undefined) {
         this.#learnExpiry(tenant.id, claims.jti, match, exp);
-        throw invalidTokenError(tenant, TEXT.invalidToken);
+        throw new TokenRejected('revoked', 'jti', 'check_failed', 'the token is on the denylist');
       }
     }
     if (alg === 'RS256' && context.clientId !== undefined) {
       const client = await this.#deps.registry.client(tenant.id, context.clientId);
-      if (!client) throw invalidTokenError(tenant, TEXT.invalidToken);
+      if (!client) throw new TokenRejected('unknown_client', typeof claims.azp === 'string' ? 'azp' : 'client_id', 'check_failed', 'the client the token was issued to does not exist');
       // Decision 0006: a dashboard token administers only while its user is an administrator, so
       // `scopeward admins remove` takes effect at once (one indexed read, dashboard calls only).
       if (isDashboardClient(client.record.data) && !(context.subject !== undefined && (await isAdmin(this.#deps.storage, tenant.id, context.subject)))) {
@@ -161,10 +175,5 @@ export class BearerAuthenticator {
     if (this.#learned.size > CACHE_MAX) this.#learned.clear();
     const expiresAt = new Date((exp + LEEWAY_SECONDS) * 1000).toISOString();
     this.#deps.storage.denylist.setExpiry(tenantId, jti, aud === '' ? undefined : aud, expiresAt).catch(() => undefined);
-  }
-
-  /** Forget every cached verification (after a revocation that the cache cannot see). */
-  clear(): void {
-    this.#cache.clear();
   }
 }

@@ -21,13 +21,32 @@ export const API_PREFIX = API_PREFIX_PATH;
 /** What a route whose answers cannot carry secrets lets any call see. */
 const NO_SECRETS: ReadonlySet<never> = new Set();
 
+const AUTH: unique symbol = Symbol('scopeward.managementAuth');
+
 declare module 'fastify' {
   interface FastifyRequest {
-    tenant?: Tenant;
-    managementAuth?: AuthContext;
+    /** The call's verified token: set by the route's first hook; reading it before throws. */
+    managementAuth: AuthContext;
+    [AUTH]: AuthContext | null;
     /** Set when the call was admitted only through a current-user scope. */
-    confinement?: Confinement;
+    confinement: Confinement | undefined;
   }
+}
+
+/** The request decorators of Management API calls, on the context that serves them. */
+function decorateRequests(app: FastifyInstance): void {
+  app.decorateRequest(AUTH, null);
+  app.decorateRequest('managementAuth', {
+    getter(this: FastifyRequest): AuthContext {
+      const auth = this[AUTH];
+      if (auth === null) throw new Error('request.managementAuth read before the call authenticated');
+      return auth;
+    },
+    setter(this: FastifyRequest, auth: AuthContext) {
+      this[AUTH] = auth;
+    },
+  });
+  app.decorateRequest('confinement', undefined);
 }
 
 export function assertRouteScopes(route: ManagementRoute): void {
@@ -109,7 +128,7 @@ export function originOf(request: FastifyRequest): RequestOrigin {
 function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: ManagementRoute, status: number, secretsShown: readonly string[]): void {
   if (status >= 400) return;
   const write = route.method !== 'GET';
-  const auth = request.managementAuth!;
+  const auth = request.managementAuth;
   const event = (type: 'sapi' | 'mgmt_api_read') => ({
     type,
     description: route.summary,
@@ -125,8 +144,8 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
       response: { statusCode: status },
     },
   });
-  if (write) deps.audit.record(request.tenant!, originOf(request), event('sapi'));
-  if (secretsShown.length > 0) deps.audit.record(request.tenant!, originOf(request), event('mgmt_api_read'));
+  if (write) deps.audit.record(request.tenant, originOf(request), event('sapi'));
+  if (secretsShown.length > 0) deps.audit.record(request.tenant, originOf(request), event('mgmt_api_read'));
 }
 
 /** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
@@ -142,7 +161,7 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
 }
 
 async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: FastifyRequest, reply: FastifyReply, key: string, rule: WindowRule): Promise<void> {
-  const tenant = request.tenant!;
+  const tenant = request.tenant;
   const limit = await deps.limiter.consume(key, rule);
   reply.headers(rateLimitHeaders(limit));
   if (limit.allowed) return;
@@ -155,7 +174,7 @@ async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: F
  * without a token of the tenant can spend its budget). Sets x-ratelimit-*, throws 429 past it.
  */
 export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const tenant = request.tenant!;
+  const tenant = request.tenant;
   await spend(deps, request, reply, `${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
 }
 
@@ -165,7 +184,7 @@ export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 're
  * refused with Auth0's 429 while the tenant's own callers, elsewhere, go on (issue 9, S4).
  */
 export async function countAddressCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const tenant = request.tenant!;
+  const tenant = request.tenant;
   await spend(deps, request, reply, `${tenant.id}:mgmt:anon:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).management_api_unauthenticated_per_ip);
 }
 
@@ -179,8 +198,10 @@ export type RouteDeps = Omit<ManagementDeps, 'passwords'> & { passwords?: Passwo
 
 export function registerManagementRoutes(app: FastifyInstance, routes: readonly ManagementRoute[], appDeps: RouteDeps, authenticator: BearerAuthenticator): void {
   const deps: ManagementDeps = { ...appDeps, passwords: appDeps.passwords ?? new PasswordHasher() };
+  // Every route is checked before anything is mounted: a bad declaration stops the server unchanged.
+  for (const route of routes) assertRouteScopes(route);
+  decorateRequests(app);
   for (const route of routes) {
-    assertRouteScopes(route);
     const secrets = routeSecrets(route);
     app.route({
       method: route.method,
@@ -195,9 +216,8 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         description: `Scopes: ${route.scopes.join(route.scopeMode === 'all' ? ' and ' : ', ')}${route.currentUser ? `; for the token's own user: ${route.currentUser.scopes.join(', ')}` : ''}`,
         security: [{ bearer: [...route.scopes, ...(route.currentUser?.scopes ?? [])] }],
       },
-      config: { family: 'management', scopes: route.scopes },
       async onRequest(request, reply) {
-        const tenant = request.tenant!;
+        const tenant = request.tenant;
         let auth: AuthContext;
         try {
           // RFC 6750 §2: the Management API takes the token in the header only. A token also in the
@@ -237,18 +257,18 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
           const confined = request.confinement;
           if (!confined) return;
           try {
-            await confirmConfinedCall(route, { tenant: request.tenant!, params: request.params as Record<string, string>, body: bodyOf(request), confined, deps });
+            await confirmConfinedCall(route, { tenant: request.tenant, params: request.params as Record<string, string>, body: bodyOf(request), confined, deps });
           } catch (error) {
-            if (error instanceof ManagementError) await recordRefusal(deps, request.tenant!, request, route, error);
+            if (error instanceof ManagementError) await recordRefusal(deps, request.tenant, request, route, error);
             throw error;
           }
         },
       }),
       async handler(request, reply) {
-        const auth = request.managementAuth!;
+        const auth = request.managementAuth;
         const visible = secrets?.visibleTo(auth) ?? NO_SECRETS;
         const handled = await route.handler({
-          tenant: request.tenant!,
+          tenant: request.tenant,
           auth,
           origin: originOf(request),
           params: request.params,
@@ -264,7 +284,7 @@ export function registerManagementRoutes(app: FastifyInstance, routes: readonly 
         if (result.headers) reply.headers(result.headers);
         recordSuccess(deps, request, route, result.status, shown);
         if (result.warning) {
-          request.log.warn({ tenant: request.tenant!.name }, result.warning);
+          request.log.warn({ tenant: request.tenant.name }, result.warning);
           reply.header('warning', `299 - "${result.warning.replace(/["\\]/g, '')}"`);
         }
         if (result.json !== undefined) return reply.type('application/json; charset=utf-8').send(result.json);

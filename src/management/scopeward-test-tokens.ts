@@ -12,8 +12,9 @@ import { newMintedTokenId } from '../domain/ids.ts';
 import { isManagementScope, parseScopeParam } from '../domain/scopes.ts';
 import { legacyTokensOn, MAX_TEST_TOKEN_LIFETIME_SECONDS } from '../domain/tenant.ts';
 import type { MintedTokenRecord } from '../storage/ports.ts';
-import { grantedScopes, issueClientCredentialsToken, signerFor } from '../tokens/client-credentials.ts';
+import { grantedScopes, issueClientCredentialsToken } from '../tokens/client-credentials.ts';
 import { LEGACY_TOKEN_WARNING, mintLegacyToken } from '../tokens/legacy.ts';
+import { accessTokenSigner } from '../tokens/signer.ts';
 import { badRequest, ERROR_CODE, notFound, TEXT } from './errors.ts';
 import { EXTENSION_TAG } from './openapi.ts';
 import { route, type HandlerContext, type RouteSchemas } from './route.ts';
@@ -113,7 +114,7 @@ async function issueTestToken(ctx: HandlerContext<{ body: typeof MintBody }>, b:
     now,
     lifetime,
     dialect: api.dialect,
-    signer: signerFor(await registry.keys(ctx.tenant.id), api),
+    signer: accessTokenSigner(await registry.keys(ctx.tenant.id), api),
   });
   return {
     token: issued.token,

@@ -18,6 +18,9 @@ export class OAuthError extends Error {
   }
 }
 
+/** Headers every token-endpoint response carries, success or error (RFC 6749 §5.1). */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
 export const invalidRequest = (description: string): OAuthError => new OAuthError(400, 'invalid_request', description);
 
 /** Unknown client and wrong secret answer alike (D1, T-CA-05): no client enumeration. */

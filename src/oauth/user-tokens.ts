@@ -14,7 +14,7 @@ import { OIDC_SCOPES, userClaims } from '../domain/user-claims.ts';
 import type { UserRecord } from '../storage/ports.ts';
 import { issueIdToken } from '../tokens/id-token.ts';
 import { issueAccessToken } from '../tokens/issue.ts';
-import { accessTokenSigner, idTokenSigner } from './signer.ts';
+import { accessTokenSigner, idTokenSigner } from '../tokens/signer.ts';
 
 /** Auth0's lifetime for a token that only reaches /userinfo. */
 const USERINFO_TOKEN_LIFETIME = 86_400;
@@ -79,7 +79,7 @@ export async function issueUserTokens(request: UserTokenRequest, deps: UserToken
       now,
       lifetime,
       dialect: api?.dialect,
-      signer: await accessTokenSigner(deps.registry, tenant.id, api),
+      signer: accessTokenSigner(await deps.registry.keys(tenant.id), api),
     });
     out.accessToken = issued.token;
     out.jti = issued.jti;
@@ -96,7 +96,7 @@ export async function issueUserTokens(request: UserTokenRequest, deps: UserToken
       sid: request.sid,
       ...(request.atHash && out.accessToken !== undefined && { accessToken: out.accessToken }),
       claims: userClaims(user, request.scopes),
-      signer: await idTokenSigner(deps.registry, tenant.id),
+      signer: idTokenSigner(await deps.registry.keys(tenant.id)),
     });
   }
   return out;

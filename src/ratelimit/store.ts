@@ -24,10 +24,6 @@ export interface BucketState {
 export interface CounterStore {
   /** Adds one to `key`'s current window of `windowMs` and returns the new count. */
   increment(key: string, windowMs: number, nowMs: number): Promise<WindowCount>;
-  /** The current count without adding to it. */
-  peek(key: string, windowMs: number, nowMs: number): Promise<WindowCount>;
-  /** Forgets `key`'s current window. */
-  reset(key: string, windowMs: number, nowMs: number): Promise<void>;
   /**
    * Takes `cost` attempts from `key`'s bucket, atomically, if that leaves it no deeper in debt
    * than `capacity` attempts; a negative cost gives attempts back (never beyond a full bucket).
@@ -66,16 +62,6 @@ export class MemoryCounterStore implements CounterStore {
     }
     e.count++;
     return { count: e.count, resetAt: start + windowMs };
-  }
-
-  async peek(key: string, windowMs: number, nowMs: number): Promise<WindowCount> {
-    const start = windowStart(windowMs, nowMs);
-    const e = this.#entries.get(key);
-    return { count: e && e.start === start ? e.count : 0, resetAt: start + windowMs };
-  }
-
-  async reset(key: string): Promise<void> {
-    this.#entries.delete(key);
   }
 
   async take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {
@@ -121,8 +107,6 @@ export class MemoryCounterStore implements CounterStore {
 /** The commands of ioredis this store uses (so tests can run it against a real Redis). */
 export interface RedisLike {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-  get(key: string): Promise<string | null>;
-  del(key: string): Promise<number>;
   quit(): Promise<unknown>;
 }
 
@@ -155,15 +139,6 @@ export class RedisCounterStore implements CounterStore {
   async increment(key: string, windowMs: number, nowMs: number): Promise<WindowCount> {
     const count = await this.#redis.eval(INCREMENT, 1, this.#key(key, windowMs, nowMs), windowMs);
     return { count: Number(count), resetAt: windowStart(windowMs, nowMs) + windowMs };
-  }
-
-  async peek(key: string, windowMs: number, nowMs: number): Promise<WindowCount> {
-    const value = await this.#redis.get(this.#key(key, windowMs, nowMs));
-    return { count: value === null ? 0 : Number(value), resetAt: windowStart(windowMs, nowMs) + windowMs };
-  }
-
-  async reset(key: string, windowMs: number, nowMs: number): Promise<void> {
-    await this.#redis.del(this.#key(key, windowMs, nowMs));
   }
 
   async take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {
@@ -214,14 +189,6 @@ export class FallbackCounterStore implements CounterStore {
 
   increment(key: string, windowMs: number, nowMs: number): Promise<WindowCount> {
     return this.#use((s) => s.increment(key, windowMs, nowMs));
-  }
-
-  peek(key: string, windowMs: number, nowMs: number): Promise<WindowCount> {
-    return this.#use((s) => s.peek(key, windowMs, nowMs));
-  }
-
-  reset(key: string, windowMs: number, nowMs: number): Promise<void> {
-    return this.#use((s) => s.reset(key, windowMs, nowMs));
   }
 
   take(key: string, intervalMs: number, capacity: number, cost: number, nowMs: number): Promise<BucketState> {

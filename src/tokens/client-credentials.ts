@@ -1,14 +1,7 @@
-// The client-credentials access token (spec §2.2: sub CLIENT_ID@clients, gty client-credentials)
-// and the key that signs it, defined once for POST /oauth/token and for the test tokens the
-// dashboard mints (issue #5): a test token is the very token the application would get itself.
+// The client-credentials access token (spec §2.2: sub CLIENT_ID@clients, gty client-credentials),
+// defined once for POST /oauth/token and for the test tokens the dashboard mints (issue #5): a test
+// token is the very token the application would get itself (its key is chosen in signer.ts).
 import { issueAccessToken, type IssuedToken, type Signer } from './issue.ts';
-import type { KeyRing } from './keys.ts';
-
-/** An API's HS256 secret when it asks for HS256, otherwise the tenant's current RSA key (D7). */
-export function signerFor(ring: KeyRing, api: { signingAlg: 'RS256' | 'HS256'; signingSecret: Buffer | undefined } | undefined): Signer {
-  if (api?.signingAlg === 'HS256' && api.signingSecret) return { alg: 'HS256', secret: api.signingSecret };
-  return { alg: 'RS256', kid: ring.current.kid, key: ring.current.privateKey! };
-}
 
 /** The scopes a client grant gives (Auth0's allow_all_scopes: every scope the API defines). */
 export function grantedScopes(grant: { scope: readonly string[]; extra: Record<string, unknown> }, apiScopes: Iterable<string>): string[] {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { systemClock } from '../../src/domain/clock.ts';
-import { createTenant } from '../../src/domain/tenants.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { SigningKeyRecord } from '../../src/storage/ports.ts';
 import { runCli } from './run.ts';

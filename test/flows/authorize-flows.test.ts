@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectErrorPage, expectPageHeaders, formPostOf, jwt, loginThrough, postToken, webMessageOf } from '../helpers/authorize-flow.ts';
 import { createApi } from '../helpers/apis.ts';
 import { mgmt } from '../helpers/mgmt-http.ts';
@@ -55,8 +56,8 @@ function answerOf(res: LightMyRequestResponse, mode: string): Record<string, str
 beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s, { webOrigins: [ORIGIN] });
-  user = await seedUser(s, 'flo@example.com');
-  other = await seedUser(s, 'otto@example.com');
+  user = await seedLoginUser(s, 'flo@example.com');
+  other = await seedLoginUser(s, 'otto@example.com');
   browser = new TestBrowser(s);
   loginAt = s.clock.now();
   expect((await loginThrough(browser, params('code', undefined), user)).statusCode).toBe(302);

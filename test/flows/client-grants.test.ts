@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 interface Grant {
@@ -155,15 +154,13 @@ describe('create, get, patch, delete', () => {
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`listing on ${dialect}`, () => {
     let s: TestServer;
-    let pg: PgSchema | undefined;
     let api: MgmtCaller;
     /** Every grant of the tenant in list order (created_at, then id). */
     let all: Grant[] = [];
     const ids = (grants: Grant[]) => grants.map((g) => g.id);
 
     beforeAll(async () => {
-      if (dialect === 'postgres') pg = await createPgSchema();
-      s = await startTestServer(pg ? { databaseUrl: pg.url, pgSchema: pg.schema } : {});
+      s = await startTestServer({ dialect });
       api = mgmt(s, await mgmtToken(s, ADMIN));
       await newApi(api, 'urn:one');
       await newApi(api, 'urn:two');
@@ -181,7 +178,6 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
     afterAll(async () => {
       await s.close();
-      await pg?.drop();
     });
 
     it('spec §3.4: include_totals answers {total,start,limit,client_grants}; pages past the end are empty', async () => {

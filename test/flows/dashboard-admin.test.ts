@@ -10,7 +10,8 @@ import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { ERROR_CODE, TEXT } from '../../src/management/errors.ts';
 import { ADMIN_TEXT } from '../../src/oauth/admin-scopes.ts';
 import { CB, expectOAuthError, jwt, loginThrough, postToken } from '../helpers/authorize-flow.ts';
-import { authorizeUrl, locationFields, pkcePair, seedApp, seedUser, TestBrowser, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededUser } from '../helpers/fixtures.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   dashboardId = (await s.inject({ method: 'GET', url: '/dashboard/config.json' })).json<{ client_id: string }>().client_id;
   const made = await makeAdmin(s.storage, new PasswordHasher(), s.clock, s.tenant.id, { email: 'Root@Example.com', password: 'Admin-Pass-42' });
   admin = { userId: made.user.userId, email: 'root@example.com', password: 'Admin-Pass-42' };
-  other = await seedUser(s, 'plain@example.com');
+  other = await seedLoginUser(s, 'plain@example.com');
 });
 afterAll(() => s.close());
 

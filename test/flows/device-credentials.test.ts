@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshTokenRecord, UserRecord } from '../../src/storage/ports.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedApp, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedSpa, seedUser, userToken } from '../helpers/user-token.ts';
+import { userToken } from '../helpers/user-token.ts';
 
 let s: TestServer;
 let admin: MgmtCaller;
@@ -19,7 +20,7 @@ const KEY = { device_name: "Alice's phone", type: 'public_key', value: 'MIIBIjAN
 beforeAll(async () => {
   s = await startTestServer();
   admin = mgmt(s, await mgmtToken(s, ['read:device_credentials', 'create:device_credentials', 'delete:device_credentials']));
-  spa = await seedSpa(s);
+  spa = (await seedApp(s)).clientId;
   alice = await seedUser(s, { email: 'alice@example.com' });
   bob = await seedUser(s, { email: 'bob@example.com' });
 });
@@ -59,7 +60,7 @@ describe('POST /device-credentials', () => {
   it('a user token names neither another user nor another application', async () => {
     const own = await asUser(bob, ['create:current_user_device_credentials']);
     expectMgmtError(await own.post('/device-credentials', { ...KEY, user_id: alice.userId }), 403, 'User to be acted on does not match subject in bearer token.');
-    const other = await seedSpa(s, 'other');
+    const other = (await seedApp(s, { name: 'other' })).clientId;
     expectMgmtError(await own.post('/device-credentials', { ...KEY, client_id: other }), 403, 'Cannot create device credentials for that client.');
     expect((await s.storage.deviceCredentials.list(s.tenant.id, { userId: bob.userId }, { offset: 0, limit: 10, withTotal: false })).items).toStrictEqual([]);
   });

@@ -4,7 +4,8 @@
 // log entries of the browser flows (spec §3.5.9 codes), read through GET /api/v2/logs.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, loginThrough, mainOf, postToken } from '../helpers/authorize-flow.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectNoContent, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
@@ -36,7 +37,7 @@ const succeeded = (res: LightMyRequestResponse) => res.statusCode === 302 && Str
 beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s, { name: 'Login app' });
-  user = await seedUser(s, 'mara@example.com', 'Correct-Horse-7', { username: 'mara_k' });
+  user = await seedLoginUser(s, 'mara@example.com', 'Correct-Horse-7', { username: 'mara_k' });
   admin = mgmt(s, await mgmtToken(s, ['read:users', 'update:users', 'read:logs']));
 });
 afterAll(() => s.close());
@@ -58,14 +59,14 @@ describe('logging in', () => {
 
   it('empty fields: one message; an administrator-blocked user: "This user is blocked"', async () => {
     expect(errorOf(await attempt('mara@example.com', ''))).toBe('Enter your email (or username) and your password.');
-    const blocked = await seedUser(s, 'blocked@example.com', 'Correct-Horse-7', { blocked: true });
+    const blocked = await seedLoginUser(s, 'blocked@example.com', 'Correct-Horse-7', { blocked: true });
     expect(errorOf(await attempt(blocked.email, blocked.password))).toBe('This user is blocked. Ask an administrator of this tenant to unblock it.');
   });
 });
 
 describe('T-RL-01/02: brute-force protection (10 consecutive failures per user and address)', () => {
   it('blocks that user from that address only; the right password is refused while blocked; an administrator unblocks', async () => {
-    const victim = await seedUser(s, 'vic@example.com');
+    const victim = await seedLoginUser(s, 'vic@example.com');
     const A = '203.0.113.66';
     for (let i = 1; i <= 9; i++) expect(errorOf(await attempt(victim.email, `wrong-${i}`, A))).toBe(WRONG);
     expect(errorOf(await attempt(victim.email, 'wrong-10', A))).toBe(BLOCKED);
@@ -82,7 +83,7 @@ describe('T-RL-01/02: brute-force protection (10 consecutive failures per user a
   });
 
   it('only consecutive failures count: a success in between starts the count again', async () => {
-    const u = await seedUser(s, 'again@example.com');
+    const u = await seedLoginUser(s, 'again@example.com');
     for (let i = 0; i < 9; i++) await attempt(u.email, 'nope', '203.0.113.70');
     expect(succeeded(await attempt(u.email, u.password, '203.0.113.70'))).toBe(true);
     for (let i = 0; i < 9; i++) expect(errorOf(await attempt(u.email, 'nope', '203.0.113.70'))).toBe(WRONG);
@@ -132,9 +133,9 @@ describe('spec §3.5.9: tenant log entries of the browser flows', () => {
 
   it('limit_wc for the blocking attempt and for every attempt while blocked; f for an administrator block', async () => {
     const ip = '198.51.100.78';
-    const u = await seedUser(s, 'limited@example.com');
+    const u = await seedLoginUser(s, 'limited@example.com');
     for (let i = 0; i < 11; i++) await attempt(u.email, 'nope', ip);
-    const blocked = await seedUser(s, 'adminblocked@example.com', 'Correct-Horse-7', { blocked: true });
+    const blocked = await seedLoginUser(s, 'adminblocked@example.com', 'Correct-Horse-7', { blocked: true });
     await attempt(blocked.email, blocked.password, ip);
     await s.audit.flush();
     const types = (await admin.get(`/logs?per_page=100&q=${encodeURIComponent(`ip:"${ip}"`)}`)).json<{ type: string; user_id: string; description: string }[]>().reverse();

@@ -5,7 +5,8 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asTenant } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tamper } from '../helpers/tamper.ts';
@@ -26,7 +27,7 @@ describe('what a flow records (spec §3.5.9, T-LOG-02)', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    admin = await seedM2M(s, ADMIN, MGMT_AUD, 'logging admin');
+    admin = await seedM2M(s, ADMIN, { audience: MGMT_AUD, name: 'logging admin' });
     const ok = await s.inject({ method: 'POST', url: '/oauth/token', headers: { 'user-agent': UA }, payload: { grant_type: 'client_credentials', client_id: admin.clientId, client_secret: admin.clientSecret, audience: MGMT_AUD } });
     const token = ok.json<{ access_token: string }>().access_token;
     jti = decodeJwt(token).jti!;

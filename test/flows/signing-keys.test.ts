@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODE, TEXT } from '../../src/management/errors.ts';
 import { DEFAULT_RATE_LIMITS } from '../../src/ratelimit/limiter.ts';
 import { decodeSegment, fetchJwks } from '../helpers/craft-jwt.ts';
-import { mgmtToken, seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, requestToken } from '../helpers/mgmt-http.ts';
 import { DOMAIN, startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
 
@@ -252,7 +253,7 @@ describe('T-MG-16 / T-KR-06: the per-tenant rotation limit', () => {
     expect(DEFAULT_RATE_LIMITS.signing_key_rotations).toEqual({ limit: 5, window_seconds: 86_400 });
     const s = await startTestServer({ rateLimits: { ...UNLIMITED, signing_key_rotations: DEFAULT_RATE_LIMITS.signing_key_rotations } });
     try {
-      const operator = await seedM2M(s, [...KEY_SCOPES, 'read:logs'], undefined, 'operator');
+      const operator = await seedM2M(s, [...KEY_SCOPES, 'read:logs'], { name: 'operator' });
       const call = caller(s, await tokenFor(s, operator));
       // A call refused for its scopes is not a rotation and does not count.
       expect((await caller(s, await mgmtToken(s, ['create:signing_keys']))('POST', '/keys/signing/rotate')).statusCode).toBe(403);
@@ -272,7 +273,7 @@ describe('T-MG-16 / T-KR-06: the per-tenant rotation limit', () => {
       expect(hits.map((l) => [l.type, l.description, l.client_id])).toEqual([['api_limit', TEXT.rotationLimited(5, 86_400), operator.clientId]]);
 
       const other = await s.addTenant('other', 'tenant-b.test');
-      const m2m = await seedM2M({ ...s, tenant: other }, KEY_SCOPES, other.managementAudience);
+      const m2m = await seedM2M({ ...s, tenant: other }, KEY_SCOPES, { audience: other.managementAudience });
       const otherToken = (await requestToken({ ...s, inject: (o) => s.inject({ ...o, host: 'tenant-b.test' }) }, m2m.clientId, m2m.clientSecret, other.managementAudience)).json<{ access_token: string }>().access_token;
       expect((await caller(s, otherToken, 'tenant-b.test')('POST', '/keys/signing/rotate')).statusCode).toBe(201);
 

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEGACY_WARNING } from '../../src/management/tenant-settings.ts';
 import { createApi } from '../helpers/apis.ts';
 import { asTenant } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -159,7 +160,7 @@ describe('PATCH /tenants/settings (spec §3.5.7)', () => {
 describe('the settings take effect', () => {
   it('spec §2.2/§3.5.7: default_audience is the audience of /oauth/token requests that send none', async () => {
     const orders = await createApi(s, { identifier: 'https://orders.acme.example/', scopes: [{ value: 'read:orders', description: 'Read orders' }] });
-    const app = await seedM2M(s, ['read:orders'], orders.identifier);
+    const app = await seedM2M(s, ['read:orders'], { audience: orders.identifier });
     const ask = () => s.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret } });
     const before = await ask();
     expect([before.statusCode, before.json()]).toStrictEqual([403, { error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' }]);

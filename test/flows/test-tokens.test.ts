@@ -8,11 +8,11 @@ import { ERROR_CODE, TEXT } from '../../src/management/errors.ts';
 import { LEGACY_TOKEN_WARNING } from '../../src/tokens/legacy.ts';
 import { createApi } from '../helpers/apis.ts';
 import { jwt } from '../helpers/authorize-flow.ts';
-import { seedApp } from '../helpers/browser.ts';
+import { seedApp, seedM2M, seedUser, type M2M } from '../helpers/fixtures.ts';
 import { globalClient, operatorToken, setLegacy } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { seedUser, userToken } from '../helpers/user-token.ts';
+import { userToken } from '../helpers/user-token.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const AUDIENCE = `https://${DOMAIN}/api/v2/`;
@@ -41,10 +41,10 @@ let explorer: M2M;
 
 beforeAll(async () => {
   s = await startTestServer();
-  const op = await seedM2M(s, ['read:client_keys', 'blacklist:tokens', 'read:tenant_settings', 'update:tenant_settings'], AUDIENCE, 'operator');
+  const op = await seedM2M(s, ['read:client_keys', 'blacklist:tokens', 'read:tenant_settings', 'update:tenant_settings'], { audience: AUDIENCE, name: 'operator' });
   operatorSub = `${op.clientId}@clients`;
   operator = mgmt(s, await tokenFor(s, op));
-  explorer = await seedM2M(s, ['read:clients', 'read:users'], AUDIENCE, 'API Explorer Application');
+  explorer = await seedM2M(s, ['read:clients', 'read:users'], { audience: AUDIENCE, name: 'API Explorer Application' });
 });
 afterAll(() => s.close());
 
@@ -97,7 +97,7 @@ describe('minting a test token', () => {
 
   it('an API signing HS256 gets an HS256 token, as from /oauth/token', async () => {
     const api = await createApi(s, { identifier: 'https://hs.example/', name: 'HS', signing_alg: 'HS256', scopes: [{ value: 'read:things' }] });
-    const app = await seedM2M(s, ['read:things'], api.identifier, 'hs app');
+    const app = await seedM2M(s, ['read:things'], { audience: api.identifier, name: 'hs app' });
     const body = await mint({ client_id: app.clientId, audience: api.identifier });
     expect([jwt(body.access_token).header.alg, body.scope]).toStrictEqual(['HS256', 'read:things']);
     expect(jwt(await tokenFor(s, app, api.identifier)).header.alg).toBe('HS256');
@@ -110,7 +110,7 @@ describe('minting a test token', () => {
   });
 
   it('refuses what /oauth/token would refuse, each with a clear message', async () => {
-    const other = await seedM2M(s, ['read:things'], 'https://hs.example/', 'no management grant');
+    const other = await seedM2M(s, ['read:things'], { audience: 'https://hs.example/', name: 'no management grant' });
     expectMgmtError(await operator.post('/scopeward/test-tokens', { client_id: other.clientId, audience: AUDIENCE }), 400, TEXT.testTokenNoGrant(other.clientId, AUDIENCE), 'invalid_body');
     const spa = await seedApp(s, { name: 'spa' });
     expectMgmtError(await operator.post('/scopeward/test-tokens', { client_id: spa.clientId, audience: AUDIENCE }), 400, TEXT.testTokenGrantType(spa.clientId), 'invalid_body');

@@ -3,10 +3,10 @@
 // deletion, secret rotation, per-API lifetime and HS256 signing) do to the next request.
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, setDefaultAudience, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { callToken, expectTokenError, expectUnauthorized, issued } from '../helpers/token-contract.ts';
-import { adminFor, createApi, createClient, seedClient, setDefaultAudience, type Admin } from '../helpers/token-fixtures.ts';
+import { adminFor, createApi, createClient, type Admin } from '../helpers/admin-api.ts';
 
 const CC = 'client_credentials';
 const CLIENT_GRANT_URL = 'https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants';
@@ -73,7 +73,7 @@ describe('spec §2.2: success', () => {
     ['non-ASCII', 'идентификатор-ü', 'секрет-ключ-ü-日本語-0123456789abcdefghij'],
   ];
   test.each(SPECIAL)('RFC 6749 App. B / T-CA-03: id and secret with %s → 200 via Basic (form-encoded) and via the body', async (_l, clientId, secret) => {
-    await seedClient(s, { clientId, secret });
+    await seedM2M(s, ['read:clients'], { clientId, secret });
     const viaBasic = await callToken(s, { form: { grant_type: CC, audience: MGMT }, basic: { id: clientId, secret } });
     expect(issued(viaBasic).claims.sub).toBe(`${clientId}@clients`);
     const viaForm = await callToken(s, { form: { grant_type: CC, client_id: clientId, client_secret: secret, audience: MGMT } });
@@ -84,7 +84,7 @@ describe('spec §2.2: success', () => {
 
   test('spec §2.2: a grant without scopes → body without scope, token without scope claim', async () => {
     const api = await createApi(admin, { identifier: 'https://noscope.example.com/', scopes: [] });
-    const c = await seedM2M(s, [], api.identifier);
+    const c = await seedM2M(s, [], { audience: api.identifier });
     const { body, claims } = issued(await callToken(s, { form: creds(c, { audience: api.identifier }) }));
     expect(body).toEqual({ access_token: body.access_token, expires_in: 86400, token_type: 'Bearer' });
     expect(claims).not.toHaveProperty('scope');
@@ -92,7 +92,7 @@ describe('spec §2.2: success', () => {
 
   test("spec §2.2: expires_in is the API's token_lifetime, and exp - iat matches", async () => {
     const api = await createApi(admin, { identifier: 'https://short.example.com', token_lifetime: 3600, scopes: [{ value: 'read:x' }] });
-    const c = await seedM2M(s, ['read:x'], api.identifier);
+    const c = await seedM2M(s, ['read:x'], { audience: api.identifier });
     const { body, claims } = issued(await callToken(s, { json: creds(c, { audience: api.identifier }) }));
     expect(body).toEqual({ access_token: body.access_token, scope: 'read:x', expires_in: 3600, token_type: 'Bearer' });
     expect(claims.exp! - claims.iat!).toBe(3600);
@@ -108,7 +108,7 @@ describe('spec §2.2: success', () => {
   test('spec §2.2: HS256 API → HS256 token verifiable with its signing_secret, not in the JWKS', async () => {
     const api = await createApi(admin, { identifier: 'https://hs.example.com/', signing_alg: 'HS256', scopes: [{ value: 'read:hs' }] });
     expect(api.signing_secret).toEqual(expect.any(String));
-    const c = await seedM2M(s, ['read:hs'], api.identifier);
+    const c = await seedM2M(s, ['read:hs'], { audience: api.identifier });
     const { body, header } = issued(await callToken(s, { form: creds(c, { audience: api.identifier }) }));
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     const { payload } = await jwtVerify(body.access_token, new TextEncoder().encode(api.signing_secret), {

@@ -2,9 +2,9 @@
 // threshold) shown as {blocked_for: [{identifier, ip}]} and lifted by DELETE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedUser } from '../helpers/user-token.ts';
 
 let s: TestServer;
 let api: MgmtCaller;

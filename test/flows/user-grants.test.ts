@@ -3,7 +3,8 @@
 // issued, rotation with reuse detection and leeway, idle expiry, narrowing the scope), a blocked
 // user, revocation, and an id_token on every answer that has openid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectOAuthError, jwt, loginThrough, postToken } from '../helpers/authorize-flow.ts';
 import { createApi } from '../helpers/apis.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
@@ -34,8 +35,8 @@ let browser: TestBrowser;
 beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s);
-  web = await seedApp(s, { name: 'web app', appType: 'regular_web' });
-  user = await seedUser(s, 'gus@example.com');
+  web = await seedApp(s, { name: 'web app', type: 'regular_web' });
+  user = await seedLoginUser(s, 'gus@example.com');
   await createApi(s, { identifier: THINGS, name: 'Things', scopes: [{ value: 'read:things' }, { value: 'write:things' }], allow_offline_access: true, token_lifetime: 3600, token_lifetime_for_web: 900 });
   browser = new TestBrowser(s);
   expect((await loginThrough(browser, { client_id: spa.clientId, response_type: 'code', redirect_uri: CB, code_challenge: challenge, code_challenge_method: 'S256' }, user)).statusCode).toBe(302);
@@ -96,7 +97,7 @@ describe('authorization_code', () => {
   });
 
   it('a user blocked after the code was issued → 403 invalid_grant "user is blocked"', async () => {
-    const blockedUser = await seedUser(s, 'soon-blocked@example.com');
+    const blockedUser = await seedLoginUser(s, 'soon-blocked@example.com');
     const other = new TestBrowser(s, '198.51.100.40');
     const res = await loginThrough(other, { client_id: spa.clientId, response_type: 'code', redirect_uri: CB, code_challenge: challenge, code_challenge_method: 'S256' }, blockedUser);
     await s.storage.users.update(s.tenant.id, blockedUser.userId, { blocked: true });
@@ -199,7 +200,7 @@ describe('refresh: scope, blocked user, revocation', () => {
   });
 
   it('a user blocked by an administrator → 403 invalid_grant "user is blocked" (spa-js logs out on it)', async () => {
-    const u = await seedUser(s, 'blocked-later@example.com');
+    const u = await seedLoginUser(s, 'blocked-later@example.com');
     const rt = (await exchange(spa, await codeFor(spa, { scope: 'openid offline_access' }, new TestBrowser(s, '198.51.100.41'), u))).json<Tokens>().refresh_token!;
     const admin = mgmt(s, await mgmtToken(s, ['update:users']));
     expect((await admin.patch(`/users/${encodeURIComponent(u.userId)}`, { blocked: true })).statusCode).toBe(200);

@@ -2,10 +2,11 @@
 // discovery document (spec §2.7), exactly.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, seedM2M, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectErrorPage, expectPageHeaders, loginThrough, postToken } from '../helpers/authorize-flow.ts';
 import { createApi } from '../helpers/apis.ts';
-import { mgmtToken, seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
 import { mgmt } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -20,7 +21,7 @@ let browser: TestBrowser;
 beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s, { logoutUrls: ['https://app.example.com/bye', 'https://app.example.com/later'] });
-  user = await seedUser(s, 'uma@example.com');
+  user = await seedLoginUser(s, 'uma@example.com');
   await createApi(s, { identifier: 'https://things.example/', name: 'Things', scopes: [{ value: 'read:things' }] });
   browser = new TestBrowser(s);
   expect((await loginThrough(browser, { client_id: spa.clientId, response_type: 'code', redirect_uri: CB, code_challenge: challenge, code_challenge_method: 'S256' }, user)).statusCode).toBe(302);
@@ -102,7 +103,7 @@ describe('spec §2.8: /userinfo', () => {
     await s.registry.settled();
     expectUserinfoError(await userinfo(token), 401, 'invalid_token', 'Invalid access token', invalidToken('Invalid access token'));
 
-    const later = await seedUser(s, 'later-blocked@example.com');
+    const later = await seedLoginUser(s, 'later-blocked@example.com');
     const other = new TestBrowser(s, '198.51.100.60');
     await loginThrough(other, { client_id: spa.clientId, response_type: 'code', redirect_uri: CB, code_challenge: challenge, code_challenge_method: 'S256' }, later);
     const theirs = await accessToken({ scope: 'openid' }, other);

@@ -3,9 +3,10 @@
 // again; link_with (an ID token of the secondary account) is verified like any token we sign.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedApp, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { idTokenFor, seedSpa, seedUser, userToken } from '../helpers/user-token.ts';
+import { idTokenFor, userToken } from '../helpers/user-token.ts';
 import type { UserRecord } from '../../src/storage/ports.ts';
 
 const DB = 'Username-Password-Authentication';
@@ -111,7 +112,7 @@ describe('DELETE /users/{id}/identities/{provider}/{user_id}', () => {
 
 describe('link_with: an ID token of the secondary account, for the calling app', () => {
   it('the primary user links an account it logged into (update:current_user_identities)', async () => {
-    const spa = await seedSpa(s);
+    const spa = (await seedApp(s)).clientId;
     const [primary, secondary] = [await chuck(20), await chuck(21)];
     const own = mgmt(s, await userToken(s, primary.userId, ['update:current_user_identities'], { clientId: spa }));
     const idToken = await idTokenFor(s, secondary.userId, spa);
@@ -129,8 +130,8 @@ describe('link_with: an ID token of the secondary account, for the calling app',
   });
 
   it('refuses tokens not signed by us, for another app, from another issuer, of another alg, expired, or naming a client', async () => {
-    const spa = await seedSpa(s);
-    const other = await seedSpa(s, 'other app');
+    const spa = (await seedApp(s)).clientId;
+    const other = (await seedApp(s, { name: 'other app' })).clientId;
     const [primary, secondary] = [await chuck(22), await chuck(23)];
     const own = mgmt(s, await userToken(s, primary.userId, ['update:current_user_identities'], { clientId: spa }));
     const linkWith = (token: string) => own.post(`${path(primary.userId)}/identities`, { link_with: token });

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUserQuery, UserQueryError } from '../../src/management/user-query.ts';
 import type { UserRecord } from '../../src/storage/ports.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedUser } from '../helpers/user-token.ts';
 
 type Page = { start: number; limit: number; length: number; total: number; users: { user_id: string; email: string; name: string }[] };
 const q = (query: string) => `/users?q=${encodeURIComponent(query)}&search_engine=v3`;
@@ -19,12 +18,10 @@ const NAMES = ['Alice Adams', 'bob brown', 'Carol Clark', 'Dave Davis', 'Eve Eva
 describe.each(['sqlite', 'postgres'] as const)('%s', (dialect) => {
   let s: TestServer;
   let api: MgmtCaller;
-  let pg: PgSchema | undefined;
   const users: UserRecord[] = [];
 
   beforeAll(async () => {
-    if (dialect === 'postgres') pg = await createPgSchema();
-    s = await startTestServer(pg ? { databaseUrl: pg.url, pgSchema: pg.schema } : {});
+    s = await startTestServer({ dialect });
     api = mgmt(s, await mgmtToken(s, ['read:users']));
     for (const [i, name] of NAMES.entries()) {
       s.clock.advance(1);
@@ -42,7 +39,6 @@ describe.each(['sqlite', 'postgres'] as const)('%s', (dialect) => {
   });
   afterAll(async () => {
     await s.close();
-    await pg?.drop();
   });
 
   const byIndex = (...i: number[]) => i.map((n) => users[n]!.userId);

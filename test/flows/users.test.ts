@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedApp, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, expectNoContent, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedSpa, seedUser } from '../helpers/user-token.ts';
 
 const ADMIN = ['create:users', 'read:users', 'update:users', 'delete:users', 'read:device_credentials'];
 const DB = 'Username-Password-Authentication';
@@ -200,7 +200,7 @@ describe('DELETE /users/{id}', () => {
   it("takes the user's sessions, refresh tokens, device credentials and login blocks with it", async () => {
     const user = await seedUser(s, { email: 'leaves@example.com' });
     const other = await seedUser(s, { email: 'stays@example.com' });
-    const spa = await seedSpa(s);
+    const spa = (await seedApp(s)).clientId;
     const now = new Date(s.clock.now()).toISOString();
     for (const u of [user, other]) {
       await s.storage.loginSessions.create({ tenantId: s.tenant.id, idHash: `h-${u.userId}`, sid: `sid-${u.userId}`, userId: u.userId, authTime: now, createdAt: now, lastSeenAt: now, expiresAt: '2027-01-01T00:00:00.000Z' });

@@ -5,9 +5,9 @@
 // lists the rest again. Applications the harness authenticates with are never offered.
 import { randomBytes } from 'node:crypto';
 import { PasswordHasher } from '../../src/domain/passwords.ts';
-import { authorizeUrl, locationFields, loginState, pkcePair, seedApp, TestBrowser } from '../helpers/browser.ts';
-import { seedM2M } from '../helpers/mgmt.ts';
-import { seedUser, userToken } from '../helpers/user-token.ts';
+import { authorizeUrl, locationFields, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedM2M, seedUser } from '../helpers/fixtures.ts';
+import { userToken } from '../helpers/user-token.ts';
 import type { TestServer } from '../helpers/test-server.ts';
 
 export type Pools = Record<string, string[]>;
@@ -48,14 +48,14 @@ export class Fixtures {
     const tag = `${n}-${randomBytes(3).toString('hex')}`;
     const api = await admin('POST', '/resource-servers', { identifier: `https://victim-${tag}.example/`, name: `victim ${tag}`, scopes: [{ value: 'read:victim' }, { value: 'write:victim' }], allow_offline_access: true });
     const { id: apiId, identifier } = api.json() as { id: string; identifier: string };
-    const m2m = [await seedM2M(s, ['read:clients', 'read:users'], undefined, `victim m2m ${tag}`), await seedM2M(s, ['read:logs'], undefined, `victim m2m 2 ${tag}`)];
+    const m2m = [await seedM2M(s, ['read:clients', 'read:users'], { name: `victim m2m ${tag}` }), await seedM2M(s, ['read:logs'], { name: `victim m2m 2 ${tag}` })];
     const grants: string[] = [];
     for (const c of m2m) {
       const grant = await admin('POST', '/client-grants', { client_id: c.clientId, audience: identifier, scope: ['read:victim'] });
       if (grant.status === 201) grants.push((grant.json() as { id: string }).id);
     }
     const spa = await seedApp(s, { name: `victim spa ${tag}` });
-    const web = await seedApp(s, { name: `victim web ${tag}`, appType: 'regular_web' });
+    const web = await seedApp(s, { name: `victim web ${tag}`, type: 'regular_web' });
     this.#hash ??= new PasswordHasher().hash(PASSWORD);
     const passwordHash = await this.#hash;
     const users = await Promise.all(['victim', 'victim-b'].map((name) => seedUser(s, { email: `${name}-${tag}@example.com`, name, passwordHash })));

@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { userToken } from '../helpers/user-token.ts';
 import { Fixtures, type Pools } from './fixtures.ts';
@@ -99,7 +100,7 @@ export class FuzzTarget {
       if (minted) {
         token = minted;
       } else {
-        const fresh = await seedM2M(this.server, scopes, undefined, `fuzz harness ${this.#clients.size}`);
+        const fresh = await seedM2M(this.server, scopes, { name: `fuzz harness ${this.#clients.size}` });
         this.#fixtures.owned.add(fresh.clientId);
         this.#clients.set(key, fresh);
         token = await tokenFor(this.server, fresh);

@@ -1,12 +1,9 @@
 // A browser for in-process tests of the browser flows: a cookie jar over inject() (cookies set
-// with Max-Age=0 are dropped, __Host- rules are trusted to the server under test), plus seeding of
-// SPA / web applications and database users, and PKCE values.
+// with Max-Age=0 are dropped, __Host- rules are trusted to the server under test), PKCE values and
+// the fields of redirects. Applications and users to log in with come from fixtures.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { PasswordHasher } from '../../src/domain/passwords.ts';
-import type { UserRecord } from '../../src/storage/ports.ts';
 import type { TestServer } from './test-server.ts';
-import { seedUser as storeUser } from './user-token.ts';
 
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
@@ -48,77 +45,6 @@ export class TestBrowser {
       }),
     );
   }
-}
-
-export interface AppOptions {
-  name?: string;
-  appType?: 'spa' | 'regular_web' | 'native';
-  callbacks?: string[];
-  webOrigins?: string[];
-  logoutUrls?: string[];
-  grantTypes?: string[];
-  refreshToken?: Record<string, unknown>;
-}
-
-export interface SeededApp {
-  clientId: string;
-  /** Only for confidential (regular_web) applications. */
-  clientSecret?: string;
-}
-
-/** An interactive application stored directly (as POST /api/v2/clients would make it). */
-export async function seedApp(server: TestServer, options: AppOptions = {}): Promise<SeededApp> {
-  const { newClientData } = await import('../../src/management/client-view.ts');
-  const { newClientId, newClientSecret } = await import('../../src/domain/ids.ts');
-  const { sealClientSecret } = await import('../../src/domain/secret-locations.ts');
-  const appType = options.appType ?? 'spa';
-  const clientId = newClientId();
-  const clientSecret = appType === 'regular_web' ? newClientSecret() : undefined;
-  const now = new Date(server.clock.now()).toISOString();
-  const data = newClientData(
-    {
-      name: options.name ?? 'My SPA',
-      app_type: appType,
-      callbacks: options.callbacks ?? ['https://app.example.com/cb'],
-      web_origins: options.webOrigins ?? ['https://app.example.com'],
-      allowed_logout_urls: options.logoutUrls ?? ['https://app.example.com/bye'],
-      ...(options.grantTypes && { grant_types: options.grantTypes as never }),
-      ...(options.refreshToken && { refresh_token: options.refreshToken }),
-    },
-    { clientId, tenantName: server.tenant.name },
-  );
-  await server.storage.clients.create({
-    tenantId: server.tenant.id,
-    clientId,
-    data,
-    ...(clientSecret ? sealClientSecret(server.envelope, server.tenant.id, clientId, clientSecret) : { secretSealed: null, secretMac: null }),
-    createdAt: now,
-    updatedAt: now,
-  });
-  await server.registry.settled();
-  return { clientId, ...(clientSecret && { clientSecret }) };
-}
-
-export interface SeededUser {
-  userId: string;
-  email: string;
-  password: string;
-}
-
-let hasher: PasswordHasher | undefined;
-
-/** A database user stored directly, with an argon2id hash of `password`. */
-export async function seedUser(server: TestServer, email: string, password = 'Correct-Horse-7', extra: Partial<UserRecord> = {}): Promise<SeededUser> {
-  hasher ??= new PasswordHasher();
-  const record = await storeUser(server, {
-    email: email.toLowerCase(),
-    name: email,
-    nickname: email.split('@')[0]!,
-    picture: 'https://s.gravatar.com/avatar/x?s=480',
-    passwordHash: await hasher.hash(password),
-    ...extra,
-  });
-  return { userId: record.userId, email: record.email!, password };
 }
 
 export function pkcePair(): { verifier: string; challenge: string } {

@@ -4,7 +4,8 @@
 import { expect } from 'vitest';
 import type { Tenant } from '../../src/domain/tenant.ts';
 import { craftJwt } from './craft-jwt.ts';
-import { seedM2M, tokenFor } from './mgmt.ts';
+import { tokenFor } from './mgmt.ts';
+import { seedM2M } from './fixtures.ts';
 import { mgmt } from './mgmt-http.ts';
 import type { TestServer } from './test-server.ts';
 
@@ -20,7 +21,7 @@ export function asTenant(s: TestServer, tenant: Tenant): TestServer {
 
 /** A Management API token of `s.tenant` allowed to read secrets and change tenant settings. */
 export async function operatorToken(s: TestServer): Promise<string> {
-  return tokenFor(s, await seedM2M(s, ['read:client_keys', 'update:tenant_settings', 'read:tenant_settings'], undefined, 'operator'));
+  return tokenFor(s, await seedM2M(s, ['read:client_keys', 'update:tenant_settings', 'read:tenant_settings'], { name: 'operator' }));
 }
 
 /** Turns the tenant's legacy-token switch on or off over the Management API. */

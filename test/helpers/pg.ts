@@ -3,8 +3,6 @@
 // carries its creation time, so a later run can drop what a killed run left (dropStaleSchemas).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createStorage } from '../../src/storage/kysely/index.ts';
-import type { Storage } from '../../src/storage/ports.ts';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -74,34 +72,3 @@ export async function createPgSchema(): Promise<PgSchema> {
     },
   };
 }
-
-export interface DialectUnderTest {
-  name: 'sqlite' | 'postgres';
-  /** Opens a fresh, migrated, empty storage; `close` also drops what it made. */
-  open(): Promise<{ storage: Storage; close(): Promise<void> }>;
-}
-
-/** Every storage test runs once per entry (STYLE: one suite, every dialect). */
-export const DIALECTS: readonly DialectUnderTest[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const storage = await createStorage('sqlite::memory:');
-      return { storage, close: () => storage.close() };
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      const s = await createPgSchema();
-      const storage = await createStorage(s.url, { pgSchema: s.schema, pgPoolSize: 4 });
-      return {
-        storage,
-        async close() {
-          await storage.close();
-          await s.drop();
-        },
-      };
-    },
-  },
-];

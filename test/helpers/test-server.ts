@@ -12,11 +12,15 @@ import { createRuntime } from '../../src/runtime.ts';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { createLogger } from '../../src/http/logger.ts';
-import { createTenant, ensureDefaultTenant, ensureTenantSystemRecords } from '../../src/domain/tenants.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
+import { ensureDefaultTenant } from '../../src/provisioning/default-tenant.ts';
+import { ensureTenantSystemRecords } from '../../src/provisioning/system-records.ts';
 import { tenantFrom, type Tenant } from '../../src/domain/tenant.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
 import { frozenClock, type FrozenClock } from './clock.ts';
+import type { Dialect } from './dialects.ts';
+import { createPgSchema } from './pg.ts';
 
 export const DOMAIN = 'tenant-a.test';
 
@@ -41,6 +45,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** 'postgres': a fresh schema in DATABASE_URL's PostgreSQL that close() drops; in-memory SQLite by default. */
+  dialect?: Dialect;
   databaseUrl?: string;
   pgSchema?: string;
   masterKey?: Buffer;
@@ -82,8 +88,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const masterKey = options.masterKey ?? randomBytes(32);
   const envelope = createEnvelope(masterKey);
   const bus = localBus();
-  const raw =
-    options.storage ?? (await createStorage(options.databaseUrl ?? 'sqlite::memory:', options.pgSchema ? { pgSchema: options.pgSchema } : {}));
+  const pg = options.dialect === 'postgres' ? await createPgSchema() : undefined;
+  const databaseUrl = pg?.url ?? options.databaseUrl ?? 'sqlite::memory:';
+  const pgSchema = pg?.schema ?? options.pgSchema;
+  const raw = options.storage ?? (await createStorage(databaseUrl, pgSchema ? { pgSchema } : {}));
   const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }) });
   const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
@@ -114,6 +122,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await app.fastify.close();
       await runtime.close();
       await storage.close();
+      await pg?.drop();
     },
   };
   return server;

@@ -1,34 +1,15 @@
 // Browser tokens for the Management API, minted the way the server issues them to a single-page
 // application (issue #4, spec §4.2): signed with the tenant's current key from the registry,
 // `sub` = the user, `aud` = [Management API, /userinfo], `azp` = an SPA, current-user scopes,
-// no `gty`. Also: SPA clients and users written straight to storage, and ID tokens for link_with.
+// no `gty`. Also: ID tokens for link_with.
 import { nowSeconds } from '../../src/domain/clock.ts';
-import { newClientId, newUserId } from '../../src/domain/ids.ts';
-import type { UserRecord } from '../../src/storage/ports.ts';
 import { issueAccessToken } from '../../src/tokens/issue.ts';
 import { signRs256 } from '../../src/tokens/jws.ts';
+import { seedApp } from './fixtures.ts';
 import type { TestServer } from './test-server.ts';
 
 /** Auth0's token_lifetime_for_web (spec §9). */
 export const WEB_LIFETIME = 7200;
-
-/** An SPA application written to storage (a user token's `azp` must name a client that exists). */
-export async function seedSpa(s: TestServer, name = 'browser app'): Promise<string> {
-  const { newClientData } = await import('../../src/management/client-view.ts');
-  const clientId = newClientId();
-  const now = new Date(s.clock.now()).toISOString();
-  await s.storage.clients.create({
-    tenantId: s.tenant.id,
-    clientId,
-    data: newClientData({ name, app_type: 'spa' }, { clientId, tenantName: s.tenant.name }),
-    secretSealed: null,
-    secretMac: null,
-    createdAt: now,
-    updatedAt: now,
-  });
-  await s.registry.settled();
-  return clientId;
-}
 
 export interface UserTokenOptions {
   /** The SPA the token was issued to (`azp`); a new one is seeded when absent. */
@@ -41,7 +22,7 @@ export interface UserTokenOptions {
 
 /** An access token for the Management API acting for `userId`, carrying exactly `scopes`. */
 export async function userToken(s: TestServer, userId: string, scopes: readonly string[], options: UserTokenOptions = {}): Promise<string> {
-  const clientId = options.clientId ?? (await seedSpa(s));
+  const clientId = options.clientId ?? (await seedApp(s, { type: 'spa' })).clientId;
   const ring = await s.registry.keys(s.tenant.id);
   return issueAccessToken({
     issuer: s.tenant.issuer,
@@ -65,38 +46,4 @@ export async function idTokenFor(s: TestServer, userId: string, clientId: string
     { iss: s.tenant.issuer, sub: userId, aud: clientId, iat: now, exp: now + 36000, nonce: 'n-0S6_WzA2Mj', ...claims },
     ring.current.privateKey!,
   );
-}
-
-/** A database user written straight to storage (no password unless given a hash): fast fixtures for search and paging. */
-export async function seedUser(s: TestServer, fields: Partial<UserRecord> = {}): Promise<UserRecord> {
-  const now = new Date(s.clock.now()).toISOString();
-  const record: UserRecord = {
-    tenantId: s.tenant.id,
-    userId: newUserId(),
-    connection: 'Username-Password-Authentication',
-    email: null,
-    emailVerified: false,
-    username: null,
-    phoneNumber: null,
-    phoneVerified: false,
-    name: null,
-    nickname: null,
-    givenName: null,
-    familyName: null,
-    picture: null,
-    blocked: false,
-    userMetadata: {},
-    appMetadata: {},
-    linkedIdentities: [],
-    passwordHash: null,
-    lastPasswordReset: null,
-    lastLogin: null,
-    lastIp: null,
-    loginsCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    ...fields,
-  };
-  await s.storage.users.create(record);
-  return record;
 }

@@ -13,7 +13,7 @@ import { notifyingStorage } from '../../src/cache/notifying-storage.ts';
 import { Registry } from '../../src/cache/registry.ts';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { sealClientSecret } from '../../src/domain/secret-locations.ts';
-import { createTenant } from '../../src/domain/tenants.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
 import { StorageUnavailable } from '../../src/storage/errors.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage, TenantRecord } from '../../src/storage/ports.ts';

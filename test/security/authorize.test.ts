@@ -3,7 +3,8 @@
 // request's own response mode (query for code, fragment for tokens); before that, only to our page.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectErrorPage, expectPageHeaders, formPostOf, loginThrough } from '../helpers/authorize-flow.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s);
   noImplicit = await seedApp(s, { name: 'code only', grantTypes: ['authorization_code', 'refresh_token'] });
-  user = await seedUser(s, 'azra@example.com');
+  user = await seedLoginUser(s, 'azra@example.com');
   browser = new TestBrowser(s);
   expect((await loginThrough(browser, code(), user)).statusCode).toBe(302);
 });

@@ -7,7 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { mgmt } from '../helpers/mgmt-http.ts';
 import { assertTokenContract, expectTokenError, expectUnauthorized } from '../helpers/token-contract.ts';
 import { startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
@@ -77,7 +78,7 @@ describe('T-RL-06: repeated failed client authentications are slowed, then block
 
   beforeAll(async () => {
     s = await startTestServer({ rateLimits: LIMITS });
-    reader = await tokenFor(s, await seedM2M(s, ['read:logs'], undefined, 'log reader'));
+    reader = await tokenFor(s, await seedM2M(s, ['read:logs'], { name: 'log reader' }));
   });
   afterAll(() => s.close());
 
@@ -161,7 +162,7 @@ describe('T-RL-06: repeated failed client authentications are slowed, then block
 
   it('feccft entries name the client, for each failure and each refusal', async () => {
     s.clock.set(T0 + 300_000);
-    const m2m = await seedM2M(s, ['read:clients'], undefined, 'logged');
+    const m2m = await seedM2M(s, ['read:clients'], { name: 'logged' });
     await failFourTimes(s, m2m, { ip: '203.0.113.40' });
     expectBlocked(await attempt(s, m2m, { ip: '203.0.113.40', wrong: true }), 60);
     await s.audit.flush();

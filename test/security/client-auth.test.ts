@@ -4,10 +4,10 @@
 import crypto, { randomBytes } from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { basicHeader, callToken, expectTokenError, expectUnauthorized, issued } from '../helpers/token-contract.ts';
-import { adminFor, createApi, createClient, seedClient, type Admin } from '../helpers/token-fixtures.ts';
+import { adminFor, createApi, createClient, type Admin } from '../helpers/admin-api.ts';
 
 const CC = 'client_credentials';
 
@@ -72,7 +72,7 @@ describe('T-CA-01 / T-CA-02 / T-CA-08: methods', () => {
 describe('T-CA-03 / T-CA-04: Basic encoding', () => {
   const ID = 'raw:client';
   const SECRET = 'raw+secret%zz:with=colon 0123456789abcdefghij';
-  beforeAll(() => seedClient(s, { clientId: ID, secret: SECRET }));
+  beforeAll(() => seedM2M(s, ['read:clients'], { clientId: ID, secret: SECRET }));
 
   test('T-CA-03 / RFC 6749 App. B: form-encoded id and secret → 200', async () => {
     issued(await callToken(s, { form: { grant_type: CC, audience: MGMT }, basic: { id: ID, secret: SECRET } }));
@@ -82,13 +82,13 @@ describe('T-CA-03 / T-CA-04: Basic encoding', () => {
     // Raw ':' in the id splits at the first colon; raw '+' becomes a space; raw '%zz' is not decodable.
     expectUnauthorized(await callToken(s, { form: { grant_type: CC, audience: MGMT }, basic: { id: ID, secret: SECRET, encode: false } }), REALM);
     const onlyPlus = 'plus+only-secret-0123456789abcdefghijklm';
-    await seedClient(s, { clientId: 'plusClient', secret: onlyPlus });
+    await seedM2M(s, ['read:clients'], { clientId: 'plusClient', secret: onlyPlus });
     expectUnauthorized(await callToken(s, { form: { grant_type: CC, audience: MGMT }, basic: { id: 'plusClient', secret: onlyPlus, encode: false } }), REALM);
   });
 
   test('T-CA-03: a raw ":" inside the secret is kept (split at the first colon only) → 200', async () => {
     const secret = 'colon:only:secret-0123456789abcdefghijkl';
-    await seedClient(s, { clientId: 'colonClient', secret });
+    await seedM2M(s, ['read:clients'], { clientId: 'colonClient', secret });
     issued(await callToken(s, { form: { grant_type: CC, audience: MGMT }, basic: { id: 'colonClient', secret, encode: false } }));
   });
 

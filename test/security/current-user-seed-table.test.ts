@@ -6,10 +6,11 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_USER_SCOPES } from '../../src/domain/scopes.ts';
 import type { UserRecord } from '../../src/storage/ports.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedApp, seedM2M, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, expectNoContent, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { idTokenFor, seedSpa, seedUser, userToken } from '../helpers/user-token.ts';
+import { idTokenFor, userToken } from '../helpers/user-token.ts';
 
 const MISMATCH = 'User to be acted on does not match subject in bearer token.';
 let s: TestServer;
@@ -17,7 +18,7 @@ let spa: string;
 
 beforeAll(async () => {
   s = await startTestServer();
-  spa = await seedSpa(s);
+  spa = (await seedApp(s)).clientId;
 });
 afterAll(() => s.close());
 

@@ -5,10 +5,11 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_USER_SCOPES } from '../../src/domain/scopes.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedApp, seedM2M, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, mgmt } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedSpa, seedUser, userToken } from '../helpers/user-token.ts';
+import { userToken } from '../helpers/user-token.ts';
 
 const MISMATCH = 'User to be acted on does not match subject in bearer token.';
 const OWN = 'auth0|123';
@@ -17,7 +18,7 @@ let spa: string;
 
 beforeAll(async () => {
   s = await startTestServer();
-  spa = await seedSpa(s);
+  spa = (await seedApp(s)).clientId;
   // The user, and users whose ids differ from it only in the ways T-MG-07 lists.
   for (const userId of [OWN, 'AUTH0|123', 'auth0|1234', 'auth0|456', 'auth0|12', 'auth0%7C123', 'auth0|１２３', 'auth0｜123']) {
     await seedUser(s, { userId, email: `${Buffer.from(userId).toString('hex')}@example.com`, userMetadata: { theme: 'dark' } });
@@ -132,7 +133,7 @@ describe('T-MG-08: a current-user token reaches nothing but its own user', () =>
 
 describe('T-MG-09 (RFC 9700 §4.15): a client-credentials token never acts as a user', () => {
   it('a real client-credentials token holding current-user scopes gets nothing from them', async () => {
-    const m2m = await seedM2M(s, [...CURRENT_USER_SCOPES], undefined, 'cc with user scopes');
+    const m2m = await seedM2M(s, [...CURRENT_USER_SCOPES], { name: 'cc with user scopes' });
     const api = mgmt(s, await tokenFor(s, m2m));
     for (const id of [`${m2m.clientId}@clients`, encodeURIComponent(`${m2m.clientId}@clients`), 'auth0%7C123']) {
       expectMgmtError(await api.get(`/users/${id}`), 403, 'Insufficient scope, expected any of: read:users,read:user_idp_tokens', 'insufficient_scope');

@@ -10,7 +10,8 @@ import type { DenylistRecord, Storage } from '../../src/storage/ports.ts';
 import { invalidTokenResponse, MSG, probe } from '../helpers/alg-confusion.ts';
 import { decodeSegment } from '../helpers/craft-jwt.ts';
 import { globalClient, legacyClaims, operatorToken, setLegacy, signLegacy, type GlobalClient } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   admin = mgmt(s, await mgmtToken(s, ['blacklist:tokens', 'delete:clients', 'read:client_grants', 'delete:client_grants']));
   operator = await operatorToken(s);
   global = await globalClient(s, operator);
-  app = await seedM2M(s, ['read:clients'], undefined, 'expiring app');
+  app = await seedM2M(s, ['read:clients'], { name: 'expiring app' });
 });
 afterAll(() => s.close());
 
@@ -122,7 +123,7 @@ describe('expiry learning and pruning (frozen clock; storage prune as the runtim
 
 describe('D6: a deleted client cannot act; a deleted grant stops new tokens only', () => {
   it("DELETE /clients/{id} → that client's tokens are refused at once, cached or not; others are not", async () => {
-    const doomed = await seedM2M(s, ['read:clients'], undefined, 'doomed');
+    const doomed = await seedM2M(s, ['read:clients'], { name: 'doomed' });
     const [cached, unseen, bystander] = [await tokenFor(s, doomed), await tokenFor(s, doomed), await tokenFor(s, app)];
     expectStatus(await call(cached), 200);
     expect((await admin.del(`/clients/${doomed.clientId}`)).statusCode).toBe(204);
@@ -132,7 +133,7 @@ describe('D6: a deleted client cannot act; a deleted grant stops new tokens only
   });
 
   it('DELETE /client-grants/{id} → no new token (403), the issued one stays valid until exp (Auth0)', async () => {
-    const granted = await seedM2M(s, ['read:clients'], undefined, 'grant removed');
+    const granted = await seedM2M(s, ['read:clients'], { name: 'grant removed' });
     const issued = await tokenFor(s, granted);
     const [grant] = (await admin.get(`/client-grants?client_id=${granted.clientId}`)).json<{ id: string }[]>();
     expect((await admin.del(`/client-grants/${grant!.id}`)).statusCode).toBe(204);

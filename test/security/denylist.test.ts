@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidTokenResponse, MSG, probe } from '../helpers/alg-confusion.ts';
 import { craftJwt, currentSigningKey, decodeSegment, jsonText, signRs256 } from '../helpers/craft-jwt.ts';
 import { asTenant, globalClient, legacyClaims, operatorToken, setLegacy, signLegacy, type GlobalClient } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -22,8 +23,8 @@ let global: GlobalClient;
 beforeAll(async () => {
   s = await startTestServer();
   admin = mgmt(s, await mgmtToken(s, ['blacklist:tokens']));
-  app = await seedM2M(s, ['read:clients'], undefined, 'listed app');
-  other = await seedM2M(s, ['read:clients'], undefined, 'other app');
+  app = await seedM2M(s, ['read:clients'], { name: 'listed app' });
+  other = await seedM2M(s, ['read:clients'], { name: 'other app' });
   const operator = await operatorToken(s);
   global = await globalClient(s, operator);
   await setLegacy(s, operator, true);

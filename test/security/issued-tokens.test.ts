@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../../src/tokens/issue.ts';
 import { createApi } from '../helpers/apis.ts';
 import { decodeSegment, fetchJwks } from '../helpers/craft-jwt.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const SCOPES = ['read:clients', 'create:clients', 'update:clients', 'delete:clients', 'read:client_grants'];
@@ -44,7 +45,7 @@ describe('T-ISS-01: header', () => {
 
   it('RFC 9068 profile (token_dialect rfc9068_profile): typ at+jwt, client_id instead of azp/gty', async () => {
     const api = await createApi(s, { identifier: 'https://rfc9068.example.com/', token_dialect: 'rfc9068_profile', scopes: [{ value: 'read:x' }] });
-    const app = await seedM2M(s, ['read:x'], api.identifier);
+    const app = await seedM2M(s, ['read:x'], { audience: api.identifier });
     const token = await tokenFor(s, app, api.identifier);
     expect(decodeSegment(token, 0)).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: currentKid });
     const iat = nowSeconds();
@@ -93,7 +94,7 @@ describe('T-ISS-02: claims (spec §2.2)', () => {
 
   it('a custom API\'s token_lifetime is honoured in exp and expires_in; no scope claim when none granted', async () => {
     const api = await createApi(s, { identifier: 'https://lifetime.example.com/', token_lifetime: 3600 });
-    const app = await seedM2M(s, [], api.identifier);
+    const app = await seedM2M(s, [], { audience: api.identifier });
     const res = await s.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret, audience: api.identifier } });
     const body = res.json<{ access_token: string }>();
     expect(body).toEqual({ access_token: body.access_token, expires_in: 3600, token_type: 'Bearer' });

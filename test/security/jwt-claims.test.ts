@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { invalidTokenResponse, MSG, probe } from '../helpers/alg-confusion.ts';
 import { createApi } from '../helpers/apis.ts';
 import { currentSigningKey, decodeSegment, signRs256, type TenantKey } from '../helpers/craft-jwt.ts';
-import { mgmtToken, seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let s: TestServer;
@@ -108,7 +109,7 @@ describe('T-JWT-19: iss must be exactly https://DOMAIN/ (RFC 8725 §3.8)', () =>
 describe('T-JWT-20: aud must include this tenant\'s Management API (CVE-2018-6873)', () => {
   it('a genuine token for another API of the same tenant → 401 "Bad audience: <aud>"', async () => {
     const api = await createApi(s, { identifier: 'https://orders.example.com/', name: 'Orders', scopes: [{ value: 'read:orders' }] });
-    const token = await tokenFor(s, await seedM2M(s, ['read:orders'], api.identifier), api.identifier);
+    const token = await tokenFor(s, await seedM2M(s, ['read:orders'], { audience: api.identifier }), api.identifier);
     expect(decodeSegment(token, 1).aud).toBe('https://orders.example.com/');
     await expectRejected(token, 'Bad audience: https://orders.example.com/');
   });

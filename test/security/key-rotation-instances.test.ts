@@ -16,7 +16,7 @@ import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { nowSeconds } from '../../src/domain/clock.ts';
 import { sealClientSecret } from '../../src/domain/secret-locations.ts';
 import type { Tenant } from '../../src/domain/tenant.ts';
-import { createTenant } from '../../src/domain/tenants.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
 import { BearerAuthenticator } from '../../src/management/auth.ts';
 import { ManagementError, TEXT } from '../../src/management/errors.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';

@@ -13,7 +13,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidTokenResponse, MSG, probe } from '../helpers/alg-confusion.ts';
 import { decodeSegment, fetchJwks, signRs256 } from '../helpers/craft-jwt.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { requestToken } from '../helpers/mgmt-http.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -69,8 +70,8 @@ describe('T-KR-01 / T-KR-02 / T-KR-04 / T-JWT-22: key states through rotate and 
 
   beforeAll(async () => {
     s = await startTestServer();
-    ops = operator(s, await seedM2M(s, KEY_SCOPES, undefined, 'operator'));
-    reader = await seedM2M(s, ['read:clients'], undefined, 'reader');
+    ops = operator(s, await seedM2M(s, KEY_SCOPES, { name: 'operator' }));
+    reader = await seedM2M(s, ['read:clients'], { name: 'reader' });
     const states = await kidsByState(s);
     first = { current: states.current[0]!, next: states.next[0]! };
   });
@@ -167,8 +168,8 @@ describe('T-KR-03: tokens issued while a rotation is in flight', () => {
   it('≥ 200 concurrent token requests around a rotation: every token verifies against the JWKS fetched before AND after it', async () => {
     const before = (await s.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<JSONWebKeySet>();
     const { current: [oldKid], next: [nextKid] } = await kidsByState(s);
-    const client = await seedM2M(s, ['read:clients'], undefined, 'busy client');
-    const admin = await seedM2M(s, KEY_SCOPES, undefined, 'operator');
+    const client = await seedM2M(s, ['read:clients'], { name: 'busy client' });
+    const admin = await seedM2M(s, KEY_SCOPES, { name: 'operator' });
     const adminToken = await tokenFor(s, admin);
     const issue = () => requestToken(s, client.clientId, client.clientSecret, s.tenant.managementAudience);
 
@@ -210,7 +211,7 @@ describe('T-KR-05: what the signing_keys table holds', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'scopeward-kr05-'));
     s = await startTestServer({ databaseUrl: `sqlite:${path.join(dir, 'scopeward.db')}` });
-    const ops = operator(s, await seedM2M(s, KEY_SCOPES, undefined, 'operator'));
+    const ops = operator(s, await seedM2M(s, KEY_SCOPES, { name: 'operator' }));
     const { current } = await kidsByState(s);
     await ops.rotate();
     await ops.revoke(current[0]!);

@@ -10,7 +10,8 @@ import { invalidTokenResponse, MSG } from '../helpers/alg-confusion.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { craftJwt, currentSigningKey, decodeSegment } from '../helpers/craft-jwt.ts';
 import { asTenant, globalClient, legacyClaims, operatorToken, setLegacy, signLegacy, type GlobalClient } from '../helpers/legacy.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, mgmt } from '../helpers/mgmt-http.ts';
 import { clientCredentialsToken } from '../helpers/oauth-http.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   s = await startTestServer({ clock: frozenClock(Math.floor(Date.now() / 1000) * 1000) });
   operator = await operatorToken(s);
   global = await globalClient(s, operator);
-  m2m = await seedM2M(s, ['read:clients'], undefined, 'regular m2m');
+  m2m = await seedM2M(s, ['read:clients'], { name: 'regular m2m' });
 });
 afterAll(() => s.close());
 
@@ -188,7 +189,7 @@ describe('T-LEG-02: no other secret signs a legacy token', () => {
     });
     expect(api.statusCode).toBe(201);
     const { identifier, signing_secret: signingSecret } = api.json<{ identifier: string; signing_secret: string }>();
-    const issued = await tokenFor(s, await seedM2M(s, ['read:clients'], identifier, 'hs256 user'), identifier);
+    const issued = await tokenFor(s, await seedM2M(s, ['read:clients'], { audience: identifier, name: 'hs256 user' }), identifier);
     expect(decodeSegment(issued, 0).alg).toBe('HS256');
     expectRejected(await call(issued), NOT_GLOBAL);
     for (const key of [signingSecret, Buffer.from(signingSecret, 'base64')]) {

@@ -3,7 +3,8 @@
 // login CSRF, T-UI-07/08/11 the headers of every page, T-UI-10 reflected XSS, T-UI-12 passwords.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectErrorPage, expectPageHeaders, loginThrough, mainOf } from '../helpers/authorize-flow.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -38,7 +39,7 @@ async function userRow() {
 beforeAll(async () => {
   s = await startTestServer();
   spa = await seedApp(s, { name: 'Pages <app>' });
-  user = await seedUser(s, 'lena@example.com');
+  user = await seedLoginUser(s, 'lena@example.com');
 });
 afterAll(() => s.close());
 
@@ -92,13 +93,13 @@ describe('T-UI-03: logout and session timeouts (frozen clock)', () => {
   });
 
   it('a user blocked or deleted by an administrator has no session any more', async () => {
-    const u = await seedUser(s, 'to-block@example.com');
+    const u = await seedLoginUser(s, 'to-block@example.com');
     const browser = newBrowser();
     await loginThrough(browser, params(), u);
     expect(await loggedIn(browser)).toBe(true);
     await s.storage.users.update(s.tenant.id, u.userId, { blocked: true });
     expect(await loggedIn(browser)).toBe(false);
-    const v = await seedUser(s, 'to-delete@example.com');
+    const v = await seedLoginUser(s, 'to-delete@example.com');
     const other = newBrowser();
     await loginThrough(other, params(), v);
     await s.storage.users.remove(s.tenant.id, v.userId);

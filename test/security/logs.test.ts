@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrub } from '../../src/audit/scrub.ts';
 import { redactUrl } from '../../src/http/logger.ts';
-import { seedM2M } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { tamper } from '../helpers/tamper.ts';
 

@@ -7,7 +7,8 @@ import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { assertRouteScopes, registerManagementRoutes } from '../../src/management/register.ts';
 import { route, type ManagementRoute } from '../../src/management/route.ts';
 import { MANAGEMENT_ROUTES } from '../../src/management/routes.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, mgmt, requestToken } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -23,8 +24,8 @@ const PLACEHOLDER = 'placeholder-id';
 
 beforeAll(async () => {
   s = await startTestServer();
-  wide = await seedM2M(s, [...ROUTE_SCOPES, ...UNRELATED], undefined, 'wide');
-  bare = await seedM2M(s, [], undefined, 'bare');
+  wide = await seedM2M(s, [...ROUTE_SCOPES, ...UNRELATED], { name: 'wide' });
+  bare = await seedM2M(s, [], { name: 'bare' });
 });
 afterAll(() => s.close());
 
@@ -190,7 +191,7 @@ describe('T-MG-01 (deny by default): the scope table covers every route', () => 
 
 describe('T-MG-03: no side door to more rights', () => {
   it('PATCH /clients cannot add grants or scopes to a client (400, nothing changes)', async () => {
-    const self = await seedM2M(s, ['update:clients', 'read:clients'], undefined, 'self-service');
+    const self = await seedM2M(s, ['update:clients', 'read:clients'], { name: 'self-service' });
     const api = mgmt(s, await tokenFor(s, self));
     for (const payload of [{ client_grants: [{ audience: s.tenant.managementAudience, scope: ['read:client_keys'] }] }, { scope: 'read:client_keys' }, { scopes: ['read:client_keys'] }]) {
       expectMgmtError(await api.patch(`/clients/${self.clientId}`, payload), 400, `Payload validation error: 'Additional properties not allowed: ${Object.keys(payload)[0]}'.`, 'invalid_body');

@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../src/domain/tenant.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, expectNoContent, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const READS = ['read:clients', 'read:client_keys', 'read:client_credentials', 'read:client_summary'];
@@ -29,7 +29,7 @@ describe('T-MG-04: client_secret appears only with read:client_keys; signing_key
 
   beforeAll(async () => {
     s = await startTestServer();
-    wide = await seedM2M(s, [...READS, 'create:clients', 'read:users'], undefined, 'wide');
+    wide = await seedM2M(s, [...READS, 'create:clients', 'read:users'], { name: 'wide' });
     target = (await mgmt(s, await tokenFor(s, wide)).post('/clients', { name: 'target', app_type: 'regular_web' })).json<{ client_id: string }>().client_id;
   });
   afterAll(() => s.close());
@@ -60,7 +60,7 @@ describe('T-MG-04: client_secret appears only with read:client_keys; signing_key
   });
 
   it('a token without read:client_keys cannot obtain one through the token endpoint (403)', async () => {
-    const limited = await seedM2M(s, ['read:clients'], undefined, 'limited');
+    const limited = await seedM2M(s, ['read:clients'], { name: 'limited' });
     const res = await s.inject({
       method: 'POST',
       url: '/oauth/token',
@@ -78,7 +78,7 @@ describe('T-MG-06: mass assignment is refused and stores nothing', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    api = mgmt(s, await tokenFor(s, await seedM2M(s, ALL_CRUD, undefined, 'admin')));
+    api = mgmt(s, await tokenFor(s, await seedM2M(s, ALL_CRUD, { name: 'admin' })));
     existing = (await api.post('/clients', { name: 'existing' })).json();
   });
   afterAll(() => s.close());
@@ -154,11 +154,11 @@ describe('T-MG-10: tenant isolation', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    tokenA = await tokenFor(s, await seedM2M(s, ALL_CRUD, undefined, 'admin A'));
+    tokenA = await tokenFor(s, await seedM2M(s, ALL_CRUD, { name: 'admin A' }));
     a = mgmt(s, tokenA);
     tenantB = await s.addTenant('b', 'tenant-b.test');
     const asB = { ...s, tenant: tenantB, inject: (o: Parameters<TestServer['inject']>[0]) => s.inject({ ...o, host: 'tenant-b.test' }) };
-    tokenB = await tokenFor(asB, await seedM2M(asB, ALL_CRUD, undefined, 'admin B'));
+    tokenB = await tokenFor(asB, await seedM2M(asB, ALL_CRUD, { name: 'admin B' }));
     b = mgmt(s, tokenB, 'tenant-b.test');
 
     ids.client = (await a.post('/clients', { name: 'A only', app_type: 'non_interactive' })).json<{ client_id: string }>().client_id;
@@ -234,19 +234,16 @@ const TRAVERSALS = ['..%2f', '..%2F..%2Fclients', '%2e%2e/', '%2e%2e%2f', '%252e
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`T-MG-15: path traversal in ids on ${dialect}`, () => {
     let s: TestServer;
-    let pg: PgSchema | undefined;
     let api: MgmtCaller;
     let grantCount: number;
 
     beforeAll(async () => {
-      if (dialect === 'postgres') pg = await createPgSchema();
-      s = await startTestServer(pg ? { databaseUrl: pg.url, pgSchema: pg.schema } : {});
-      api = mgmt(s, await tokenFor(s, await seedM2M(s, ALL_CRUD, undefined, 'admin')));
+      s = await startTestServer({ dialect });
+      api = mgmt(s, await tokenFor(s, await seedM2M(s, ALL_CRUD, { name: 'admin' })));
       grantCount = (await api.get('/client-grants')).json<unknown[]>().length;
     });
     afterAll(async () => {
       await s.close();
-      await pg?.drop();
     });
 
     it.each(TRAVERSALS)('%s as an id → 404 or 400 with an Auth0 body, never 5xx, nothing deleted', async (id) => {

@@ -4,7 +4,8 @@
 // only as digests, in their own table.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { CB, expectOAuthError, jwt, loginThrough, postToken, rowsOf, sqliteFile } from '../helpers/authorize-flow.ts';
 import { mgmt } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -41,8 +42,8 @@ beforeAll(async () => {
   db = sqliteFile();
   s = await startTestServer({ databaseUrl: db.url });
   spa = await seedApp(s);
-  web = await seedApp(s, { name: 'web app', appType: 'regular_web' });
-  user = await seedUser(s, 'pia@example.com');
+  web = await seedApp(s, { name: 'web app', type: 'regular_web' });
+  user = await seedLoginUser(s, 'pia@example.com');
   browser = new TestBrowser(s);
   expect((await loginThrough(browser, { client_id: spa.clientId, response_type: 'code', redirect_uri: CB, code_challenge: pair.challenge, code_challenge_method: 'S256' }, user)).statusCode).toBe(302);
 });
@@ -170,7 +171,7 @@ describe('T-PK-07..10: one redemption, by its client, in time', () => {
     expectOAuthError(await redeem(await newCode(), {}, other.clientId), 403, 'invalid_grant', INVALID_CODE);
     const webCode = locationFields(await browser.get(authorizeUrl({ client_id: web.clientId, response_type: 'code', redirect_uri: CB }))).fields.code!;
     expectOAuthError(await redeem(webCode, { code_verifier: '' }), 403, 'invalid_grant', INVALID_CODE);
-    const secondWeb = await seedApp(s, { name: 'web 2', appType: 'regular_web' });
+    const secondWeb = await seedApp(s, { name: 'web 2', type: 'regular_web' });
     const code = await newCode({}, web.clientId);
     expectOAuthError(await redeem(code, { client_secret: secondWeb.clientSecret! }, secondWeb.clientId), 403, 'invalid_grant', INVALID_CODE);
   });

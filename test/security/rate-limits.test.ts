@@ -5,7 +5,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../src/domain/tenant.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { callToken, expectTokenError } from '../helpers/token-contract.ts';
 import { startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
@@ -46,14 +47,14 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s), counted af
 
   beforeAll(async () => {
     s = await startTestServer({ rateLimits: { ...UNLIMITED, token_endpoint: { limit: 3, window_seconds: 10 } } });
-    admin = await tokenFor(s, await seedM2M(s, ['read:logs'], undefined, 'log reader'));
+    admin = await tokenFor(s, await seedM2M(s, ['read:logs'], { name: 'log reader' }));
   });
   afterAll(() => s.close());
 
   it('request N+1 gets 429 with the exact body, Retry-After, x-ratelimit-* and no-store; another client is unaffected', async () => {
     s.clock.set(T0 + 60_000);
-    const a = await seedM2M(s, ['read:clients'], undefined, 'a');
-    const b = await seedM2M(s, ['read:clients'], undefined, 'b');
+    const a = await seedM2M(s, ['read:clients'], { name: 'a' });
+    const b = await seedM2M(s, ['read:clients'], { name: 'b' });
     for (const remaining of [2, 1, 0]) {
       const ok = await callToken(s, { form: form(a) });
       expect(ok.statusCode, ok.body).toBe(200);
@@ -80,7 +81,7 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s), counted af
 
   it('the window ends when the frozen clock reaches it, not a millisecond before', async () => {
     s.clock.set(T0 + 120_000);
-    const c = await seedM2M(s, ['read:clients'], undefined, 'c');
+    const c = await seedM2M(s, ['read:clients'], { name: 'c' });
     for (let i = 0; i < 3; i++) expect((await callToken(s, { form: form(c) })).statusCode).toBe(200);
     s.clock.set(T0 + 129_999);
     const last = await callToken(s, { form: form(c) });
@@ -94,7 +95,7 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s), counted af
 
   it('naming a client without its secret does not spend its quota', async () => {
     s.clock.set(T0 + 180_000);
-    const victim = await seedM2M(s, ['read:clients'], undefined, 'victim');
+    const victim = await seedM2M(s, ['read:clients'], { name: 'victim' });
     for (let i = 0; i < 6; i++) {
       const guess = await callToken(s, { form: form(victim, { client_secret: `guess-${i}` }) });
       expectTokenError(guess, 401, 'access_denied', 'Unauthorized');
@@ -108,7 +109,7 @@ describe('T-RL-06: /oauth/token per-client bucket (limit 3 per 10 s), counted af
 
   it('a refused client is logged as api_limit once per window, not once per refused request', async () => {
     s.clock.set(T0 + 300_000);
-    const d = await seedM2M(s, ['read:clients'], undefined, 'flooder');
+    const d = await seedM2M(s, ['read:clients'], { name: 'flooder' });
     for (let i = 0; i < 3; i++) await callToken(s, { form: form(d) });
     for (let i = 0; i < 5; i++) expect((await callToken(s, { form: form(d) })).statusCode).toBe(429);
     s.clock.advance(10);
@@ -215,11 +216,11 @@ describe('T-RL-07: Management API per-tenant bucket (limit 3 per 10 s), counted 
 
   beforeAll(async () => {
     s = await startTestServer({ rateLimits: { ...UNLIMITED, management_api: { limit: 3, window_seconds: 10 } } });
-    a = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs', 'read:tenant_settings', 'update:tenant_settings'], undefined, 'admin A')));
-    narrow = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:logs'], undefined, 'narrow A')));
+    a = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs', 'read:tenant_settings', 'update:tenant_settings'], { name: 'admin A' })));
+    narrow = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:logs'], { name: 'narrow A' })));
     tenantB = await s.addTenant('b', 'tenant-b.test');
     const asB = { ...s, tenant: tenantB, inject: (o: Parameters<TestServer['inject']>[0]) => s.inject({ ...o, host: 'tenant-b.test' }) };
-    b = mgmt(s, await tokenFor(asB, await seedM2M(asB, ['read:clients', 'read:logs'], undefined, 'admin B')), 'tenant-b.test');
+    b = mgmt(s, await tokenFor(asB, await seedM2M(asB, ['read:clients', 'read:logs'], { name: 'admin B' })), 'tenant-b.test');
   });
   afterAll(() => s.close());
 
@@ -317,7 +318,7 @@ describe('T-RL-07: api_limit is logged once per window in GET /api/v2/logs', () 
 
   beforeAll(async () => {
     s = await startTestServer({ rateLimits: { ...UNLIMITED, management_api: { limit: 2, window_seconds: 10 } } });
-    token = await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs'], undefined, 'admin'));
+    token = await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs'], { name: 'admin' }));
   });
   afterAll(() => s.close());
 

@@ -4,7 +4,8 @@
 // for a browser that already has a live session and would otherwise get a code at once.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, locationFields, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp } from '../helpers/browser.ts';
+import { authorizeUrl, locationFields, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp } from '../helpers/fixtures.ts';
 import { CALLBACK_MISMATCH, CB, expectErrorPage, expectOAuthError, loginThrough, postToken, rowsOf, sqliteFile } from '../helpers/authorize-flow.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   db = sqliteFile();
   s = await startTestServer({ databaseUrl: db.url });
   app = await seedApp(s, { callbacks: REGISTERED });
-  user = await seedUser(s, 'rita@example.com');
+  user = await seedLoginUser(s, 'rita@example.com');
   browser = new TestBrowser(s);
   // A live session: from now on an accepted redirect_uri is answered with a code straight away.
   const first = await loginThrough(browser, codeParams(app.clientId, CB), user);

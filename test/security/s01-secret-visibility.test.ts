@@ -9,13 +9,15 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalClientCredentials } from '../../src/domain/global-client.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { installErrorHandling } from '../../src/http/errors.ts';
+import { jsonErrors } from '../../src/http/errors.ts';
 import { compileValidator } from '../../src/http/validation.ts';
+import { BearerAuthenticator } from '../../src/management/auth.ts';
 import { registerManagementRoutes } from '../../src/management/register.ts';
 import { route, type ManagementRoute } from '../../src/management/route.ts';
 import { MANAGEMENT_ROUTES } from '../../src/management/routes.ts';
 import { Client } from '../../src/schemas/client.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -65,7 +67,7 @@ async function tokenWith(scopes: readonly string[]): Promise<string> {
   const key = [...scopes].sort().join(' ');
   let token = tokens.get(key);
   if (!token) {
-    const app = await seedM2M(s, [...scopes], undefined, `probe ${tokens.size}`);
+    const app = await seedM2M(s, [...scopes], { name: `probe ${tokens.size}` });
     secrets.add(app.clientSecret);
     probeClients.add(app.clientId);
     token = await tokenFor(s, app);
@@ -88,14 +90,14 @@ async function learnApiSecrets(): Promise<void> {
 
 beforeAll(async () => {
   s = await startTestServer();
-  const adminApp = await seedM2M(s, [...MANAGEMENT_SCOPES], undefined, 'admin');
+  const adminApp = await seedM2M(s, [...MANAGEMENT_SCOPES], { name: 'admin' });
   secrets.add(adminApp.clientSecret);
   admin = mgmt(s, await tokenFor(s, adminApp));
   const global = await globalClientCredentials(s.storage, s.envelope, s.tenant.id);
   secrets.add(global!.secret);
   // Like `scopeward init`'s application: every Management API scope.
-  const init = await seedM2M(s, [...MANAGEMENT_SCOPES], undefined, 'init');
-  const plain = await seedM2M(s, ['read:users'], undefined, 'plain');
+  const init = await seedM2M(s, [...MANAGEMENT_SCOPES], { name: 'init' });
+  const plain = await seedM2M(s, ['read:users'], { name: 'plain' });
   secrets.add(init.clientSecret).add(plain.clientSecret);
   // A field named like a secret inside client_metadata is data, not a secret: it must survive.
   expect((await admin.patch(`/clients/${plain.clientId}`, { client_metadata: { client_secret: 'metadata, not a secret' } })).statusCode).toBe(200);
@@ -197,7 +199,7 @@ describe.each(RENDERING.map((r) => [label(r.route), r] as const))('%s', (_name, 
 
 describe('with the read scope the same calls show the secret, and say so in the log', () => {
   it('PATCH {} with update:clients + read:client_keys answers the secret: sapi and mgmt_api_read', async () => {
-    const app = await seedM2M(s, ['read:users'], undefined, 'patched with keys');
+    const app = await seedM2M(s, ['read:users'], { name: 'patched with keys' });
     const caller = mgmt(s, await tokenWith(['update:clients', 'read:client_keys']));
     const res = await caller.patch(`/clients/${app.clientId}`, {});
     expect(res.statusCode).toBe(200);
@@ -261,12 +263,12 @@ describe('a route added later is held to the rule where answers are sent, whatev
     const app = Fastify();
     app.setValidatorCompiler(({ schema, httpPart }) => compileValidator(schema, httpPart));
     app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    installErrorHandling(app);
+    app.setErrorHandler(jsonErrors);
     app.addHook('onRequest', (request, _reply, done) => {
       request.tenant = s.tenant;
       done();
     });
-    registerManagementRoutes(app, shapes, { storage: s.storage, registry: s.registry, envelope: s.envelope, clock: s.clock, limiter: s.limiter, audit: s.audit }, s.app.authenticator);
+    registerManagementRoutes(app, shapes, { storage: s.storage, registry: s.registry, envelope: s.envelope, clock: s.clock, limiter: s.limiter, audit: s.audit }, new BearerAuthenticator({ registry: s.registry, storage: s.storage, clock: s.clock }));
     await app.ready();
     try {
       const call = async (method: 'GET' | 'PATCH', url: string, scopes: string[]) =>

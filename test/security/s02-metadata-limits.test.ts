@@ -12,10 +12,11 @@ import pg from 'pg';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { createPgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedUser, userToken } from '../helpers/user-token.ts';
+import { userToken } from '../helpers/user-token.ts';
 
 const CONNECTION = 'Username-Password-Authentication';
 const invalid = (problem: string, field = 'user_metadata') => `Payload validation error: '${problem}' on property ${field}.`;

@@ -14,7 +14,8 @@ import { PasswordBusy, PasswordHasher } from '../../src/domain/passwords.ts';
 import { DEFAULT_RATE_LIMITS } from '../../src/ratelimit/limiter.ts';
 import { CB, loginThrough, mainOf } from '../helpers/authorize-flow.ts';
 import { AddressClient } from '../helpers/address-client.ts';
-import { authorizeUrl, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp, type SeededUser } from '../helpers/browser.ts';
+import { authorizeUrl, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp, type SeededUser } from '../helpers/fixtures.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
@@ -74,7 +75,7 @@ describe('T-OUT-03: failed logins per address, across accounts (Auth0 suspicious
     s = await startTestServer({ rateLimits: LIMITS });
     s.clock.set(T0);
     app = await seedApp(s);
-    mara = await seedUser(s, 'mara@example.com');
+    mara = await seedLoginUser(s, 'mara@example.com');
     admin = mgmt(s, await mgmtToken(s, ['read:logs', 'update:tenant_settings', 'read:tenant_settings']));
   });
   afterAll(() => s.close());
@@ -142,7 +143,7 @@ describe('T-OUT-03: sign-up attempts per address (Auth0 pre-user-registration)',
     s = await startTestServer({ rateLimits: LIMITS });
     s.clock.set(T0);
     app = await seedApp(s);
-    mara = await seedUser(s, 'mara@example.com');
+    mara = await seedLoginUser(s, 'mara@example.com');
   });
   afterAll(() => s.close());
 
@@ -171,7 +172,7 @@ describe("T-OUT-03: Auth0's default thresholds", () => {
     const s = await startTestServer({ rateLimits: { ...UNLIMITED, login_per_ip: DEFAULT_RATE_LIMITS.login_per_ip } });
     try {
       const app = await seedApp(s);
-      const user = await seedUser(s, 'kim@example.com');
+      const user = await seedLoginUser(s, 'kim@example.com');
       // 100 accounts sprayed, in rounds of 8 (one address's share of the hashing at once).
       for (let round = 0; round < 100; round += 8) {
         const answers = await Promise.all(Array.from({ length: Math.min(8, 100 - round) }, (_, i) => login(s, app, '203.0.113.30', `user${round + i}@example.com`, 'x')));
@@ -208,7 +209,7 @@ describe('T-OUT-03 / T-RL-09: two instances on one database and one Redis share 
   it('failures split across the instances meet one limit', async () => {
     const app = await seedApp(one);
     await two.registry.reloadTenants();
-    const user = await seedUser(one, 'lee@example.com');
+    const user = await seedLoginUser(one, 'lee@example.com');
     const ip = '203.0.113.40';
     expect(outcome(await login(one, app, ip, 'ghost@example.com', 'x'))[1]).toBe(WRONG);
     expect(outcome(await login(two, app, ip, 'ghost@example.com', 'x'))[1]).toBe(WRONG);

@@ -7,7 +7,8 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { tamper } from '../helpers/tamper.ts';
 import { DOMAIN, startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
@@ -30,7 +31,7 @@ let token: string;
 
 beforeAll(async () => {
   s = await startTestServer({ rateLimits: { ...UNLIMITED, management_api: TENANT, management_api_unauthenticated_per_ip: ANONYMOUS } });
-  token = await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs', 'update:tenant_settings'], undefined, 'administrator'));
+  token = await tokenFor(s, await seedM2M(s, ['read:clients', 'read:logs', 'update:tenant_settings'], { name: 'administrator' }));
   admin = mgmt(s, token);
 });
 afterAll(() => s.close());

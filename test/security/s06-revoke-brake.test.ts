@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { expectTokenError, expectUnauthorized } from '../helpers/token-contract.ts';
 import { startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
 

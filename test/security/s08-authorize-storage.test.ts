@@ -7,19 +7,20 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localBus } from '../../src/cache/bus.ts';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { createLogger } from '../../src/http/logger.ts';
 import { DEFAULT_RATE_LIMITS } from '../../src/ratelimit/limiter.ts';
 import { createRuntime } from '../../src/runtime.ts';
-import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
+import type { TenantRecord } from '../../src/storage/ports.ts';
 import { CB, expectErrorPage, loginThrough, mainOf } from '../helpers/authorize-flow.ts';
-import { authorizeUrl, loginState, pkcePair, seedApp, seedUser, TestBrowser, type SeededApp } from '../helpers/browser.ts';
+import { authorizeUrl, loginState, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedApp, seedLoginUser, type SeededApp } from '../helpers/fixtures.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { DIALECTS, forEachDialect } from '../helpers/dialects.ts';
 import { startTestServer, UNLIMITED, type TestServer } from '../helpers/test-server.ts';
 import { seedTenant } from '../storage/records.ts';
 
@@ -139,7 +140,7 @@ describe('T-OUT-08: login transactions per address', () => {
   });
 
   it('answers from a live session start no transaction and are not counted', async () => {
-    const user = await seedUser(s, 'sam@example.com');
+    const user = await seedLoginUser(s, 'sam@example.com');
     const ip = '203.0.113.85';
     const browser = new TestBrowser(s, ip);
     expect(String((await loginThrough(browser, code(app), user)).headers.location)).toMatch(/^https:\/\/app\.example\.com\/cb\?code=/);
@@ -218,17 +219,12 @@ describe('T-OUT-08: abandoned transactions expire quickly', () => {
   });
 });
 
-describe.each(DIALECTS)('T-OUT-08: the login transaction store and its background sweep on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('T-OUT-08: the login transaction store and its background sweep', (storage) => {
   let tenant: TenantRecord;
 
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     tenant = await seedTenant(storage);
   });
-  afterEach(() => opened.close());
 
   const transaction = (id: string, expiresAt: string) => ({ tenantId: tenant.id, id, browserHash: 'h', request: { client_id: 'c' }, createdAt: new Date(T0).toISOString(), expiresAt });
 

@@ -9,7 +9,6 @@ import { TEXT } from '../../src/management/errors.ts';
 import { MAX_PAGE, MAX_PER_PAGE } from '../../src/schemas/common.ts';
 import { mgmtToken } from '../helpers/mgmt.ts';
 import { expectMgmtError, mgmt, type MgmtCaller } from '../helpers/mgmt-http.ts';
-import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const QUERY = 'invalid_query_string';
@@ -52,17 +51,14 @@ describe('every list route takes the shared, bounded paging parameters', () => {
 
 describe.each(['sqlite', 'postgres'] as const)('S9 on %s: paging out of range is 400 invalid_query_string, never 5xx', (dialect) => {
   let s: TestServer;
-  let pg: PgSchema | undefined;
   let api: MgmtCaller;
 
   beforeAll(async () => {
-    if (dialect === 'postgres') pg = await createPgSchema();
-    s = await startTestServer(pg ? { databaseUrl: pg.url, pgSchema: pg.schema } : {});
+    s = await startTestServer({ dialect });
     api = mgmt(s, await mgmtToken(s, READ));
   });
   afterAll(async () => {
     await s.close();
-    await pg?.drop();
   });
 
   const get = (list: (typeof LISTS)[number], query: string) => api.get(`${list.path}?${list.base}${query}`);

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../src/http/body.ts';
 import { MANAGEMENT_ROUTES } from '../../src/management/routes.ts';
-import { mgmtToken, seedM2M } from '../helpers/mgmt.ts';
+import { mgmtToken } from '../helpers/mgmt.ts';
+import { seedM2M, seedUser } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8 } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { seedUser } from '../helpers/user-token.ts';
 
 const TOO_DEEP = `The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`;
 /** `{"a":{"a":…1…}}` with `levels` objects. */

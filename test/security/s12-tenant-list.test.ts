@@ -8,9 +8,10 @@ import type { Tenant } from '../../src/domain/tenant.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
 import { PasswordHasher } from '../../src/domain/passwords.ts';
 import { loginThrough, postToken } from '../helpers/authorize-flow.ts';
-import { locationFields, pkcePair, seedUser, TestBrowser } from '../helpers/browser.ts';
+import { locationFields, pkcePair, TestBrowser } from '../helpers/browser.ts';
+import { seedLoginUser, seedM2M } from '../helpers/fixtures.ts';
 import { asTenant } from '../helpers/legacy.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
 import { mgmt } from '../helpers/mgmt-http.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
   await makeAdmin(s.storage, hasher, s.clock, home.id, { email: 'ops@example.com', password: PASSWORD });
   await makeAdmin(s.storage, hasher, s.clock, beta.id, { email: 'OPS@example.com', password: PASSWORD });
   // Gamma has a user of that email who is not an administrator (anyone can sign up); delta an administrator of another email.
-  await seedUser(asTenant(s, gamma), 'ops@example.com', PASSWORD);
+  await seedLoginUser(asTenant(s, gamma), 'ops@example.com', PASSWORD);
   await makeAdmin(s.storage, hasher, s.clock, delta.id, { email: 'someone-else@example.com', password: PASSWORD });
 });
 afterAll(() => s.close());
@@ -71,7 +72,7 @@ const tenantsSeenBy = async (tenant: Tenant, token: string) => {
 
 describe('T-OUT-11: GET /api/v2/scopeward/tenants', () => {
   it("an application token of tenant beta sees beta only: not the default tenant's name or domain", async () => {
-    const token = await tokenFor(asTenant(s, beta), await seedM2M(asTenant(s, beta), ['read:tenant_settings'], `https://beta.test/api/v2/`));
+    const token = await tokenFor(asTenant(s, beta), await seedM2M(asTenant(s, beta), ['read:tenant_settings'], { audience: `https://beta.test/api/v2/` }));
     const { list, text } = await tenantsSeenBy(beta, token);
     expect(list).toStrictEqual([entry(beta, true)]);
     for (const other of [home, gamma, delta]) {

@@ -16,7 +16,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRsaKey, importRsaKey, issueServerCert } from '../../src/crypto/certs.ts';
 import { ensureLocalCa, localCaHttps } from '../../src/http/tls.ts';
-import { seedM2M } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const NOW = new Date(Date.UTC(2026, 10, 1, 12, 0, 0));

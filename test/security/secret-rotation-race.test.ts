@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '../../src/storage/kysely/index.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { requestToken } from '../helpers/mgmt-http.ts';
 import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { gateFor, pauseAfterClientRead } from '../helpers/rendezvous.ts';
@@ -36,8 +37,8 @@ describe('T-MI-07: concurrent secret rotation on two servers (PostgreSQL)', () =
     ['with a grace period', { previous_secret_grace_seconds: 600 }],
   ])('%s: exactly one rotation succeeds and its secret works; the other is told it lost', async (_label, body) => {
     const [sa, sb] = servers as [TestServer, TestServer];
-    const admin = await seedM2M(sa, ['update:client_keys', 'read:clients'], undefined, 'admin');
-    const app = await seedM2M(sa, ['read:clients'], undefined, 'rotated');
+    const admin = await seedM2M(sa, ['update:client_keys', 'read:clients'], { name: 'admin' });
+    const app = await seedM2M(sa, ['read:clients'], { name: 'rotated' });
     const tokens = [await tokenFor(sa, admin), await tokenFor(sa, admin)];
     // Warm both servers' caches so that only the two rotations read the client during the race.
     for (const [i, s] of [sa, sb].entries()) {

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManagementClient } from 'auth0';
 import { TEXT } from '../../src/management/errors.ts';
-import { seedM2M, tokenFor } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M } from '../helpers/fixtures.ts';
 import { expectMgmtError, JSON_UTF8, mgmt, requestToken, type MgmtCaller } from '../helpers/mgmt-http.ts';
 import { postToken } from '../helpers/oauth-http.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
@@ -28,7 +29,7 @@ let admin: MgmtCaller;
 
 beforeAll(async () => {
   s = await startTestServer();
-  admin = mgmt(s, await tokenFor(s, await seedM2M(s, ADMIN, undefined, 'admin')));
+  admin = mgmt(s, await tokenFor(s, await seedM2M(s, ADMIN, { name: 'admin' })));
 });
 afterAll(() => s.close());
 
@@ -155,7 +156,7 @@ describe('GET /clients shows client_secret_rotation as GET /clients/{id} does', 
     const start = s.clock.now();
     try {
       const app = await newApp('listed');
-      const reader = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:clients'], undefined, 'list reader')));
+      const reader = mgmt(s, await tokenFor(s, await seedM2M(s, ['read:clients'], { name: 'list reader' })));
       const inList = async (caller: MgmtCaller) => (await caller.get('/clients?per_page=100')).json<ClientBody[]>().find((c) => c.client_id === app.client_id)!.client_secret_rotation;
       const views = async () => ({ list: await inList(admin), listWithoutSecrets: await inList(reader) });
       await rotate(app.client_id, { previous_secret_grace_seconds: 60 });

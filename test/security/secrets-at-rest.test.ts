@@ -10,7 +10,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecryptionError } from '../../src/crypto/envelope.ts';
 import { clientSecretLocation } from '../../src/domain/secret-locations.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -55,7 +56,7 @@ async function produceSecrets(s: TestServer): Promise<Secrets> {
   const hsToken = await s.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: created.client_id, client_secret: chosen, audience: 'https://hs-given.example/' } });
   expect(hsToken.statusCode).toBe(200);
 
-  values.push((await seedM2M(s, ['read:things'], 'https://hs-given.example/')).clientSecret);
+  values.push((await seedM2M(s, ['read:things'], { audience: 'https://hs-given.example/' })).clientSecret);
   await s.addTenant('second', 'tenant-b.test');
 
   const jwkPrivate: string[] = [];
@@ -151,8 +152,8 @@ describe('T-SR-04: a sealed secret moved to another client authenticates nobody'
 
   it('swapping sealed secret and MAC between two clients: every combination is refused, decryption throws', async () => {
     s = await startTestServer();
-    const a = await seedM2M(s, ['read:clients'], s.tenant.managementAudience, 'A');
-    const b = await seedM2M(s, ['read:clients'], s.tenant.managementAudience, 'B');
+    const a = await seedM2M(s, ['read:clients'], { audience: s.tenant.managementAudience, name: 'A' });
+    const b = await seedM2M(s, ['read:clients'], { audience: s.tenant.managementAudience, name: 'B' });
     expect((await token(a.clientId, a.clientSecret)).statusCode).toBe(200);
     expect((await token(b.clientId, b.clientSecret)).statusCode).toBe(200);
 
@@ -172,10 +173,10 @@ describe('T-SR-04: a sealed secret moved to another client authenticates nobody'
 
   it('swapping only the sealed secrets: authentication fails for both, and a secret read discloses neither', async () => {
     s = await startTestServer();
-    const reader = await seedM2M(s, ['read:client_keys'], s.tenant.managementAudience, 'reader');
+    const reader = await seedM2M(s, ['read:client_keys'], { audience: s.tenant.managementAudience, name: 'reader' });
     const bearer = await tokenFor(s, reader);
-    const a = await seedM2M(s, [], s.tenant.managementAudience, 'A');
-    const b = await seedM2M(s, [], s.tenant.managementAudience, 'B');
+    const a = await seedM2M(s, [], { audience: s.tenant.managementAudience, name: 'A' });
+    const b = await seedM2M(s, [], { audience: s.tenant.managementAudience, name: 'B' });
     const ra = (await s.storage.clients.get(s.tenant.id, a.clientId))!;
     const rb = (await s.storage.clients.get(s.tenant.id, b.clientId))!;
     await s.storage.clients.update(s.tenant.id, a.clientId, { secretSealed: rb.secretSealed });
@@ -192,8 +193,8 @@ describe('T-SR-04: a sealed secret moved to another client authenticates nobody'
 
   it("copying only B's MAC onto A does not let B's secret authenticate as A (no account takeover)", async () => {
     s = await startTestServer();
-    const a = await seedM2M(s, ['read:clients'], s.tenant.managementAudience, 'A');
-    const b = await seedM2M(s, [], s.tenant.managementAudience, 'B');
+    const a = await seedM2M(s, ['read:clients'], { audience: s.tenant.managementAudience, name: 'A' });
+    const b = await seedM2M(s, [], { audience: s.tenant.managementAudience, name: 'B' });
     const rb = (await s.storage.clients.get(s.tenant.id, b.clientId))!;
     await s.storage.clients.update(s.tenant.id, a.clientId, { secretMac: rb.secretMac });
     expect((await token(a.clientId, b.clientSecret)).statusCode).toBe(401);
@@ -204,7 +205,7 @@ describe('T-SR-04: a sealed secret moved to another client authenticates nobody'
   it('a sealed secret copied into another tenant does not open there', async () => {
     s = await startTestServer();
     const other = await s.addTenant('other', 'tenant-b.test');
-    const a = await seedM2M(s, [], s.tenant.managementAudience, 'A');
+    const a = await seedM2M(s, [], { audience: s.tenant.managementAudience, name: 'A' });
     const ra = (await s.storage.clients.get(s.tenant.id, a.clientId))!;
     expect(() => s.envelope.open(ra.secretSealed!, clientSecretLocation(other.id, a.clientId))).toThrow(DecryptionError);
     expect(s.envelope.open(ra.secretSealed!, clientSecretLocation(s.tenant.id, a.clientId))).toBe(a.clientSecret);

@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { assertTokenContract, basicHeader, issued } from '../helpers/token-contract.ts';
-import { adminFor, createApi } from '../helpers/token-fixtures.ts';
+import { adminFor, createApi } from '../helpers/admin-api.ts';
 
 const CC = 'client_credentials';
 const API_B = 'https://b.example.com/';
@@ -22,8 +22,8 @@ beforeAll(async () => {
   s = await startTestServer();
   MGMT = s.tenant.managementAudience;
   await createApi(await adminFor(s), { identifier: API_B, scopes: [{ value: 'read:b' }, { value: 'write:b' }] });
-  a = await seedM2M(s, ['read:clients', 'read:users'], MGMT, 'client a');
-  b = await seedM2M(s, ['read:b'], API_B, 'client b');
+  a = await seedM2M(s, ['read:clients', 'read:users'], { audience: MGMT, name: 'client a' });
+  b = await seedM2M(s, ['read:b'], { audience: API_B, name: 'client b' });
 });
 afterAll(async () => s.close());
 

@@ -3,10 +3,9 @@
 // property over arbitrary requests, is in token-input-property.test.ts.
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { seedM2M, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { callToken, expectTokenError, issued, type TokenCall } from '../helpers/token-contract.ts';
-import { seedClient } from '../helpers/token-fixtures.ts';
 
 const CC = 'client_credentials';
 const TEXT = {
@@ -337,7 +336,7 @@ describe('T-TOK-12 / T-TOK-13 / T-TOK-14: method and grant type', () => {
   });
 
   test("T-TOK-14: grant type not enabled for the client → 403 unauthorized_client (D1)", async () => {
-    await seedClient(s, { clientId: 'noCcClient', secret: 'no-cc-secret-0123456789abcdefghijklmnop', grantTypes: ['authorization_code'] });
+    await seedM2M(s, ['read:clients'], { clientId: 'noCcClient', secret: 'no-cc-secret-0123456789abcdefghijklmnop', grantTypes: ['authorization_code'] });
     const res = await callToken(s, { form: { grant_type: CC, client_id: 'noCcClient', client_secret: 'no-cc-secret-0123456789abcdefghijklmnop', audience: MGMT } });
     expectTokenError(res, 403, 'unauthorized_client', "Grant type 'client_credentials' not allowed for the client.", 'https://auth0.com/docs/clients/client-grant-types');
   });

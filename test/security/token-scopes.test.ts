@@ -2,10 +2,11 @@
 // was not granted (spec §2.2; RFC 6749 §3.3), and grant changes apply to the very next request.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, setDefaultAudience, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { callToken, expectTokenError, issued } from '../helpers/token-contract.ts';
-import { adminFor, createApi, setDefaultAudience, type Admin } from '../helpers/token-fixtures.ts';
+import { adminFor, createApi, type Admin } from '../helpers/admin-api.ts';
 
 const CC = 'client_credentials';
 const API = 'https://scp.example.com/';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   MGMT = s.tenant.managementAudience;
   await createApi(admin, { identifier: API, scopes: POOL.map((value) => ({ value })) });
   await createApi(admin, { identifier: OTHER_API, scopes: POOL.map((value) => ({ value })) });
-  c = await seedM2M(s, ['read:a', 'write:a', 'read:b'], API);
+  c = await seedM2M(s, ['read:a', 'write:a', 'read:b'], { audience: API });
 });
 afterAll(async () => s.close());
 
@@ -100,7 +101,7 @@ describe('T-SCP-03: scope look-alikes never match', () => {
 
 describe('T-SCP-04: property over grants and requests', () => {
   test('T-SCP-04: R ⊄ G → no token; R = ∅ → G; otherwise the set R; issued ⊆ G; order and duplicates irrelevant', async () => {
-    const client = await seedM2M(s, [], API, 'property client');
+    const client = await seedM2M(s, [], { audience: API, name: 'property client' });
     const grant = (await s.storage.grants.find(s.tenant.id, client.clientId, API, 'client'))!;
     const scopeArb = fc.constantFrom(...POOL, 'other:x');
     await fc.assert(
@@ -186,7 +187,7 @@ describe('T-SCP-09 / T-SCP-10: grants', () => {
   });
 
   test('T-SCP-09 (CVE-2022-1245): a client without create:/update:client_grants cannot widen its own grants', async () => {
-    const self = await seedM2M(s, ['read:client_grants', 'read:clients', 'update:clients'], MGMT, 'self-escalator');
+    const self = await seedM2M(s, ['read:client_grants', 'read:clients', 'update:clients'], { audience: MGMT, name: 'self-escalator' });
     const token = await tokenFor(s, self);
     const call = (method: 'POST' | 'PATCH', url: string, payload: object) =>
       s.inject({ method, url: `/api/v2${url}`, headers: { authorization: `Bearer ${token}` }, payload });
@@ -206,7 +207,7 @@ describe('T-SCP-09 / T-SCP-10: grants', () => {
   });
 
   test('T-SCP-10: PATCH and DELETE of a grant through the Management API apply to the very next token request', async () => {
-    const d = await seedM2M(s, ['read:a', 'write:a'], OTHER_API, 'narrowed');
+    const d = await seedM2M(s, ['read:a', 'write:a'], { audience: OTHER_API, name: 'narrowed' });
     expect(issued(await ask(OTHER_API, undefined, 'form', d)).body.scope).toBe('read:a write:a');
     const { id } = (await s.storage.grants.find(s.tenant.id, d.clientId, OTHER_API, 'client'))!;
     await admin.ok('PATCH', `/client-grants/${id}`, { scope: ['read:a'] });

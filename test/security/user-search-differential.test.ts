@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseUserQuery, parseUserSort } from '../../src/management/user-query.ts';
 import type { Storage } from '../../src/storage/ports.ts';
 import { USER_SEARCH_FIELDS, USER_SORT_FIELDS, type UserIdentity, type UserRecord } from '../../src/storage/ports/users.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { DIALECTS } from '../helpers/dialects.ts';
 import { seedConnection, seedTenant } from '../storage/records.ts';
 
 // ---- the reference: Auth0's documented semantics, written independently of parser and SQL ----

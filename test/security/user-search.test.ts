@@ -3,10 +3,10 @@
 // give literal results or a clean UserQueryError, never a database error and never another
 // tenant's users. T-MG-12: Auth0's search rules. Then the field semantics one by one. (HTTP-level
 // checks of the same rules live with the routes; T-MG-13 is user-search-differential.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseUserQuery, parseUserSort, UserQueryError } from '../../src/management/user-query.ts';
-import type { Storage, TenantRecord, UserRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { TenantRecord, UserRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, seedConnection, seedTenant, seedUser } from '../storage/records.ts';
 
 const DB = 'Username-Password-Authentication';
@@ -24,15 +24,11 @@ const PEOPLE: Array<Partial<UserRecord> & { key: string }> = [
   { key: 'dollar', name: 'dollar', email: 'dollar@x.com', username: 'dollar', appMetadata: { $: { x: '1' } } },
 ];
 
-describe.each(DIALECTS)('user search on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('user search', { per: 'suite' }, (storage) => {
   let a: TenantRecord;
   const id: Record<string, string> = {};
 
   beforeAll(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     const b = await seedTenant(storage);
     for (const t of [a, b]) await seedConnection(storage, t.id, { name: DB });
@@ -43,7 +39,6 @@ describe.each(DIALECTS)('user search on $name', (dialect) => {
       await seedUser(storage, b.id, DB, { linkedIdentities: [], ...fields });
     }
   });
-  afterAll(async () => opened.close());
 
   /** The ids a query finds in tenant A (every page), or the UserQueryError it is refused with. */
   async function search(q: string, sort?: string): Promise<string[] | UserQueryError> {

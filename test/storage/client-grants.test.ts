@@ -1,32 +1,25 @@
 // ClientGrantStore on every dialect: round trips, find by (client, audience, subject type), order,
 // offset pages and checkpoint pages (listAfter), filters, uniqueness, bulk removal, audience
 // renames and tenant scoping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { ClientGrantRecord, Cursor, GrantFilter, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { ClientGrantRecord, Cursor, GrantFilter, TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, grantRecord, seedClient, seedTenant } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: ClientGrantRecord[]): string[] => items.map((g) => g.id);
 
-describe.each(DIALECTS)('ClientGrantStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('ClientGrantStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   let c1: string;
   let c2: string;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     c1 = (await seedClient(storage, a.id)).clientId;
     c2 = (await seedClient(storage, a.id)).clientId;
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   const add = async (overrides: Partial<ClientGrantRecord> & { clientId?: string }): Promise<ClientGrantRecord> => {

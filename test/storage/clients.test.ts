@@ -1,27 +1,20 @@
 // ClientStore on every dialect: round trips, list order and pages, filters, updates that keep the
 // filter columns in step with the document, uniqueness, and tenant scoping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
 import type { ClientRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, clientData, clientRecord, grantRecord, seedClient, seedTenant } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: ClientRecord[]): string[] => items.map((c) => c.clientId);
 
-describe.each(DIALECTS)('ClientStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('ClientStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('create then get returns the record unchanged (document, sealed secret, MAC, timestamps)', async () => {

@@ -1,30 +1,25 @@
 // ConnectionStore on every dialect: round trips, names unique per tenant, updates, tenant scoping;
 // and the default database connection every tenant gets (domain/connections.ts): made with the
-// tenant, added at start-up to tenants that predate it, once even when processes race.
+// tenant, added at start-up to tenants that predate it (provisioning/system-records.ts), once even
+// when processes race.
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { connectionEnabledFor, DEFAULT_CONNECTION_NAME, defaultConnectionOptions, defaultConnectionRecord, ensureDefaultConnections } from '../../src/domain/connections.ts';
-import { createTenant } from '../../src/domain/tenants.ts';
+import { connectionEnabledFor, DEFAULT_CONNECTION_NAME, defaultConnectionOptions, defaultConnectionRecord } from '../../src/domain/connections.ts';
+import { ensureDefaultConnections } from '../../src/provisioning/system-records.ts';
+import { createTenant } from '../../src/provisioning/create-tenant.ts';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
+import type { TenantRecord } from '../../src/storage/ports.ts';
 import { frozenClock } from '../helpers/clock.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, connectionRecord, seedConnection, seedTenant } from './records.ts';
 
-describe.each(DIALECTS)('ConnectionStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('ConnectionStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('create then get, getByName and list return the record unchanged (nested data kept)', async () => {
@@ -68,19 +63,9 @@ describe.each(DIALECTS)('ConnectionStore on $name', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('the default database connection on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('the default database connection', (storage) => {
   const clock = frozenClock();
   const envelope = createEnvelope(randomBytes(32));
-  beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
-  });
-  afterEach(async () => {
-    await opened.close();
-  });
-
   const expectDefault = async (tenantId: string, createdAt: string) => {
     const list = await storage.connections.list(tenantId);
     expect(list).toHaveLength(1);

@@ -1,10 +1,10 @@
 // TenantAdminStore and MintedTokenStore on every dialect: round trips, order, tenant scoping, the
 // membership going with its user (no dangling admin a new user could inherit), one membership per
 // user, minted-token filters and newest-first order, and an idempotent revoke.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { MintedTokenRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { MintedTokenRecord, TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, seedConnection, seedTenant, seedUser } from './records.ts';
 
 function minted(tenantId: string, n: number, overrides: Partial<MintedTokenRecord> = {}): MintedTokenRecord {
@@ -25,21 +25,14 @@ function minted(tenantId: string, n: number, overrides: Partial<MintedTokenRecor
   };
 }
 
-describe.each(DIALECTS)('TenantAdminStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('TenantAdminStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     await seedConnection(storage, a.id, { name: 'db' });
     await seedConnection(storage, b.id, { name: 'db' });
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('create, get, list (oldest first) and remove', async () => {
@@ -86,19 +79,12 @@ describe.each(DIALECTS)('TenantAdminStore on $name', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('MintedTokenStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('MintedTokenStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('round trip of every field, legacy never-expiring included', async () => {

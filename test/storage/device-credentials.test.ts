@@ -1,18 +1,16 @@
 // DeviceCredentialStore on every dialect: round trips, one public key per (user, client, device),
 // filters by user and client, pages with totals, tenant scoping, and cascades: deleting the user
 // or the application removes its device credentials.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { DeviceCredentialFilter, DeviceCredentialRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { DeviceCredentialFilter, DeviceCredentialRecord, TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, deviceCredentialRecord, seedClient, seedConnection, seedTenant, seedUser } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: DeviceCredentialRecord[]): string[] => items.map((d) => d.id);
 
-describe.each(DIALECTS)('DeviceCredentialStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('DeviceCredentialStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   let u1: string;
@@ -20,8 +18,6 @@ describe.each(DIALECTS)('DeviceCredentialStore on $name', (dialect) => {
   let c1: string;
   let c2: string;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     await seedConnection(storage, a.id, { name: 'db' });
@@ -29,9 +25,6 @@ describe.each(DIALECTS)('DeviceCredentialStore on $name', (dialect) => {
     u2 = (await seedUser(storage, a.id, 'db')).userId;
     c1 = (await seedClient(storage, a.id)).clientId;
     c2 = (await seedClient(storage, a.id)).clientId;
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   const add = async (overrides: Partial<DeviceCredentialRecord> = {}): Promise<DeviceCredentialRecord> => {

@@ -1,8 +1,8 @@
 // LogStore and DenylistStore on every dialect (issue 3): the same rows in, the same answers out on
 // SQLite and PostgreSQL, for every operator of the condition tree the log search compiles to.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DenylistRecord, LogCondition, LogRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { beforeEach, expect, it } from 'vitest';
+import type { DenylistRecord, LogCondition, LogRecord, TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, seedTenant } from './records.ts';
 
 /** A log row whose id sorts by `n` (ids are fixed-width digit strings, as the real ones are). */
@@ -13,9 +13,7 @@ function logRecord(tenantId: string, n: number, overrides: Partial<LogRecord> = 
   return { ...row, event: { log_id: logId, _id: logId, date: row.date, type: row.type, client_id: row.clientId ?? '', details: { n, nested: ['x', { y: null }] } }, ...overrides };
 }
 
-describe.each(DIALECTS)('LogStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('LogStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   let rows: LogRecord[];
@@ -24,8 +22,6 @@ describe.each(DIALECTS)('LogStore on $name', (dialect) => {
   const find = async (where: LogCondition) => ns((await storage.logs.list(a.id, where, { ...all, ascending: true })).items);
 
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     rows = [
@@ -41,9 +37,6 @@ describe.each(DIALECTS)('LogStore on $name', (dialect) => {
     await storage.logs.insertMany([rows[3]!, rows[0]!, rows[6]!]);
     await storage.logs.insertMany([rows[2]!, rows[5]!, rows[1]!, rows[4]!]);
     await storage.logs.insertMany([logRecord(b.id, 1, { type: 'sapi' })]);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('insertMany then get returns the record whole (columns and JSON event); get is tenant-scoped', async () => {
@@ -114,21 +107,14 @@ describe.each(DIALECTS)('LogStore on $name', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('DenylistStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('DenylistStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   const entry = (tenantId: string, jti: string, overrides: Partial<DenylistRecord> = {}): DenylistRecord => ({ tenantId, jti, aud: undefined, createdAt: at(1), expiresAt: null, ...overrides });
 
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('add then list returns the entries in (created_at, jti) order; aud undefined round-trips', async () => {

@@ -4,24 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StorageUnavailable } from '../../src/storage/errors.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
-import type { Storage } from '../../src/storage/ports.ts';
-import { createPgSchema, DATABASE_URL, DIALECTS, dropStaleSchemas } from '../helpers/pg.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
+import { createPgSchema, DATABASE_URL, dropStaleSchemas } from '../helpers/pg.ts';
 import { freePort } from '../helpers/real-server.ts';
 
-describe.each(DIALECTS)('MetaStore and ping on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
-  beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
-  });
-  afterEach(async () => {
-    await opened.close();
-  });
-
+forEachDialect('MetaStore and ping', (storage) => {
   it('get of an unset key is undefined; set then get returns the value', async () => {
     expect(await storage.meta.get('k')).toBeUndefined();
     await storage.meta.set('k', 'v1');

@@ -1,33 +1,23 @@
-// domain/tenants.ts on every dialect: a tenant is made whole (row, system Management API, current
-// and next signing keys) or not at all; the default tenant's stored domain never moves unless the
-// caller asks (R4, T-OPS-04), and then together with its Management API identifier and the grants
-// that name it, atomically.
+// provisioning/create-tenant.ts and default-tenant.ts on every dialect: a tenant is made whole
+// (row, system Management API, current and next signing keys) or not at all; the default tenant's
+// stored domain never moves unless the caller asks (R4, T-OPS-04), and then together with its
+// Management API identifier and the grants that name it, atomically.
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createEnvelope } from '../../src/crypto/envelope.ts';
-import { createTenant, DefaultTenantElsewhere, ensureDefaultTenant, systemApiData, TenantConflict } from '../../src/domain/tenants.ts';
+import { createTenant, systemApiData, TenantConflict } from '../../src/provisioning/create-tenant.ts';
+import { DefaultTenantElsewhere, ensureDefaultTenant } from '../../src/provisioning/default-tenant.ts';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage } from '../../src/storage/ports.ts';
 import { loadKeyRing } from '../../src/tokens/keys.ts';
 import { frozenClock } from '../helpers/clock.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { apiRecord, grantRecord, seedClient } from './records.ts';
 
 const envelope = createEnvelope(randomBytes(32));
 const all = { offset: 0, limit: 100, withTotal: true };
 
-describe.each(DIALECTS)('tenant provisioning on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('tenant provisioning', (storage) => {
   const clock = frozenClock();
-  beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
-  });
-  afterEach(async () => {
-    await opened.close();
-  });
-
   it('createTenant stores the tenant, its system Management API and a current and a next key', async () => {
     const t = await createTenant(storage, envelope, clock, { name: 'acme', domain: 'Acme.Localhost:8443' });
     const stamp = new Date(clock.now()).toISOString();

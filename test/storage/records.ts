@@ -143,6 +143,31 @@ export async function seedConnection(storage: Storage, tenantId: string, overrid
   return c;
 }
 
+/** A user's own fields when nothing is given: every optional field empty, every flag false (fresh objects each call). */
+export function blankUser(): Omit<UserRecord, 'tenantId' | 'userId' | 'connection' | 'createdAt' | 'updatedAt'> {
+  return {
+    email: null,
+    emailVerified: false,
+    username: null,
+    phoneNumber: null,
+    phoneVerified: false,
+    name: null,
+    nickname: null,
+    givenName: null,
+    familyName: null,
+    picture: null,
+    blocked: false,
+    userMetadata: {},
+    appMetadata: {},
+    linkedIdentities: [],
+    passwordHash: null,
+    lastPasswordReset: null,
+    lastLogin: null,
+    lastIp: null,
+    loginsCount: 0,
+  };
+}
+
 /** A user with every field set (nothing null, nothing default), so a round trip compares whole. */
 export function userRecord(tenantId: string, connection: string, overrides: Partial<UserRecord> = {}): UserRecord {
   const id = unique();

@@ -1,27 +1,20 @@
 // ResourceServerStore on every dialect: round trips, lookup by identifier, list order (system API
 // first), identifier filter, pages, updates, the per-tenant uniqueness of identifiers, scoping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { ResourceServerRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { ResourceServerRecord, TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { apiData, apiRecord, at, seedTenant } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: ResourceServerRecord[]): string[] => items.map((r) => r.id);
 
-describe.each(DIALECTS)('ResourceServerStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('ResourceServerStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   const add = async (overrides: Partial<ResourceServerRecord> = {}): Promise<ResourceServerRecord> => {

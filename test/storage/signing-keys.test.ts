@@ -1,23 +1,16 @@
 // SigningKeyStore on every dialect: round trips, order, state changes, uniqueness, scoping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { TenantRecord } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, keyRecord, seedTenant } from './records.ts';
 
-describe.each(DIALECTS)('SigningKeyStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('SigningKeyStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   it('create then list returns the record unchanged (public JWK, certificate, state times)', async () => {

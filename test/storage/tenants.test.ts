@@ -1,22 +1,11 @@
 // TenantStore on every dialect: round trips, lookups by id/domain/name, order, updates, and the
 // uniqueness of names and domains (a Host must select exactly one tenant).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
 import { at, tenantRecord } from './records.ts';
 
-describe.each(DIALECTS)('TenantStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
-  beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
-  });
-  afterEach(async () => {
-    await opened.close();
-  });
-
+forEachDialect('TenantStore', (storage) => {
   it('create then get, getByDomain and getByName return the same record', async () => {
     const t = tenantRecord({ isDefault: true, settings: { friendly_name: 'Acme', nested: { list: [1, 'two'] } } });
     await storage.tenants.create(t);

@@ -1,24 +1,17 @@
 // Storage.transaction on every dialect: all or nothing, errors come out unchanged (or mapped),
 // nested calls join the outer transaction instead of committing on their own.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage, TenantRecord } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
+import type { TenantRecord } from '../../src/storage/ports.ts';
+import { DIALECTS, forEachDialect } from '../helpers/dialects.ts';
 import { apiRecord, clientRecord, grantRecord, keyRecord, seedTenant, tenantRecord } from './records.ts';
 
 const all = { offset: 0, limit: 100, withTotal: true };
 
-describe.each(DIALECTS)('Storage.transaction on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('Storage.transaction', (storage) => {
   let a: TenantRecord;
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   /** Row counts of every table a tenant owns, plus the tenant list and a meta key. */

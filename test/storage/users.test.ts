@@ -3,34 +3,27 @@
 // updates (booleans both ways, null clears, derived columns follow), removal, tenant scoping,
 // pages with totals, sorts (missing values last, ties by user_id), and recordLogin counting every
 // one of 20 concurrent logins.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/storage/errors.ts';
-import type { Storage, TenantRecord, UserRecord, UserSort } from '../../src/storage/ports.ts';
-import { DIALECTS } from '../helpers/pg.ts';
-import { at, seedConnection, seedTenant, seedUser, userRecord } from './records.ts';
+import type { TenantRecord, UserRecord, UserSort } from '../../src/storage/ports.ts';
+import { forEachDialect } from '../helpers/dialects.ts';
+import { at, blankUser, seedConnection, seedTenant, seedUser, userRecord } from './records.ts';
 
 const page = (offset: number, limit: number, withTotal = false) => ({ offset, limit, withTotal });
 const ids = (items: UserRecord[]): string[] => items.map((u) => u.userId);
 
-describe.each(DIALECTS)('UserStore on $name', (dialect) => {
-  let storage: Storage;
-  let opened: { storage: Storage; close(): Promise<void> };
+forEachDialect('UserStore', (storage) => {
   let a: TenantRecord;
   let b: TenantRecord;
   const DB = 'Username-Password-Authentication';
   const OTHER = 'other-db';
   beforeEach(async () => {
-    opened = await dialect.open();
-    storage = opened.storage;
     a = await seedTenant(storage);
     b = await seedTenant(storage);
     for (const t of [a, b]) {
       await seedConnection(storage, t.id, { name: DB });
       await seedConnection(storage, t.id, { name: OTHER });
     }
-  });
-  afterEach(async () => {
-    await opened.close();
   });
 
   const add = (overrides: Partial<UserRecord> = {}, tenant = a, connection = DB) => seedUser(storage, tenant.id, connection, overrides);
@@ -45,27 +38,7 @@ describe.each(DIALECTS)('UserStore on $name', (dialect) => {
   });
 
   it('a user with every optional field empty and every flag false round-trips too', async () => {
-    const u = await add({
-      email: null,
-      emailVerified: false,
-      username: null,
-      phoneNumber: null,
-      phoneVerified: false,
-      name: null,
-      nickname: null,
-      givenName: null,
-      familyName: null,
-      picture: null,
-      blocked: false,
-      userMetadata: {},
-      appMetadata: {},
-      linkedIdentities: [],
-      passwordHash: null,
-      lastPasswordReset: null,
-      lastLogin: null,
-      lastIp: null,
-      loginsCount: 0,
-    });
+    const u = await add(blankUser());
     expect(await storage.users.get(a.id, u.userId)).toEqual(u);
   });
 

@@ -3,11 +3,13 @@
 // explains its answer, so a change to a server text (src/management/errors.ts) fails here. Also
 // the unverified JWT decoder the explorer and the token debugger share (dashboard/src/lib/jwt.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { explain, formatInstant, relative, tokenProblems } from '../../dashboard/src/lib/explain.ts';
+import { explain, formatInstant, parseRejection, REJECTION_HEADER, relative, tokenProblems } from '../../dashboard/src/lib/explain.ts';
 import { decodeJwt } from '../../dashboard/src/lib/jwt.ts';
+import { REJECTION_HEADER as SERVER_REJECTION_HEADER } from '../../src/management/auth.ts';
 import { TEXT } from '../../src/management/errors.ts';
 import { b64url, currentSigningKey, signRs256 } from '../helpers/craft-jwt.ts';
-import { mgmtToken, seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { mgmtToken, tokenFor } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { userToken } from '../helpers/user-token.ts';
 
@@ -129,6 +131,79 @@ describe('explain(): why the Management API refused a call, in one sentence', ()
     expect(explain({ ...base, status: 200, body: [] })).toBeUndefined();
     expect(explain({ ...base, status: 404, body: { statusCode: 404, error: 'Not Found', message: TEXT.clientNotFound, errorCode: 'inexistent_client' } })).toBeUndefined();
     expect(explain({ ...base, status: 403, body: 'not json' })).toBeUndefined();
+  });
+});
+
+describe('explain() with the claim the server names (its rejection header), for an "Invalid token"', () => {
+  const INVALID = { statusCode: 401, error: 'Unauthorized', message: 'Invalid token', attributes: { error: 'Invalid token' } };
+
+  /** Calls GET /clients with `token`: Auth0's body stays "Invalid token"; the header names the claim, and the sentence says it. */
+  async function named(token: string): Promise<{ body: unknown; header: unknown; sentence: string | undefined }> {
+    const res = await s.inject({ method: 'GET', url: '/api/v2/clients', headers: { authorization: `Bearer ${token}` } });
+    const header = res.headers[REJECTION_HEADER];
+    const sentence = explain({ status: res.statusCode, body: res.json(), token: decodeJwt(token), now: s.clock.now(), audience, timeZone: 'UTC', rejection: parseRejection(header) });
+    return { body: res.json(), header, sentence };
+  }
+
+  it('the explorer and the server name the same header', () => {
+    expect(REJECTION_HEADER).toBe(SERVER_REJECTION_HEADER);
+  });
+
+  it('a revoked token: its jti is on the denylist', async () => {
+    const revoker = await tokenFor(s, app, audience, 'blacklist:tokens');
+    const token = await tokenFor(s, app, audience, 'read:users');
+    const jti = decodeJwt(token)!.payload.jti as string;
+    expect((await s.inject({ method: 'POST', url: '/api/v2/blacklists/tokens', headers: { authorization: `Bearer ${revoker}` }, payload: { aud: audience, jti } })).statusCode).toBe(204);
+    expect(await named(token)).toStrictEqual({ body: INVALID, header: 'reason=revoked; claim=jti; kind=check_failed', sentence: `The token was revoked: its jti (${jti}) is on this tenant's denylist.` });
+  });
+
+  it("another tenant's key: its kid; our key with another issuer: its iss", async () => {
+    const other = await s.addTenant('explain-c', 'tenant-c.test');
+    const key = await currentSigningKey(s, other.domain);
+    const now = Math.floor(s.clock.now() / 1000);
+    const token = signRs256(key, { iss: other.issuer, sub: 'x@clients', aud: audience, iat: now, exp: now + 600, scope: 'read:clients' });
+    expect(await named(token)).toStrictEqual({
+      body: INVALID,
+      header: 'reason=unknown_key; claim=kid; kind=check_failed',
+      sentence: `The key that signed the token (kid ${key.kid}) is not published by this tenant: it was revoked, or the token comes from elsewhere.`,
+    });
+    const ours = signRs256(await currentSigningKey(s, s.tenant.domain), { iss: other.issuer, sub: 'x@clients', aud: audience, iat: now, exp: now + 600 });
+    expect(await named(ours)).toStrictEqual({
+      body: INVALID,
+      header: 'reason=issuer; claim=iss; kind=check_failed',
+      sentence: "The token's iss (https://tenant-c.test/) does not match this tenant's issuer (https://tenant-a.test/).",
+    });
+  });
+
+  it('a token of a deleted application: its azp', async () => {
+    const doomed = await seedM2M(s, ['read:clients'], { audience, name: 'doomed app' });
+    const token = await tokenFor(s, doomed, audience);
+    const deleter = await tokenFor(s, await seedM2M(s, ['delete:clients']), audience);
+    expect((await s.inject({ method: 'DELETE', url: `/api/v2/clients/${doomed.clientId}`, headers: { authorization: `Bearer ${deleter}` } })).statusCode).toBe(204);
+    await s.registry.settled();
+    expect(await named(token)).toStrictEqual({
+      body: INVALID,
+      header: 'reason=unknown_client; claim=azp; kind=check_failed',
+      sentence: `The application the token was issued to (azp ${doomed.clientId}) no longer exists.`,
+    });
+  });
+
+  it('a claim of the wrong type, and one missing', async () => {
+    const key = await currentSigningKey(s, s.tenant.domain);
+    const now = Math.floor(s.clock.now() / 1000);
+    const claims = { iss: s.tenant.issuer, sub: 'x@clients', aud: audience, iat: now, exp: now + 600 };
+    expect(await named(signRs256(key, { ...claims, scope: ['read:clients'] }))).toStrictEqual({
+      body: INVALID,
+      header: 'reason=invalid_claim; claim=scope; kind=invalid',
+      sentence: 'The token\'s scope (["read:clients"]) is not a string.',
+    });
+    const { exp: _exp, ...noExpiry } = claims;
+    expect(await named(signRs256(key, noExpiry))).toStrictEqual({ body: INVALID, header: 'reason=missing_claim; claim=exp; kind=missing', sentence: 'The token has no exp claim, and the server requires one.' });
+  });
+
+  it('parseRejection: reads the header, ignores what it cannot read', () => {
+    expect(parseRejection('reason=signature; kind=check_failed')).toStrictEqual({ reason: 'signature', claim: undefined, kind: 'check_failed' });
+    expect([parseRejection(undefined), parseRejection('nonsense'), parseRejection('reason=revoked')]).toStrictEqual([undefined, undefined, undefined]);
   });
 });
 

@@ -1,5 +1,5 @@
-// The rate-limit counters (src/ratelimit/store.ts): fixed windows with a controlled clock, peek
-// against increment, reset, bounded memory; token buckets (take, give back); the same behaviour
+// The rate-limit counters (src/ratelimit/store.ts): fixed windows with a controlled clock,
+// independent keys, bounded memory; token buckets (take, give back); the same behaviour
 // from a real Redis (expiry set, atomic across stores); the fallback to memory when Redis fails
 // (D11: logged once per outage, never an outage of its own); and `ipKey`, which counts IPv6
 // clients per /64 (T-RL-08).
@@ -31,25 +31,12 @@ function windowBehaviour(name: string, open: () => CounterStore) {
       expect(await store.increment('b', 60_000, T0 + 60_000)).toEqual({ count: 1, resetAt: T0 + 120_000 });
     });
 
-    it('peek reads the count without adding to it; an unknown key reads 0', async () => {
-      const store = open();
-      expect(await store.peek('p', 1000, T0)).toEqual({ count: 0, resetAt: T0 + 1000 });
-      await store.increment('p', 1000, T0);
-      await store.increment('p', 1000, T0);
-      expect(await store.peek('p', 1000, T0 + 10)).toEqual({ count: 2, resetAt: T0 + 1000 });
-      expect(await store.peek('p', 1000, T0 + 20)).toEqual({ count: 2, resetAt: T0 + 1000 });
-      expect(await store.peek('p', 1000, T0 + 1000)).toEqual({ count: 0, resetAt: T0 + 2000 });
-      expect(await store.increment('p', 1000, T0 + 30)).toEqual({ count: 3, resetAt: T0 + 1000 });
-    });
-
-    it('keys are independent, and reset forgets one key only', async () => {
+    it('keys are independent', async () => {
       const store = open();
       for (let i = 0; i < 3; i++) await store.increment('x', 1000, T0);
       await store.increment('y', 1000, T0);
-      await store.reset('x', 1000, T0 + 1);
-      expect(await store.peek('x', 1000, T0 + 2)).toEqual({ count: 0, resetAt: T0 + 1000 });
-      expect(await store.peek('y', 1000, T0 + 2)).toEqual({ count: 1, resetAt: T0 + 1000 });
-      expect(await store.increment('x', 1000, T0 + 3)).toEqual({ count: 1, resetAt: T0 + 1000 });
+      expect(await store.increment('x', 1000, T0 + 2)).toEqual({ count: 4, resetAt: T0 + 1000 });
+      expect(await store.increment('y', 1000, T0 + 2)).toEqual({ count: 2, resetAt: T0 + 1000 });
     });
   });
 
@@ -89,8 +76,10 @@ describe('MemoryCounterStore: bounded memory', () => {
   it('a flood of distinct keys keeps at most maxKeys, dropping the oldest', async () => {
     const store = new MemoryCounterStore(10);
     for (let i = 0; i < 100; i++) await store.increment(`k${i}`, 60_000, T0);
+    // A kept key counts on from 1; a dropped one starts again. Newest first: counting a dropped key
+    // adds it, which drops the oldest kept one, already read by then.
     const kept: number[] = [];
-    for (let i = 0; i < 100; i++) if ((await store.peek(`k${i}`, 60_000, T0)).count > 0) kept.push(i);
+    for (let i = 99; i >= 0; i--) if ((await store.increment(`k${i}`, 60_000, T0)).count > 1) kept.unshift(i);
     expect(kept).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
   });
 
@@ -101,8 +90,8 @@ describe('MemoryCounterStore: bounded memory', () => {
     await store.increment('a', 1000, T0 + 1000);
     await store.increment('a', 1000, T0 + 1000);
     await store.increment('d', 1000, T0 + 1000);
-    expect((await store.peek('a', 1000, T0 + 1000)).count).toBe(2);
-    expect((await store.peek('d', 1000, T0 + 1000)).count).toBe(1);
+    expect((await store.increment('a', 1000, T0 + 1000)).count).toBe(3);
+    expect((await store.increment('d', 1000, T0 + 1000)).count).toBe(2);
   });
 });
 
@@ -148,7 +137,7 @@ describe('RedisCounterStore against the real Redis', () => {
     await one.increment('s', 1000, T0);
     await two.increment('s', 1000, T0);
     expect(await one.increment('s', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
-    expect(await two.peek('s', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
+    expect(await two.increment('s', 1000, T0)).toEqual({ count: 4, resetAt: T0 + 1000 });
   });
 
   it('a bucket key expires when its bucket would be full again; takes are atomic across stores', async () => {
@@ -185,15 +174,13 @@ describe('FallbackCounterStore (D11)', () => {
 
     expect(await store.increment('k', 1000, T0)).toEqual({ count: 1, resetAt: T0 + 1000 });
     expect(await store.increment('k', 1000, T0)).toEqual({ count: 2, resetAt: T0 + 1000 });
-    expect(await store.peek('k', 1000, T0)).toEqual({ count: 2, resetAt: T0 + 1000 });
+    expect(await store.increment('k', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
     expect(onFallback).toHaveBeenCalledTimes(1);
     expect(onFallback.mock.calls[0]![0]).toBeInstanceOf(Error);
 
     // Past the pause, Redis is tried again and fails again: still the same outage, not logged twice.
     vi.setSystemTime(Date.now() + 6000);
-    expect(await store.increment('k', 1000, T0)).toEqual({ count: 3, resetAt: T0 + 1000 });
-    await store.reset('k', 1000, T0);
-    expect(await store.peek('k', 1000, T0)).toEqual({ count: 0, resetAt: T0 + 1000 });
+    expect(await store.increment('k', 1000, T0)).toEqual({ count: 4, resetAt: T0 + 1000 });
     expect(onFallback).toHaveBeenCalledTimes(1);
     expect(onRecover).not.toHaveBeenCalled();
     await store.close();

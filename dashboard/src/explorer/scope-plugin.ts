@@ -5,7 +5,7 @@
 // Swagger UI brings its own React, so components here are made with `system.React`, not JSX.
 import type { ComponentType } from 'react';
 import type { ImmutableValue, SwaggerPlugin, SwaggerSystem } from 'swagger-ui-dist/swagger-ui-bundle.js';
-import { explain } from '../lib/explain.ts';
+import { explain, parseRejection, REJECTION_HEADER } from '../lib/explain.ts';
 import { decodeJwt } from '../lib/jwt.ts';
 import type { ExplorerStore, ExplorerToken } from './token-store.ts';
 
@@ -114,8 +114,10 @@ export function scopePlugin(store: ExplorerStore): (system: SwaggerSystem) => Sw
         const request = system.specSelectors.mutatedRequestFor(path, method);
         const authorization = request?.getIn(['headers', 'Authorization']);
         const token = typeof authorization === 'string' ? decodeJwt(authorization) : undefined;
+        const headers = isImmutable(response) ? response.get('headers') : undefined;
+        const rejection = parseRejection(isImmutable(headers) ? headers.get(REJECTION_HEADER) : undefined);
         const sentence = isImmutable(response)
-          ? explain({ status: Number(response.get('status')), body: parseBody(response.get('text')), token, now: Date.now(), audience: store.audience(), ...(op && { scopes: op.scopes, scopeMode: op.mode }) })
+          ? explain({ status: Number(response.get('status')), body: parseBody(response.get('text')), token, now: Date.now(), audience: store.audience(), rejection, ...(op && { scopes: op.scopes, scopeMode: op.mode }) })
           : undefined;
         const curl = request ? system.fn.requestSnippetGenerator_curl_bash?.(request) : undefined;
         return h(

@@ -1,7 +1,8 @@
 // Plain sentences for why the Management API refused a call (401/403; the 400 for a token that is
-// not a JWT too), from the server's error body (spec §3.1, texts in src/management/errors.ts), the
-// token as decoded in the browser, the clock, and the operation's scopes. Also what a token says
-// about itself before it is used. Free of DOM and React, so that it can be unit-tested.
+// not a JWT too), from the server's error body (spec §3.1, texts in src/management/errors.ts) and
+// the claim it names in REJECTION_HEADER, the token as decoded in the browser, the clock, and the
+// operation's scopes. Also what a token says about itself before it is used. Free of DOM and React,
+// so that it can be unit-tested.
 import type { DecodedJwt, JsonObject } from './jwt.ts';
 
 export interface ExplainInput {
@@ -19,6 +20,27 @@ export interface ExplainInput {
   scopeMode?: 'any' | 'all';
   /** For tests; the browser's own time zone otherwise. */
   timeZone?: string;
+  /** What the server said of a refused token beside its message (its REJECTION_HEADER). */
+  rejection?: TokenRejection | undefined;
+}
+
+/** The header in which the Management API names a refused token's rule, claim and kind (src/management/auth.ts). */
+export const REJECTION_HEADER = 'scopeward-token-rejected';
+
+/** reason: the server's rule; claim: the header parameter or claim; kind: missing, invalid or check_failed. */
+export interface TokenRejection {
+  reason: string;
+  claim: string | undefined;
+  kind: string;
+}
+
+/** `reason=revoked; claim=jti; kind=check_failed` as a TokenRejection; undefined when absent or unreadable. */
+export function parseRejection(value: unknown): TokenRejection | undefined {
+  if (typeof value !== 'string') return undefined;
+  const fields = new Map(value.split(';').map((part) => part.trim().split('=', 2) as [string, string | undefined]));
+  const reason = fields.get('reason');
+  const kind = fields.get('kind');
+  return reason && kind ? { reason, claim: fields.get('claim') || undefined, kind } : undefined;
 }
 
 /** The Management API's messages this module recognises (src/management/errors.ts TEXT). */
@@ -105,8 +127,60 @@ function scopeSentence(needed: readonly string[], mode: 'any' | 'all', granted: 
   return `This endpoint needs ${need}; the token has ${granted.length ? list(granted) : 'no scopes'}.`;
 }
 
-/** Why an "Invalid token" answer: what the decoded token shows, else the causes it cannot show. */
+const HEADER_PARAMETERS = new Set(['crit', 'b64', 'typ', 'alg', 'kid']);
+const EXPECTED_TYPE: Record<string, string> = {
+  exp: 'a NumericDate (seconds since 1970)',
+  nbf: 'a NumericDate (seconds since 1970)',
+  iat: 'a NumericDate (seconds since 1970)',
+  aud: 'a string or an array of strings',
+  typ: 'a string',
+  kid: 'a string',
+  alg: 'a string',
+  scope: 'a string',
+  sub: 'a string',
+};
+
+/** The sentence for the claim the server named: what about it failed, with its value from the decoded token. */
+function rejectionSentence({ reason, claim, kind }: TokenRejection, input: ExplainInput): string | undefined {
+  if (claim === undefined) return reason === 'malformed' ? 'The token is not a well-formed JWT.' : undefined;
+  const header = HEADER_PARAMETERS.has(claim);
+  const value = input.token ? (header ? input.token.header : input.token.payload)[claim] : undefined;
+  const shown = value === undefined ? '' : ` (${typeof value === 'string' ? value : JSON.stringify(value)})`;
+  if (kind === 'missing') return `The token has no ${claim}${header ? ' in its header' : ' claim'}, and the server requires one.`;
+  if (kind === 'invalid') return `The token's ${claim}${shown} is not ${EXPECTED_TYPE[claim] ?? 'of the type it must have'}.`;
+  switch (claim) {
+    case 'kid':
+      return `The key that signed the token${typeof value === 'string' ? ` (kid ${value})` : ''} is not published by this tenant: it was revoked, or the token comes from elsewhere.`;
+    case 'alg':
+      return `The token's alg${shown} is not accepted; the Management API accepts RS256 (and HS256 legacy tokens when the tenant allows them).`;
+    case 'typ':
+      return `The token's typ${shown} is not an access token's (JWT or at+jwt).`;
+    case 'crit':
+    case 'b64':
+      return `The token's header has ${claim}, which the server does not support.`;
+    case 'iss':
+      return `The token's iss${shown} does not match this tenant's issuer (${issuerOf(input.audience)}).`;
+    case 'aud':
+      return `The token's aud${shown} does not match ${input.audience}.`;
+    case 'nbf':
+    case 'iat':
+      return typeof value === 'number' ? `The token's ${claim} is in the future: it is not valid until ${formatInstant(value, input.now, input.timeZone)} (${relative(value, input.now)}).` : `The token's ${claim} is in the future.`;
+    case 'nonce':
+      return 'The token has a nonce: it is an ID token, and the Management API takes access tokens.';
+    case 'jti':
+      return `The token was revoked: its jti${shown} is on this tenant's denylist.`;
+    case 'azp':
+    case 'client_id':
+      return `The application the token was issued to${typeof value === 'string' ? ` (${claim} ${value})` : ''} no longer exists.`;
+    default:
+      return `The server refused the token's ${claim}.`;
+  }
+}
+
+/** Why an "Invalid token" answer: the claim the server named, else what the decoded token shows, else the causes it cannot show. */
 function invalidTokenSentence(input: ExplainInput): string {
+  const named = input.rejection && rejectionSentence(input.rejection, input);
+  if (named) return named;
   if (!input.token) return 'The token is not a well-formed JWT.';
   const visible = tokenProblems(input.token, input.now, input.audience, input.timeZone);
   if (visible.length) return visible.join(' ');

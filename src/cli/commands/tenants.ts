@@ -1,6 +1,6 @@
 // scopeward tenants create|list — manage tenants directly in the database.
 import type { Command } from 'commander';
-import { createTenant, TenantConflict } from '../../domain/tenants.ts';
+import { createTenant, TenantConflict } from '../../provisioning/create-tenant.ts';
 import { isHostPort } from '../../config/load.ts';
 import { issuerFor } from '../../domain/tenant.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';

@@ -5,16 +5,11 @@
 // redemption issued (RFC 6749 §4.1.2, T-PK-07). Errors: Auth0's 403 invalid_grant.
 import { isAdmin } from '../../../domain/admins.ts';
 import { opaqueDigest } from '../../../domain/opaque.ts';
-import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
-import { OAuthError } from '../../errors.ts';
-import { issueUserTokens } from '../../user-tokens.ts';
-import { identifyClient } from '../client-auth.ts';
-import type { Grant, GrantDeps } from './grant.ts';
-import { createRefreshToken, GRANT_TEXT, invalidGrant, mayRefresh, tokenBody, verifyPkce } from './user-grant.ts';
-import { TOKEN_TEXT } from '../../errors.ts';
 import type { AuthCodeRecord } from '../../../storage/ports.ts';
-
-const GRANT = 'authorization_code';
+import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
+import { issueUserTokens } from '../../user-tokens.ts';
+import type { GrantDeps, GrantModule } from './grant.ts';
+import { createRefreshToken, GRANT_TEXT, invalidGrant, mayRefresh, tokenBody, userOf, verifyPkce } from './user-grant.ts';
 
 /** What a replayed code issued stops working: its access token (denylist) and its refresh tokens. */
 async function revokeIssued(deps: GrantDeps, code: AuthCodeRecord): Promise<void> {
@@ -26,18 +21,14 @@ async function revokeIssued(deps: GrantDeps, code: AuthCodeRecord): Promise<void
   if (code.issued?.refreshTokenFamily) await deps.storage.refreshTokens.revokeFamily(code.tenantId, code.issued.refreshTokenFamily, at);
 }
 
-export const authorizationCode: Grant = {
-  grantType: GRANT,
-  failureLog: { type: 'feacft' },
-  async handle(ctx) {
-    const { tenant, params, deps, admit } = ctx;
-    const { client, secret } = await identifyClient(ctx, deps);
-    await admit(client.clientId);
-    if (!client.grantTypes.has(GRANT)) {
-      throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
-    }
-    const code = params.get('code');
-    if (code === undefined) throw new OAuthError(400, 'invalid_request', TOKEN_TEXT.missingParameter('code'));
+export const authorizationCode: GrantModule<'code', 'redirect_uri' | 'code_verifier'> = {
+  grantType: 'authorization_code',
+  params: { required: ['code'], optional: ['redirect_uri', 'code_verifier'] },
+  // A public client (a SPA, a native app) redeems its code with PKCE instead of a secret.
+  clientAuthentication: 'secret-or-public',
+  log: { success: 'seacft', failure: 'feacft', description: 'Authorization Code for Access Token' },
+  async handle({ tenant, client, secret, params }, deps) {
+    const { code } = params;
     const codeHash = opaqueDigest(code);
     const now = deps.clock.now();
 
@@ -50,9 +41,9 @@ export const authorizationCode: Grant = {
       throw invalidGrant(GRANT_TEXT.invalidCode);
     }
     if (record.clientId !== client.clientId || now >= Date.parse(record.expiresAt)) throw invalidGrant(GRANT_TEXT.invalidCode);
-    const redirectUri = params.get('redirect_uri');
+    const redirectUri = params.redirect_uri;
     if ((record.redirectUriGiven || redirectUri !== undefined) && redirectUri !== record.redirectUri) throw invalidGrant(GRANT_TEXT.redirectMismatch);
-    verifyPkce(record.codeChallenge, params.get('code_verifier'));
+    verifyPkce(record.codeChallenge, params.code_verifier);
 
     const user = await deps.storage.users.get(tenant.id, record.userId);
     if (!user) throw invalidGrant(GRANT_TEXT.invalidCode);
@@ -92,15 +83,6 @@ export const authorizationCode: Grant = {
       await revokeIssued(deps, after);
       throw invalidGrant(GRANT_TEXT.invalidCode);
     }
-    return {
-      body: tokenBody(issued, refreshToken?.token),
-      clientId: client.clientId,
-      clientName: client.name,
-      secretUsed: secret,
-      audience: issued.audience,
-      scope: issued.scope,
-      jti: issued.jti,
-      log: { type: 'seacft', description: 'Authorization Code for Access Token', userId: user.userId, userName: user.email ?? user.username ?? '' },
-    };
+    return { body: tokenBody(issued, refreshToken?.token), audience: issued.audience, scope: issued.scope, jti: issued.jti, user: userOf(user) };
   },
 };

@@ -5,25 +5,17 @@ import { nowSeconds } from '../../../domain/clock.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
 import { defaultAudience } from '../../../domain/tenant.ts';
 import { grantedScopes, issueClientCredentialsToken } from '../../../tokens/client-credentials.ts';
-import { accessTokenSigner } from '../../signer.ts';
+import { accessTokenSigner } from '../../../tokens/signer.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
-import { authenticateClient } from '../client-auth.ts';
-import type { Grant } from './grant.ts';
+import type { GrantModule } from './grant.ts';
 
-const GRANT = 'client_credentials';
-
-export const clientCredentials: Grant = {
-  grantType: GRANT,
-  failureLog: { type: 'feccft' },
-  async handle(ctx) {
-    const { tenant, params, deps, admit } = ctx;
-    const { client, secret } = await authenticateClient(ctx, deps);
-    await admit(client.clientId);
-    if (!client.grantTypes.has(GRANT)) {
-      throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
-    }
-
-    const audience = params.get('audience') ?? defaultAudience(tenant);
+export const clientCredentials: GrantModule<never, 'audience' | 'scope'> = {
+  grantType: 'client_credentials',
+  params: { required: [], optional: ['audience', 'scope'] },
+  clientAuthentication: 'secret',
+  log: { success: 'seccft', failure: 'feccft', description: 'Client Credentials for Access Token' },
+  async handle({ tenant, client, params }, deps) {
+    const audience = params.audience ?? defaultAudience(tenant);
     if (audience === undefined) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.noAudience);
     const api = await deps.registry.api(tenant.id, audience);
     if (!api) throw new OAuthError(403, 'access_denied', TOKEN_TEXT.serviceNotEnabled(audience));
@@ -32,9 +24,8 @@ export const clientCredentials: Grant = {
 
     const granted = grantedScopes(grant, api.scopes);
     let scopes = granted;
-    const requested = params.get('scope');
-    if (requested !== undefined) {
-      const wanted = parseScopeParam(requested);
+    if (params.scope !== undefined) {
+      const wanted = parseScopeParam(params.scope);
       if (!wanted) throw new OAuthError(400, 'invalid_scope', TOKEN_TEXT.invalidScope);
       const allowed = new Set(granted);
       const missing = wanted.filter((s) => !allowed.has(s));
@@ -42,7 +33,7 @@ export const clientCredentials: Grant = {
       scopes = wanted;
     }
 
-    const signer = await accessTokenSigner(deps.registry, tenant.id, api);
+    const signer = accessTokenSigner(await deps.registry.keys(tenant.id), api);
     const issued = issueClientCredentialsToken({
       issuer: tenant.issuer,
       audience,
@@ -56,13 +47,9 @@ export const clientCredentials: Grant = {
     const scope = scopes.join(' ');
     return {
       body: { access_token: issued.token, ...(scope ? { scope } : {}), expires_in: api.tokenLifetime, token_type: 'Bearer' },
-      clientId: client.clientId,
-      clientName: client.name,
-      secretUsed: secret,
       audience,
       scope,
       jti: issued.jti,
-      log: { type: 'seccft', description: 'Client Credentials for Access Token' },
     };
   },
 };

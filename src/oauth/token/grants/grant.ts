@@ -1,10 +1,12 @@
-// What every grant module exports (one file per grant type, collected in grants/index.ts).
-import type { Registry } from '../../../cache/registry.ts';
+// What every grant module declares (one file per grant type, collected in grants/index.ts): its
+// grant_type, the parameters it reads, how its client must authenticate and the tenant-log events
+// of its exchanges. The token endpoint's steps (../steps.ts) do the rest, the same for every grant.
+import type { CachedClient, Registry } from '../../../cache/registry.ts';
 import type { Envelope } from '../../../crypto/envelope.ts';
 import type { Clock } from '../../../domain/clock.ts';
+import type { Tenant } from '../../../domain/tenant.ts';
 import type { RateLimiter } from '../../../ratelimit/limiter.ts';
 import type { Storage } from '../../../storage/ports.ts';
-import type { ClientAuthRequest } from '../client-auth.ts';
 
 export interface GrantDeps {
   registry: Registry;
@@ -15,11 +17,24 @@ export interface GrantDeps {
   limiter: RateLimiter;
 }
 
-/** The request (tenant, parameters, credentials, address) and what a grant may use. */
-export interface GrantContext extends ClientAuthRequest {
-  deps: GrantDeps;
-  /** Counts the request against an authenticated client's rate limit (throws 429 past it). */
-  admit: (clientId: string) => Promise<void>;
+/**
+ * How the client proves itself. `secret`: a confidential client, with client_secret_post or
+ * client_secret_basic. `secret-or-public`: a public client (token_endpoint_auth_method none) may
+ * also name itself with client_id alone (RFC 6749 §2.1, §3.2.1), where something else binds the
+ * request to it (PKCE for a code, the token itself for a refresh token).
+ */
+export type ClientAuthentication = 'secret' | 'secret-or-public';
+
+/** The values of a grant's declared parameters: the required ones are there, the optional may be. */
+export type GrantParams<Required extends string, Optional extends string> = Readonly<Record<Required, string>> & Readonly<Partial<Record<Optional, string>>>;
+
+/** What the steps before the grant established, and the grant's own parameters. */
+export interface GrantInput<Params> {
+  tenant: Tenant;
+  client: CachedClient;
+  /** Which of the client's secrets authenticated it; undefined for a public client. */
+  secret: 'current' | 'previous' | undefined;
+  params: Params;
 }
 
 export interface TokenSuccess {
@@ -31,23 +46,26 @@ export interface TokenSuccess {
   token_type: 'Bearer';
 }
 
-/** Facts about the exchange for the audit log (never the token itself). */
-export interface TokenOutcome {
+/** The response body, and facts about the exchange for the tenant log (never the token itself). */
+export interface GrantOutcome {
   body: TokenSuccess;
-  clientId: string;
-  clientName: string;
-  /** Which of the client's secrets authenticated it; undefined for a public client. */
-  secretUsed: 'current' | 'previous' | undefined;
   audience: string;
   scope: string;
   jti: string | undefined;
-  /** The tenant-log event of the success (Auth0 types: seccft, seacft, sertft). */
-  log: { type: string; description: string; userId?: string; userName?: string };
+  /** The user the tokens are for (the user grants). */
+  user?: { id: string; name: string };
 }
 
-export interface Grant {
+export interface GrantModule<Required extends string, Optional extends string> {
   grantType: string;
-  /** Tenant-log type of a failed exchange (feccft, feacft, fertft). */
-  failureLog: { type: string };
-  handle(ctx: GrantContext): Promise<TokenOutcome>;
+  /** What it reads besides grant_type and the client's credentials; a missing required one is a 400 before `handle` runs. */
+  params: { required: readonly Required[]; optional: readonly Optional[] };
+  clientAuthentication: ClientAuthentication;
+  /** Auth0's tenant-log types of a successful and a failed exchange (seccft/feccft ...), and the success's description. */
+  log: { success: string; failure: string; description: string };
+  /** Issues the tokens, or throws an OAuthError. */
+  handle(input: GrantInput<GrantParams<Required, Optional>>, deps: GrantDeps): Promise<GrantOutcome>;
 }
+
+/** A grant as the endpoint holds it, whatever its parameters' names. */
+export type Grant = GrantModule<string, string>;

@@ -4,4 +4,4 @@ import { clientCredentials } from './client-credentials.ts';
 import type { Grant } from './grant.ts';
 import { refreshToken } from './refresh-token.ts';
 
-export const GRANTS: ReadonlyMap<string, Grant> = new Map([clientCredentials, authorizationCode, refreshToken].map((g) => [g.grantType, g]));
+export const GRANTS: ReadonlyMap<string, Grant> = new Map<string, Grant>([clientCredentials, authorizationCode, refreshToken].map((g) => [g.grantType, g]));

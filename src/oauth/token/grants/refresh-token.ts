@@ -4,28 +4,22 @@
 // `scope` may narrow, never widen. Every answer carries an id_token when openid was granted.
 import { isAdmin } from '../../../domain/admins.ts';
 import { opaqueDigest } from '../../../domain/opaque.ts';
-import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
 import { parseScopeParam } from '../../../domain/scopes.ts';
+import { ADMIN_TEXT, isAdminRequest } from '../../admin-scopes.ts';
 import { OAuthError, TOKEN_TEXT } from '../../errors.ts';
 import { issueUserTokens } from '../../user-tokens.ts';
-import { identifyClient } from '../client-auth.ts';
-import type { Grant } from './grant.ts';
-import { createRefreshToken, GRANT_TEXT, invalidGrant, refreshSettings, tokenBody } from './user-grant.ts';
+import type { GrantModule } from './grant.ts';
+import { createRefreshToken, GRANT_TEXT, invalidGrant, refreshSettings, tokenBody, userOf } from './user-grant.ts';
 
-const GRANT = 'refresh_token';
-
-export const refreshToken: Grant = {
-  grantType: GRANT,
-  failureLog: { type: 'fertft' },
-  async handle(ctx) {
-    const { tenant, params, deps, admit } = ctx;
-    const { client, secret } = await identifyClient(ctx, deps);
-    await admit(client.clientId);
-    if (!client.grantTypes.has(GRANT)) {
-      throw new OAuthError(403, 'unauthorized_client', TOKEN_TEXT.grantTypeNotAllowed(GRANT), { errorUri: TOKEN_TEXT.grantTypeUri });
-    }
-    const presented = params.get('refresh_token');
-    if (presented === undefined) throw new OAuthError(400, 'invalid_request', TOKEN_TEXT.missingParameter('refresh_token'));
+export const refreshToken: GrantModule<'refresh_token', 'scope'> = {
+  grantType: 'refresh_token',
+  params: { required: ['refresh_token'], optional: ['scope'] },
+  // A public client refreshes without a secret: the token is bound to the client it was issued to,
+  // and rotation detects its reuse (RFC 9700 §4.14.2).
+  clientAuthentication: 'secret-or-public',
+  log: { success: 'sertft', failure: 'fertft', description: 'Refresh Token for Access Token' },
+  async handle({ tenant, client, secret, params }, deps) {
+    const presented = params.refresh_token;
     const now = deps.clock.now();
     const at = new Date(now).toISOString();
     const record = presented.length <= 128 ? await deps.storage.refreshTokens.getByHash(tenant.id, opaqueDigest(presented)) : undefined;
@@ -53,7 +47,7 @@ export const refreshToken: Grant = {
 
     const original = record.scope === '' ? [] : record.scope.split(' ');
     let scopes = original;
-    const requested = params.get('scope');
+    const requested = params.scope;
     if (requested !== undefined) {
       const wanted = parseScopeParam(requested);
       if (!wanted) throw new OAuthError(400, 'invalid_scope', TOKEN_TEXT.invalidScope);
@@ -84,15 +78,6 @@ export const refreshToken: Grant = {
       const idle = refreshSettings(client).idle_token_lifetime ?? 1_296_000;
       await deps.storage.refreshTokens.touch(tenant.id, record.id, new Date(now + idle * 1000).toISOString());
     }
-    return {
-      body: tokenBody(issued, next),
-      clientId: client.clientId,
-      clientName: client.name,
-      secretUsed: secret,
-      audience: issued.audience,
-      scope: issued.scope,
-      jti: issued.jti,
-      log: { type: 'sertft', description: 'Refresh Token for Access Token', userId: user.userId, userName: user.email ?? user.username ?? '' },
-    };
+    return { body: tokenBody(issued, next), audience: issued.audience, scope: issued.scope, jti: issued.jti, user: userOf(user) };
   },
 };

@@ -9,7 +9,7 @@ import type { Tenant } from '../../../domain/tenant.ts';
 import type { RefreshTokenRecord, UserRecord } from '../../../storage/ports.ts';
 import { OAuthError } from '../../errors.ts';
 import type { IssuedUserTokens } from '../../user-tokens.ts';
-import type { GrantDeps, TokenSuccess } from './grant.ts';
+import type { GrantDeps, GrantOutcome, TokenSuccess } from './grant.ts';
 
 export const invalidGrant = (description: string): OAuthError => new OAuthError(403, 'invalid_grant', description);
 
@@ -111,4 +111,9 @@ export function tokenBody(issued: IssuedUserTokens, refreshToken: string | undef
     expires_in: issued.expiresIn,
     token_type: 'Bearer',
   };
+}
+
+/** The user a token exchange is logged under: Auth0's user_name is the email, else the username. */
+export function userOf(user: UserRecord): NonNullable<GrantOutcome['user']> {
+  return { id: user.userId, name: user.email ?? user.username ?? '' };
 }

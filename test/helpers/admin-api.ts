@@ -1,5 +1,5 @@
-// Operator actions the token-endpoint tests need: Management API calls with an admin token, and
-// clients seeded straight into storage when an id the API would never mint is the point of a test.
+// Operator actions through the Management API, as the token-endpoint tests need them: calls with
+// an admin token, applications and APIs created the way an operator creates them.
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { mgmtToken } from './mgmt.ts';
@@ -61,46 +61,4 @@ export interface CustomApi {
 
 export async function createApi(admin: Admin, body: Record<string, unknown>): Promise<CustomApi> {
   return admin.ok<CustomApi>('POST', '/resource-servers', body);
-}
-
-/** Sets the tenant's default_audience (spec §3.5.7) and waits until requests see it. */
-export async function setDefaultAudience(s: TestServer, audience: string | undefined): Promise<void> {
-  const record = await s.storage.tenants.get(s.tenant.id);
-  const settings = { ...record!.settings };
-  if (audience === undefined) delete settings.default_audience;
-  else settings.default_audience = audience;
-  await s.storage.tenants.update(s.tenant.id, { settings });
-  await s.registry.settled();
-  await s.registry.reloadTenants();
-}
-
-/** A confidential client with an exact id and secret, written to storage directly. */
-export async function seedClient(
-  s: TestServer,
-  options: { clientId: string; secret: string; audience?: string; scope?: string[]; grantTypes?: string[] },
-): Promise<void> {
-  const { newClientData } = await import('../../src/management/client-view.ts');
-  const { newGrantId } = await import('../../src/domain/ids.ts');
-  const { sealClientSecret } = await import('../../src/domain/secret-locations.ts');
-  const now = new Date(s.clock.now()).toISOString();
-  const data = newClientData({ name: 'seeded', app_type: 'non_interactive' }, { clientId: options.clientId, tenantName: s.tenant.name });
-  if (options.grantTypes) data.grant_types = options.grantTypes as typeof data.grant_types;
-  await s.storage.clients.create({
-    tenantId: s.tenant.id,
-    clientId: options.clientId,
-    data,
-    ...sealClientSecret(s.envelope, s.tenant.id, options.clientId, options.secret),
-    createdAt: now,
-    updatedAt: now,
-  });
-  await s.storage.grants.create({
-    tenantId: s.tenant.id,
-    id: newGrantId(),
-    clientId: options.clientId,
-    audience: options.audience ?? s.tenant.managementAudience,
-    subjectType: 'client',
-    scope: options.scope ?? ['read:clients'],
-    extra: {},
-    createdAt: now,
-  });
 }

@@ -1,9 +1,10 @@
-// The browser-facing routes of the Authentication API (spec §2.5, §2.9): /authorize, our login and
-// sign-up pages, /v2/logout. Adapters only: they read cookies and forms, call oauth/authorize, and
-// render the outcome (a redirect, one of our pages, or a response-mode page). No CORS here: these
+// The login pages' plugin: the browser-facing routes of the Authentication API (spec §2.5, §2.9),
+// /authorize, our login and sign-up pages, /v2/logout. Adapters only: they read cookies and forms,
+// call oauth/authorize, and render the outcome (a redirect, one of our pages, or a response-mode
+// page); every failure is our HTML error page (errors.ts), never a redirect. No CORS here: these
 // are navigations, never cross-origin reads (T-AZ-10).
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { handleAuthorize, type AuthorizeDeps, type BrowserContext } from '../oauth/authorize/endpoint.ts';
 import { refuseWhileBusy, showLogin, submitLogin, type FlowDeps, type FlowOutcome } from '../oauth/authorize/login-flow.ts';
 import type { AuthorizeResponse } from '../oauth/authorize/respond.ts';
@@ -11,9 +12,9 @@ import { AUTHORIZE_TEXT, AuthorizePageError } from '../oauth/errors.ts';
 import { errorPage, formPostPage, loggedOutPage, loginPage, webMessagePage } from '../login/pages.ts';
 import { logout } from '../oauth/logout.ts';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './cookies.ts';
+import { pageErrors } from './errors.ts';
 import { sendPage } from './pages.ts';
 
-const PAGE = { config: { family: 'page' } } as const;
 const FORM_LIMIT = 16 * 1024;
 
 function browserContext(request: FastifyRequest, reply: FastifyReply): BrowserContext {
@@ -22,7 +23,7 @@ function browserContext(request: FastifyRequest, reply: FastifyReply): BrowserCo
     browser = randomBytes(24).toString('base64url');
     setCookie(reply, BROWSER_COOKIE, browser);
   }
-  return { tenant: request.tenant!, session: readCookie(request, SESSION_COOKIE), browser, ip: request.ip, userAgent: request.headers['user-agent'] };
+  return { tenant: request.tenant, session: readCookie(request, SESSION_COOKIE), browser, ip: request.ip, userAgent: request.headers['user-agent'] };
 }
 
 export function sendAuthorizeResponse(reply: FastifyReply, response: AuthorizeResponse): FastifyReply {
@@ -63,13 +64,14 @@ function field(body: unknown, name: string): string | undefined {
 function assertSameOrigin(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  const ours = new Set([`${request.protocol}://${request.host}`, `https://${request.tenant!.domain}`]);
+  const ours = new Set([`${request.protocol}://${request.host}`, `https://${request.tenant.domain}`]);
   const allowed = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || ours.has(origin);
   if (!allowed) throw new AuthorizePageError(AUTHORIZE_TEXT.badRequest, AUTHORIZE_TEXT.forbiddenOrigin, 403);
 }
 
-export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps & FlowDeps): void {
-  app.get('/authorize', PAGE, async (request, reply) => {
+export const loginPages: FastifyPluginAsync<{ deps: AuthorizeDeps & FlowDeps }> = async (app, { deps }) => {
+  app.setErrorHandler(pageErrors);
+  app.get('/authorize', async (request, reply) => {
     const browser = browserContext(request, reply);
     const outcome = await handleAuthorize(request.query as Record<string, unknown>, browser, deps);
     if (outcome.kind === 'respond') return sendAuthorizeResponse(reply, outcome.response);
@@ -78,14 +80,14 @@ export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps 
   });
 
   for (const screen of ['login', 'signup'] as const) {
-    app.get(`/u/${screen}`, PAGE, async (request, reply) => {
+    app.get(`/u/${screen}`, async (request, reply) => {
       const state = (request.query as Record<string, unknown>).state;
       const outcome = await showLogin(browserContext(request, reply), typeof state === 'string' ? state : undefined, deps);
       return sendFlow(reply, outcome, screen);
     });
     // Refused before the body is read when the address already holds its share of the hashing.
     const refuseEarly = async (request: FastifyRequest) => refuseWhileBusy(request.ip, screen, deps);
-    app.post(`/u/${screen}`, { ...PAGE, bodyLimit: FORM_LIMIT, onRequest: refuseEarly }, async (request, reply) => {
+    app.post(`/u/${screen}`, { bodyLimit: FORM_LIMIT, onRequest: refuseEarly }, async (request, reply) => {
       assertSameOrigin(request);
       const form = { state: field(request.body, 'state'), username: field(request.body, 'username'), password: field(request.body, 'password') };
       const outcome = await submitLogin(browserContext(request, reply), form, deps, screen);
@@ -93,12 +95,12 @@ export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps 
     });
   }
 
-  app.get('/v2/logout', PAGE, async (request, reply) => {
+  app.get('/v2/logout', async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? query[name] : undefined);
     setCookie(reply, SESSION_COOKIE, '', 0);
     const target = await logout(
-      { tenant: request.tenant!, session: readCookie(request, SESSION_COOKIE), clientId: text('client_id'), returnTo: text('returnTo'), ip: request.ip, userAgent: request.headers['user-agent'] },
+      { tenant: request.tenant, session: readCookie(request, SESSION_COOKIE), clientId: text('client_id'), returnTo: text('returnTo'), ip: request.ip, userAgent: request.headers['user-agent'] },
       deps,
     );
     if (target.kind === 'page') return sendPage(reply, loggedOutPage());
@@ -108,7 +110,6 @@ export function registerBrowserRoutes(app: FastifyInstance, deps: AuthorizeDeps 
   app.route({
     method: ['POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/authorize',
-    ...PAGE,
     handler: async (_request, reply) => sendPage(reply, errorPage('Method not allowed', 'Open this address with GET.', 405)),
   });
-}
+};
