@@ -2,7 +2,7 @@
 // (clients) and client grants. Each matches file items with the tenant's objects, checks the body
 // each call would send, and records creates, updates, deletions, skips and what it keeps.
 import { managementAudienceFor } from '../domain/tenant.ts';
-import { MANAGEMENT_API_NAME } from '../domain/tenants.ts';
+import { MANAGEMENT_API_NAME } from '../provisioning/create-tenant.ts';
 import { checkApiCreate, checkApiUpdate, checkClientCreate, checkClientUpdate, checkGrantCreate, checkGrantUpdate } from './checks.ts';
 import { patchFor, sameSet } from './diff.ts';
 import { API_READ_ONLY, CLIENT_READ_ONLY } from './export.ts';

@@ -14,16 +14,16 @@ import path from 'node:path';
 import { localBus } from '../cache/bus.ts';
 import { managementApi } from '../config-as-code/api.ts';
 import { importYaml, type ImportResult } from '../config-as-code/import.ts';
-import { injectSend } from '../config-as-code/inject.ts';
+import { injectSend, type Injectable } from './inject.ts';
 import type { KeywordMappings } from '../config-as-code/keywords.ts';
 import { createEnvelope } from '../crypto/envelope.ts';
 import { systemClock } from '../domain/clock.ts';
 import { issuerFor } from '../domain/tenant.ts';
-import { ensureDefaultTenant } from '../domain/tenants.ts';
+import { ensureDefaultTenant } from '../provisioning/default-tenant.ts';
 import type { Registry } from '../cache/registry.ts';
 import { createLogger } from '../http/logger.ts';
 import { localCaHttps } from '../http/tls.ts';
-import { createManagementClient } from '../provisioning/management-client.ts';
+import { createManagementClient } from './management-client.ts';
 import { createStorage } from '../storage/kysely/index.ts';
 
 export interface DevOptions {
@@ -134,15 +134,15 @@ async function start(o: DevOptions, tempDir: string, removeTemp: () => void): Pr
 }
 
 /** The seed file, applied as `scopeward import` applies one: the same Management API calls, made in process. */
-async function seed(fastify: Parameters<typeof injectSend>[0], domain: string, client: { clientId: string; clientSecret: string; audience: string }, file: NonNullable<DevOptions['seed']>): Promise<ImportResult> {
+async function seed(fastify: Injectable, domain: string, client: { clientId: string; clientSecret: string; audience: string }, file: NonNullable<DevOptions['seed']>): Promise<ImportResult> {
   const res = await fastify.inject({
     method: 'POST',
     url: '/oauth/token',
-    headers: { host: domain },
-    payload: { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, audience: client.audience },
+    headers: { host: domain, 'content-type': 'application/json' },
+    payload: JSON.stringify({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret, audience: client.audience }),
   });
   if (res.statusCode !== 200) throw new Error(`the dev application could not get a token to apply the seed: ${res.body}`);
-  const token = res.json<{ access_token: string }>().access_token;
+  const token = (JSON.parse(res.body) as { access_token: string }).access_token;
   const api = managementApi(injectSend(fastify, domain, token), { domain, callerClientId: client.clientId });
   return importYaml(api, file.text, file.origin, { mappings: file.mappings, dryRun: false, allowDelete: false });
 }

@@ -9,11 +9,12 @@ import { ApiError, managementApi, type ManagementApi, type Send } from '../../sr
 import { describePlan, planJson } from '../../src/config-as-code/apply.ts';
 import { exportYaml } from '../../src/config-as-code/export.ts';
 import { importYaml, type ImportOptions } from '../../src/config-as-code/import.ts';
-import { injectSend } from '../../src/config-as-code/inject.ts';
 import { readRemote } from '../../src/config-as-code/remote.ts';
 import { FileError } from '../../src/config-as-code/tenant-file.ts';
+import { injectSend } from '../../src/dev/inject.ts';
 import { MANAGEMENT_SCOPES } from '../../src/domain/scopes.ts';
-import { seedM2M, tokenFor, type M2M } from '../helpers/mgmt.ts';
+import { seedM2M, type M2M } from '../helpers/fixtures.ts';
+import { tokenFor } from '../helpers/mgmt.ts';
 import { DOMAIN, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed tenant.yaml that the tests edit freely, as a person edits the file
@@ -42,7 +43,7 @@ async function writes(): Promise<number> {
 
 beforeEach(async () => {
   s = await startTestServer();
-  deployer = await seedM2M(s, [...MANAGEMENT_SCOPES], undefined, 'deployer');
+  deployer = await seedM2M(s, [...MANAGEMENT_SCOPES], { name: 'deployer' });
   api = await apiFor(s, deployer);
   // Something of each kind to export: an API, an application granted on it, a tenant setting.
   await api.post('/api/v2/resource-servers', { identifier: 'https://orders.example/', name: 'Orders', scopes: [{ value: 'read:orders', description: 'Read orders' }] });

@@ -7,7 +7,7 @@ import { DEFAULT_CONNECTION_NAME } from '../../domain/connections.ts';
 import { isValidEmail } from '../../domain/users.ts';
 import { PasswordHasher } from '../../domain/passwords.ts';
 import { issuerFor } from '../../domain/tenant.ts';
-import { createManagementClient } from '../../provisioning/management-client.ts';
+import { createManagementClient } from '../../dev/management-client.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openStore, print } from '../store.ts';

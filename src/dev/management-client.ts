@@ -1,6 +1,7 @@
 // An application that may call the whole Management API: a machine-to-machine client with a grant
 // for every Management API scope. `scopeward init` makes one with generated credentials;
-// `scopeward dev` one with fixed, printed credentials.
+// `scopeward dev` one with fixed, printed credentials. It lives here, above management/ (whose
+// defaults for a new application it uses), where both commands can reach it.
 import type { Envelope } from '../crypto/envelope.ts';
 import { isoNow, type Clock } from '../domain/clock.ts';
 import { newClientId, newClientSecret, newGrantId } from '../domain/ids.ts';
