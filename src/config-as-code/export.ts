@@ -90,5 +90,5 @@ export function toTenantFile(remote: RemoteState, options: ExportOptions, caller
 }
 
 export async function exportYaml(api: ManagementApi, options: ExportOptions): Promise<string> {
-  return dumpTenantFile(toTenantFile(await readRemote(api), options, api.callerClientId));
+  return dumpTenantFile(toTenantFile(await readRemote(api, { secrets: options.includeSecrets }), options, api.callerClientId));
 }

@@ -23,7 +23,9 @@ export interface ImportResult {
 
 export async function importYaml(api: ManagementApi, text: string, origin: string, options: ImportOptions): Promise<ImportResult> {
   const { file, ignored } = parseTenantFile(text, origin, options.mappings);
-  const plan = planImport(file, await readRemote(api), api, origin, { allowDelete: options.allowDelete });
+  // Secrets are read only to compare the file's own with them.
+  const secrets = [...(file.clients ?? []), ...(file.resourceServers ?? [])].some((item) => item.client_secret !== undefined || item.signing_secret !== undefined);
+  const plan = planImport(file, await readRemote(api, { secrets }), api, origin, { allowDelete: options.allowDelete });
   const applied = options.dryRun ? 0 : await applyPlan(api, plan);
   return { plan, ignored, applied };
 }

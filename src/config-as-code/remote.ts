@@ -14,10 +14,17 @@ export interface RemoteState {
   tenant: Item;
 }
 
-export async function readRemote(api: ManagementApi): Promise<RemoteState> {
+/**
+ * `secrets`: also read client and API secrets (with read:client_keys). Otherwise they are asked
+ * out of the answers, so that an export or import that needs none reads none: the tenant log
+ * then shows no secret read (mgmt_api_read) for it.
+ */
+export async function readRemote(api: ManagementApi, options: { secrets: boolean }): Promise<RemoteState> {
+  const without = (field: string) => (options.secrets ? [] : [`fields=${field}`, 'include_fields=false']);
+  const query = (...parts: string[]) => (parts.length > 0 ? `?${parts.join('&')}` : '');
   const [clients, resourceServers, grants, connections, tenant] = await Promise.all([
-    api.list('/api/v2/clients?is_global=false', 'clients'),
-    api.list('/api/v2/resource-servers', 'resource_servers'),
+    api.list(`/api/v2/clients${query('is_global=false', ...without('client_secret'))}`, 'clients'),
+    api.list(`/api/v2/resource-servers${query(...without('signing_secret'))}`, 'resource_servers'),
     api.list('/api/v2/client-grants', 'client_grants'),
     api.list('/api/v2/connections', 'connections'),
     api.get('/api/v2/tenants/settings') as Promise<Item>,

@@ -34,12 +34,13 @@ async function apiFor(server: TestServer, m2m: M2M, send?: (inner: Send) => Send
 const run = (text: string, options: Partial<ImportOptions> = {}, target = api) => importYaml(target, text, 'tenant.yaml', { mappings: {}, dryRun: false, allowDelete: false, ...options });
 const exported = async (): Promise<Doc> => load(await exportYaml(api, { includeSecrets: false })) as Doc;
 
-/** Successful Management API writes so far (each leaves one sapi event). */
-async function writes(): Promise<number> {
+/** Events of a type in the tenant log so far: sapi, one per successful Management API write; mgmt_api_read, one per answer with a secret. */
+async function events(type: 'sapi' | 'mgmt_api_read'): Promise<number> {
   await s.audit.flush();
-  const { total } = (await api.get('/api/v2/logs?q=type:sapi&include_totals=true&per_page=1')) as { total: number };
+  const { total } = (await api.get(`/api/v2/logs?q=type:${type}&include_totals=true&per_page=1`)) as { total: number };
   return total;
 }
+const writes = () => events('sapi');
 
 beforeEach(async () => {
   s = await startTestServer();
@@ -54,8 +55,10 @@ beforeEach(async () => {
 afterEach(() => s.close());
 
 describe('scopeward export: the Deploy CLI tenant.yaml', () => {
-  it('has the Deploy CLI keys; grants name applications by name and APIs by identifier; ids, secrets and Scopeward-only objects are left out', async () => {
+  it('has the Deploy CLI keys; grants name applications by name and APIs by identifier; ids, secrets and Scopeward-only objects are left out (and no secret is even read)', async () => {
+    const secretReads = await events('mgmt_api_read');
     const doc = await exported();
+    expect(await events('mgmt_api_read')).toBe(secretReads);
     expect(Object.keys(doc)).toStrictEqual(['tenant', 'clients', 'databases', 'connections', 'resourceServers', 'clientGrants']);
     expect(doc.tenant).toMatchObject({ friendly_name: 'Acme' });
     expect(doc.tenant).not.toHaveProperty('rate_limits');
@@ -87,12 +90,12 @@ describe('scopeward export: the Deploy CLI tenant.yaml', () => {
 describe('scopeward import', () => {
   it('round trip: importing an unchanged export changes nothing and writes nothing', async () => {
     const text = await exportYaml(api, { includeSecrets: true });
-    const before = await readRemote(api);
+    const before = await readRemote(api, { secrets: true });
     const count = await writes();
     const result = await run(text, { allowDelete: true });
     expect(planJson(result.plan)).toStrictEqual({ changes: [], unchanged: 6, kept: [] });
     expect(result.applied).toBe(0);
-    expect(await readRemote(api)).toStrictEqual(before);
+    expect(await readRemote(api, { secrets: true })).toStrictEqual(before);
     expect(await writes()).toBe(count);
     expect(describePlan(result.plan)).toStrictEqual(['Nothing to change: the tenant already matches the file.', '0 to create, 0 to update, 0 to delete, 0 skipped, 6 unchanged.']);
   });
@@ -157,9 +160,12 @@ describe('scopeward import', () => {
     doc.clientGrants = doc.clientGrants.filter((g: Doc) => g.client_id !== 'Orders worker');
     doc.clients.push({ name: 'New app', app_type: 'spa', callbacks: ['https://spa.example/'] });
     doc.tenant.friendly_name = 'Acme staging';
-    const before = await readRemote(api);
+    const before = await readRemote(api, { secrets: true });
     const count = await writes();
+    const secretReads = await events('mgmt_api_read');
     const result = await run(dump(doc), { dryRun: true, allowDelete: true });
+    // The file has no secret, so none was read to compare it.
+    expect(await events('mgmt_api_read')).toBe(secretReads);
     expect(result.applied).toBe(0);
     expect(describePlan(result.plan)).toStrictEqual([
       'tenant:',
@@ -171,7 +177,7 @@ describe('scopeward import', () => {
       '  - delete Orders worker -> https://orders.example/',
       '1 to create, 1 to update, 2 to delete, 0 skipped, 3 unchanged.',
     ]);
-    expect(await readRemote(api)).toStrictEqual(before);
+    expect(await readRemote(api, { secrets: true })).toStrictEqual(before);
     expect(await writes()).toBe(count);
   });
 
@@ -217,7 +223,7 @@ describe('scopeward import', () => {
     doc.clientGrants.push({ client_id: 'Orders worker', audience: 'https://nowhere.example/' });
     doc.clientGrants.push({ client_id: 'Orders worker', audience: MGMT, scope: ['read:clients', 'read:everything'] });
     doc.tenant.support_url = 'http://support.example/';
-    const before = await readRemote(api);
+    const before = await readRemote(api, { secrets: true });
     const count = await writes();
     const error = await run(dump(doc), { allowDelete: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FileError);
@@ -232,7 +238,7 @@ describe('scopeward import', () => {
       "tenant: Payload validation error: 'Invalid URL: http://support.example/ http is only allowed for localhost; use https' on property support_url.",
     ]);
     expect((error as Error).message).toMatch(/^tenant\.yaml cannot be imported:\n {2}- resourceServers/);
-    expect(await readRemote(api)).toStrictEqual(before);
+    expect(await readRemote(api, { secrets: true })).toStrictEqual(before);
     expect(await writes()).toBe(count);
   });
 
