@@ -80,7 +80,7 @@ export function managementApi(send: Send, info: { domain: string; callerClientId
 }
 
 /** The claims of a JWT, read without verification (only to learn which application it names). */
-export function unverifiedClaims(token: string): Record<string, unknown> {
+function unverifiedClaims(token: string): Record<string, unknown> {
   try {
     const payload = token.split('.')[1] ?? '';
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

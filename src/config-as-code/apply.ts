@@ -37,12 +37,12 @@ export async function applyPlan(api: ManagementApi, plan: Plan): Promise<number>
 const SIGN = { create: '+', update: '~', delete: '-', skip: '!' } as const;
 const DISPLAY: ResourceType[] = ['tenant', 'resourceServers', 'clients', 'clientGrants', 'databases', 'connections'];
 
-export function changeLine(c: Change): string {
+function changeLine(c: Change): string {
   const fields = c.fields?.length ? `: ${c.fields.join(', ')}` : '';
   return `${SIGN[c.kind]} ${c.kind.padEnd(6)} ${c.label}${fields}${c.note ? ` (${c.note})` : ''}`;
 }
 
-export function count(plan: Plan, kind: Change['kind']): number {
+function count(plan: Plan, kind: Change['kind']): number {
   return plan.changes.filter((c) => c.kind === kind).length;
 }
 

@@ -21,7 +21,7 @@ export const CLIENT_READ_ONLY = [
   'scopeward_system',
 ] as const;
 export const API_READ_ONLY = ['id', 'is_system', 'client_id'] as const;
-export const TENANT_READ_ONLY = ['sandbox_versions_available', 'rate_limits'] as const;
+const TENANT_READ_ONLY = ['sandbox_versions_available', 'rate_limits'] as const;
 /** Flags a tenant shows but the Deploy CLI never writes back. */
 export const TENANT_READ_ONLY_FLAGS = ['allow_changing_enable_sso', 'enable_sso', 'disable_impersonation', 'remove_stale_idp_attributes'] as const;
 

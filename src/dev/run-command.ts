@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { DevServer } from './dev-server.ts';
 
 /** The environment a command run against the dev server gets (README: "Dev mode"). */
-export function devEnvironment(server: DevServer, inherited: NodeJS.ProcessEnv): Record<string, string> {
+function devEnvironment(server: DevServer, inherited: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {
     AUTH0_DOMAIN: server.domain,
     AUTH0_ISSUER_BASE_URL: server.issuer,

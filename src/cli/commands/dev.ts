@@ -12,8 +12,8 @@ import { CliError, EXIT } from '../errors.ts';
 import { keywordMappings, readText, withKeywordOptions } from '../keyword-options.ts';
 
 /** Fixed, so tests and .env files can name them; this server holds nothing worth protecting. */
-export const DEV_CLIENT_ID = 'scopeward-dev-client';
-export const DEV_CLIENT_SECRET = 'scopeward-dev-client-secret';
+const DEV_CLIENT_ID = 'scopeward-dev-client';
+const DEV_CLIENT_SECRET = 'scopeward-dev-client-secret';
 
 function port(value: unknown): number {
   const n = Number(value);
