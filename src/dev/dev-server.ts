@@ -91,6 +91,8 @@ async function start(o: DevOptions, tempDir: string, removeTemp: () => void): Pr
     ensureDefaultTenant(raw, envelope, clock, domain),
     o.http ? undefined : localCaHttps(tempDir, domain, known, () => new Date(clock.now()), (m) => logger.warn(m)),
   ]);
+  // Its failure is thrown where it is awaited, below; until then it must not count as unhandled.
+  keys.catch(() => undefined);
   const [{ createApp }, { createRuntime }] = await Promise.all([import('../http/app.ts'), import('../runtime.ts')]);
   const [tenant, tls] = await keys;
   const runtime = await createRuntime({ raw, bus: localBus(), envelope, clock, logger });
