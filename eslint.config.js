@@ -8,8 +8,9 @@ import tseslint from 'typescript-eslint';
 // own, never from a neighbour on its line; so no two folders can import each other.
 //
 //   cli                             the command line; `scopeward serve` starts main.ts
-//   main.ts                         composition root and process lifecycle
-//   config  runtime.ts              the configuration schema; the long-lived services around the app
+//   main.ts  dev                    composition roots: the server's process lifecycle; `scopeward dev`
+//   config  runtime.ts  config-as-code   the configuration schema; the long-lived services around
+//                                   the app; export/import of tenant.yaml (a Management API client)
 //   http                            Fastify: hosts, parsers, errors, TLS, the audiences' routes
 //   oauth  management  login        the Authentication API, the Management API, the login pages
 //   provisioning  cache  audit      tenant set-up; caches and change notification; the tenant log
@@ -18,10 +19,10 @@ import tseslint from 'typescript-eslint';
 //   crypto  storage                 envelope encryption and certificates; the storage ports and adapter
 //   schemas                         TypeBox shapes of the Auth0 resources
 //
-// Besides: only cli and main.ts open the database (storage/kysely); everyone else uses the ports.
+// Besides: only cli, main.ts and dev (its in-memory one) open the database (storage/kysely); everyone else uses the ports.
 // Fastify stays in http (and management/register.ts, the Management API's adapter), SQL in storage
 // (and the PostgreSQL change bus, cache/bus.ts, which speaks LISTEN/NOTIFY).
-const LAYERS = [['cli'], ['main.ts'], ['config', 'runtime.ts'], ['http'], ['oauth', 'management', 'login'], ['provisioning', 'cache', 'audit'], ['tokens', 'ratelimit'], ['domain'], ['crypto', 'storage'], ['schemas']];
+const LAYERS = [['cli'], ['main.ts', 'dev'], ['config', 'runtime.ts', 'config-as-code'], ['http'], ['oauth', 'management', 'login'], ['provisioning', 'cache', 'audit'], ['tokens', 'ratelimit'], ['domain'], ['crypto', 'storage'], ['schemas']];
 
 /** Packages each unit may not import, beyond the layers. */
 const NO_FASTIFY = { regex: '^fastify(/|$)', message: 'Fastify stays in http/ (and management/register.ts): the layers below take plain typed input.' };
@@ -30,6 +31,7 @@ const NO_ADAPTER = { group: ['**/storage/kysely/**'], message: 'Only cli and mai
 const PACKAGES = {
   cli: [NO_FASTIFY, NO_SQL],
   'main.ts': [NO_FASTIFY, NO_SQL],
+  dev: [NO_FASTIFY, NO_SQL],
   config: [NO_FASTIFY, NO_SQL, NO_ADAPTER],
   'runtime.ts': [NO_FASTIFY, NO_SQL, NO_ADAPTER],
   http: [NO_SQL, NO_ADAPTER],

@@ -12,6 +12,7 @@
 //   SIGKILLed parent cannot.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,6 +79,10 @@ if (major < 24) {
   });
 } else {
   stopWithParent();
+  // V8's compile cache, kept in the installation: later starts skip compiling the same modules
+  // again (about 150 ms of CPU for the server's; `scopeward dev` should start in under a second).
+  // A read-only installation just goes without it.
+  module.enableCompileCache?.(path.join(root, 'node_modules', '.cache', 'scopeward-compile'));
   const { main } = await import(pathToFileURL(entryModule()).href);
   await main(process.argv);
 }

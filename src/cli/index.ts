@@ -7,6 +7,9 @@ import { createStorage } from '../storage/kysely/index.ts';
 import { adminsCommand } from './commands/admins.ts';
 import { backupCommand } from './commands/backup.ts';
 import { decodeCommand } from './commands/decode.ts';
+import { devCommand } from './commands/dev.ts';
+import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
 import { scopesForCommand } from './commands/scopes-for.ts';
@@ -42,6 +45,9 @@ export function buildProgram(): Command {
   scopesForCommand(program);
   keysCommand(program);
   backupCommand(program);
+  exportCommand(program);
+  importCommand(program);
+  devCommand(program);
   return program;
 }
 

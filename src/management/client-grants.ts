@@ -19,8 +19,8 @@ export function renderGrant(g: ClientGrantRecord): Record<string, unknown> {
   return { id: g.id, client_id: g.clientId, audience: g.audience, scope: g.scope, subject_type: g.subjectType, ...g.extra };
 }
 
-/** Scopes granted on the Management API must exist there: a typo would be a silent no-op. */
-function checkManagementScopes(scopes: readonly string[]): void {
+/** Scopes granted on the Management API must exist there: a typo would be a silent no-op. Also run by `scopeward import`. */
+export function checkManagementScopes(scopes: readonly string[]): void {
   const unknown = scopes.filter((s) => !isManagementScope(s));
   if (unknown.length > 0) {
     throw badRequest(`Payload validation error: 'Unknown Management API scopes: ${unknown.slice(0, 10).join(', ')}' on property scope.`);

@@ -26,8 +26,8 @@ const KEY_FIELDS = new Set(['client_secret']);
 const URL_LISTS = ['callbacks', 'allowed_logout_urls'] as const;
 const ORIGIN_LISTS = ['allowed_origins', 'web_origins'] as const;
 
-/** Registration-time URL rules (T-RU-20/21): nothing dangerous is ever stored. */
-function checkUrls(body: Record<string, unknown>): void {
+/** Registration-time URL rules (T-RU-20/21): nothing dangerous is ever stored. Also run by `scopeward import` before its first write. */
+export function checkUrls(body: Record<string, unknown>): void {
   const check = (field: string, problem: (v: string) => string | undefined): void => {
     const list = body[field];
     if (!Array.isArray(list)) return;

@@ -5,7 +5,7 @@ import { isoNow } from '../domain/clock.ts';
 import { newClientSecret, newResourceServerId } from '../domain/ids.ts';
 import { describeScope, MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { apiSecretLocation } from '../domain/secret-locations.ts';
-import { issuerFor } from '../domain/tenant.ts';
+import { issuerFor, managementAudienceFor } from '../domain/tenant.ts';
 import { IdParam, ListOf, PageQuery, FieldsQuery } from '../schemas/common.ts';
 import { ResourceServer, ResourceServerCreate, ResourceServerListQuery, ResourceServerUpdate, type ResourceServerData } from '../schemas/resource-server.ts';
 import { UniqueViolation } from '../storage/errors.ts';
@@ -38,10 +38,19 @@ async function load(deps: ManagementDeps, tenantId: string, idOrIdentifier: stri
   return record;
 }
 
-function checkLifetimes(data: Pick<ResourceServerData, 'token_lifetime' | 'token_lifetime_for_web'>): void {
+/** Also run by `scopeward import` before its first write. */
+export function checkLifetimes(data: Pick<ResourceServerData, 'token_lifetime' | 'token_lifetime_for_web'>): void {
   if (data.token_lifetime_for_web > data.token_lifetime) {
     throw badRequest("Payload validation error: 'token_lifetime_for_web must be less than or equal to token_lifetime' on property token_lifetime_for_web.");
   }
+}
+
+/**
+ * The tenant's own endpoints are reserved: an API named like the Management API or the issuer
+ * would make tokens for one acceptable as the other. Also run by `scopeward import`.
+ */
+export function checkIdentifier(tenantDomain: string, identifier: string): void {
+  if (identifier === managementAudienceFor(tenantDomain) || identifier.startsWith(issuerFor(tenantDomain))) throw badRequest(TEXT.apiReserved, ERROR_CODE.invalidBody);
 }
 
 const list = route({
@@ -87,11 +96,7 @@ const create = route({
   schema: { body: ResourceServerCreate, response: { 201: ResourceServer } },
   async handler(ctx) {
     const { identifier, signing_secret: givenSecret, ...settings } = ctx.body;
-    // The tenant's own endpoints are reserved: an API named like the Management API or the
-    // issuer would make tokens for one acceptable as the other.
-    if (identifier === ctx.tenant.managementAudience || identifier.startsWith(issuerFor(ctx.tenant.domain))) {
-      throw badRequest(TEXT.apiReserved, ERROR_CODE.invalidBody);
-    }
+    checkIdentifier(ctx.tenant.domain, identifier);
     const id = newResourceServerId();
     const data: ResourceServerData = {
       id,

@@ -20,9 +20,9 @@ export const LEGACY_WARNING =
 
 /**
  * URLs the tenant stores are held to the rules of an application's (T-RU-20/30): /v2/logout
- * redirects to them. Allow-list entries must be addresses or CIDR ranges.
+ * redirects to them. Allow-list entries must be addresses or CIDR ranges. Also run by `scopeward import`.
  */
-function checkSettings(patch: Record<string, unknown>): void {
+export function checkSettings(patch: Record<string, unknown>): void {
   const logout = patch.allowed_logout_urls;
   if (Array.isArray(logout)) {
     logout.forEach((value: string, i) => {

@@ -5,13 +5,9 @@ import type { Command } from 'commander';
 import { makeAdmin } from '../../domain/admins.ts';
 import { DEFAULT_CONNECTION_NAME } from '../../domain/connections.ts';
 import { isValidEmail } from '../../domain/users.ts';
-import { isoNow } from '../../domain/clock.ts';
 import { PasswordHasher } from '../../domain/passwords.ts';
-import { newClientId, newClientSecret, newGrantId } from '../../domain/ids.ts';
-import { MANAGEMENT_SCOPES } from '../../domain/scopes.ts';
-import { sealClientSecret } from '../../domain/secret-locations.ts';
-import { issuerFor, managementAudienceFor } from '../../domain/tenant.ts';
-import { newClientData } from '../../management/client-view.ts';
+import { issuerFor } from '../../domain/tenant.ts';
+import { createManagementClient } from '../../dev/management-client.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openStore, print } from '../store.ts';
@@ -50,21 +46,7 @@ export function initCommand(program: Command): void {
             EXIT.usage,
           );
         }
-        const clientId = newClientId();
-        const clientSecret = newClientSecret();
-        const now = isoNow(store.clock);
-        const audience = managementAudienceFor(tenant.domain);
-        await store.storage.transaction(async (tx) => {
-          await tx.clients.create({
-            tenantId: tenant.id,
-            clientId,
-            data: newClientData({ name: String(options.name), app_type: 'non_interactive' }, { clientId, tenantName: tenant.name }),
-            ...sealClientSecret(store.envelope, tenant.id, clientId, clientSecret),
-            createdAt: now,
-            updatedAt: now,
-          });
-          await tx.grants.create({ tenantId: tenant.id, id: newGrantId(), clientId, audience, subjectType: 'client', scope: [...MANAGEMENT_SCOPES], extra: {}, createdAt: now });
-        });
+        const { clientId, clientSecret, audience } = await createManagementClient(store.storage, store.envelope, store.clock, tenant, { name: String(options.name) });
         const result: Record<string, unknown> = { domain: tenant.domain, issuer: issuerFor(tenant.domain), audience, client_id: clientId, client_secret: clientSecret, token_endpoint: `${issuerFor(tenant.domain)}oauth/token` };
         let adminLines: string[] = [];
         if (needsAdmin) {

@@ -1,0 +1,43 @@
+// An application that may call the whole Management API: a machine-to-machine client with a grant
+// for every Management API scope. `scopeward init` makes one with generated credentials;
+// `scopeward dev` one with fixed, printed credentials. It lives here, above management/ (whose
+// defaults for a new application it uses), where both commands can reach it.
+import type { Envelope } from '../crypto/envelope.ts';
+import { isoNow, type Clock } from '../domain/clock.ts';
+import { newClientId, newClientSecret, newGrantId } from '../domain/ids.ts';
+import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
+import { sealClientSecret } from '../domain/secret-locations.ts';
+import { managementAudienceFor } from '../domain/tenant.ts';
+import { newClientData } from '../management/client-view.ts';
+import type { Storage, TenantRecord } from '../storage/ports.ts';
+
+export interface ManagementClient {
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+}
+
+export async function createManagementClient(
+  storage: Storage,
+  envelope: Envelope,
+  clock: Clock,
+  tenant: Pick<TenantRecord, 'id' | 'name' | 'domain'>,
+  options: { name: string; clientId?: string; clientSecret?: string },
+): Promise<ManagementClient> {
+  const clientId = options.clientId ?? newClientId();
+  const clientSecret = options.clientSecret ?? newClientSecret();
+  const now = isoNow(clock);
+  const audience = managementAudienceFor(tenant.domain);
+  await storage.transaction(async (tx) => {
+    await tx.clients.create({
+      tenantId: tenant.id,
+      clientId,
+      data: newClientData({ name: options.name, app_type: 'non_interactive' }, { clientId, tenantName: tenant.name }),
+      ...sealClientSecret(envelope, tenant.id, clientId, clientSecret),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.grants.create({ tenantId: tenant.id, id: newGrantId(), clientId, audience, subjectType: 'client', scope: [...MANAGEMENT_SCOPES], extra: {}, createdAt: now });
+  });
+  return { clientId, clientSecret, audience };
+}
