@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended type-aware rules, plus the direction of imports between
-// the folders of src/ as import restrictions (DESIGN.md's layering, issue 11).
+// the folders of src/ as import restrictions (docs/architecture.md, issue 11).
 import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
