@@ -109,8 +109,19 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
     await server.stop();
     if (!measuresWorkers(settings, transport)) return { transport, scenarios: results, rss };
 
-    const w = settings.workers;
     const shared = settings.pinned ? `contended: autocannon shares cpu ${CPUS.load}` : 'unpinned';
+    if (settings.pinned) {
+      // The same one process, free to use both CPUs: the event loop on one, RS256 signatures on
+      // libuv's threadpool (src/tokens/jws.ts). Compared with the pinned run above (issue 13).
+      console.log(`${elapsed()} ${transport}: Scopeward (1 process) unpinned on cpus ${CPUS.workers} (${shared})`);
+      server = await startScopeward({ dataDir: ctx.dataDir, port: ctx.ourPort, transport, workers: 1, cpus: CPUS.workers });
+      await warmThenIdle([() => getToken(ours, oursFields, s.audience, 'Scopeward')]);
+      const free = { key: 'scopeward-1-unpinned-token', label: 'Scopeward tokens (1 process, 2 cpus)', serverCpus: CPUS.workers, pids: processTree(server) };
+      results.push(...(await runScenarios(settings, transport, [tokenScenario(free, ours, oursFields)])));
+      await server.stop();
+    }
+
+    const w = settings.workers;
     console.log(`${elapsed()} ${transport}: Scopeward --workers ${w} on cpus ${cpuLabel(settings, CPUS.workers)} (${shared})`);
     server = await startScopeward({ dataDir: ctx.dataDir, port: ctx.ourPort, transport, workers: w, ...pinned(CPUS.workers) });
     await waitForWorkers(server, w);

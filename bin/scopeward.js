@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import module from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +22,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 const major = Number(process.versions.node.split('.')[0]);
 const V8_FLAGS = ['--max-semi-space-size=4'];
+
+// libuv's threadpool runs both RS256 signatures (one per token, src/tokens/jws.ts) and argon2id
+// hashes (one slot per CPU, at most 4, src/domain/passwords.ts). Sized so a login flood holding
+// every hash slot still leaves a thread per CPU for signing; libuv reads this once, at the pool's
+// first use, so it is set before anything runs. An operator's own value wins.
+if (!process.env.UV_THREADPOOL_SIZE) {
+  const cpus = availableParallelism();
+  process.env.UV_THREADPOOL_SIZE = String(Math.max(4, Math.min(cpus, 4) + cpus));
+}
 
 function newestSource(dir) {
   let newest = 0;

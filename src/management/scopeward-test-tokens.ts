@@ -106,7 +106,7 @@ async function issueTestToken(ctx: HandlerContext<{ body: typeof MintBody }>, b:
   if (!grant) throw badRequest(TEXT.testTokenNoGrant(client.clientId, api.identifier));
   const scopes = grantedScopes(grant, api.scopes);
   const lifetime = b.expires_in ?? DEFAULT_EXPIRES_IN;
-  const issued = issueClientCredentialsToken({
+  const issued = await issueClientCredentialsToken({
     issuer: ctx.tenant.issuer,
     clientId: client.clientId,
     audience: api.identifier,

@@ -70,7 +70,7 @@ export async function issueUserTokens(request: UserTokenRequest, deps: UserToken
   const out: IssuedUserTokens = { expiresIn: lifetime, scope, audience };
   if (request.accessToken) {
     const withUserinfo = api !== undefined && request.scopes.includes('openid');
-    const issued = issueAccessToken({
+    const issued = await issueAccessToken({
       issuer: tenant.issuer,
       subject: user.userId,
       audience: withUserinfo ? [audience, userinfo] : audience,
@@ -85,7 +85,7 @@ export async function issueUserTokens(request: UserTokenRequest, deps: UserToken
     out.jti = issued.jti;
   }
   if (request.idToken) {
-    out.idToken = issueIdToken({
+    out.idToken = await issueIdToken({
       issuer: tenant.issuer,
       subject: user.userId,
       clientId: client.clientId,

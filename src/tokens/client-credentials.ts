@@ -20,6 +20,6 @@ export interface ClientCredentialsTokenInput {
   signer: Signer;
 }
 
-export function issueClientCredentialsToken(input: ClientCredentialsTokenInput): IssuedToken {
+export function issueClientCredentialsToken(input: ClientCredentialsTokenInput): Promise<IssuedToken> {
   return issueAccessToken({ ...input, subject: `${input.clientId}@clients`, grantType: 'client-credentials' });
 }

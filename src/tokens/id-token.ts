@@ -2,7 +2,7 @@
 // https://DOMAIN/, aud = the client, the nonce sent, auth_time and sid, at_hash beside an access
 // token from /authorize (OIDC Core §3.2.2.10), and the user's claims for the granted scopes.
 import { createHash, type KeyObject } from 'node:crypto';
-import { signRs256, type JsonObject } from './jws.ts';
+import { signRs256Async, type JsonObject } from './jws.ts';
 
 export interface IdTokenInput {
   issuer: string;
@@ -26,7 +26,7 @@ export function atHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
 }
 
-export function issueIdToken(input: IdTokenInput): string {
+export function issueIdToken(input: IdTokenInput): Promise<string> {
   const payload: JsonObject = {
     ...input.claims,
     iss: input.issuer,
@@ -39,5 +39,5 @@ export function issueIdToken(input: IdTokenInput): string {
   if (input.sid !== undefined) payload.sid = input.sid;
   if (input.nonce !== undefined) payload.nonce = input.nonce;
   if (input.accessToken !== undefined) payload.at_hash = atHash(input.accessToken);
-  return signRs256({ alg: 'RS256', typ: 'JWT', kid: input.signer.kid }, payload, input.signer.key);
+  return signRs256Async({ alg: 'RS256', typ: 'JWT', kid: input.signer.kid }, payload, input.signer.key);
 }

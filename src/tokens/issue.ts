@@ -3,7 +3,7 @@
 // API asks for it through `token_dialect` (typ at+jwt, client_id instead of azp/gty).
 import type { KeyObject } from 'node:crypto';
 import { newJti } from '../domain/ids.ts';
-import { signHs256, signRs256, type JsonObject } from './jws.ts';
+import { signHs256, signRs256Async, type JsonObject } from './jws.ts';
 
 export type Signer = { alg: 'RS256'; kid: string; key: KeyObject } | { alg: 'HS256'; secret: Buffer };
 
@@ -30,7 +30,7 @@ export interface IssuedToken {
   exp: number;
 }
 
-export function issueAccessToken(input: AccessTokenInput): IssuedToken {
+export async function issueAccessToken(input: AccessTokenInput): Promise<IssuedToken> {
   const jti = newJti();
   const iat = input.now;
   const exp = iat + input.lifetime;
@@ -47,7 +47,7 @@ export function issueAccessToken(input: AccessTokenInput): IssuedToken {
   const typ = rfc9068 ? 'at+jwt' : 'JWT';
   const token =
     input.signer.alg === 'RS256'
-      ? signRs256({ alg: 'RS256', typ, kid: input.signer.kid }, claims, input.signer.key)
+      ? await signRs256Async({ alg: 'RS256', typ, kid: input.signer.kid }, claims, input.signer.key)
       : signHs256({ alg: 'HS256', typ }, claims, input.signer.secret);
   return { token, jti, iat, exp };
 }

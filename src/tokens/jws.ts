@@ -2,6 +2,7 @@
 // everything RFC 8725bis calls format confusion: not exactly three segments, characters outside
 // base64url, non-canonical encodings (GHSA-hxm8-2xgr-2p9m), JSON serialization (CVE-2022-39227),
 // duplicate members (RFC 7519 §4), non-object header or payload.
+import { availableParallelism } from 'node:os';
 import { createHmac, sign as rsaSign, type KeyObject } from 'node:crypto';
 import { parseStrictJson } from './strict-json.ts';
 
@@ -31,6 +32,24 @@ function b64urlJson(value: unknown): string {
 export function signRs256(header: JsonObject, payload: JsonObject, key: KeyObject): string {
   const input = `${b64urlJson(header)}.${b64urlJson(payload)}`;
   return `${input}.${rsaSign('sha256', Buffer.from(input, 'ascii'), key).toString('base64url')}`;
+}
+
+/**
+ * Whether RS256 signatures are made on libuv's threadpool rather than on the event loop. A
+ * signature is ~60 % of a token's CPU; off the loop, one process uses every core it may run on
+ * (bench/README.md, "Signing on the threadpool"). With one CPU to run on (a container limited
+ * to one, or `taskset -c 0`) there is nothing to gain and the hand-off would only cost, so the
+ * event loop signs. `availableParallelism()` follows the process's CPU affinity.
+ */
+export const SIGNS_OFF_LOOP = availableParallelism() > 1;
+
+/** `signRs256`, on libuv's threadpool when the process may use more than one CPU. */
+export function signRs256Async(header: JsonObject, payload: JsonObject, key: KeyObject): Promise<string> {
+  if (!SIGNS_OFF_LOOP) return Promise.resolve(signRs256(header, payload, key));
+  const input = `${b64urlJson(header)}.${b64urlJson(payload)}`;
+  return new Promise((resolve, reject) => {
+    rsaSign('sha256', Buffer.from(input, 'ascii'), key, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`)));
+  });
 }
 
 export function signHs256(header: JsonObject, payload: JsonObject, secret: Buffer): string {

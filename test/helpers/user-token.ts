@@ -24,7 +24,7 @@ export interface UserTokenOptions {
 export async function userToken(s: TestServer, userId: string, scopes: readonly string[], options: UserTokenOptions = {}): Promise<string> {
   const clientId = options.clientId ?? (await seedApp(s, { type: 'spa' })).clientId;
   const ring = await s.registry.keys(s.tenant.id);
-  return issueAccessToken({
+  const issued = await issueAccessToken({
     issuer: s.tenant.issuer,
     subject: options.subject ?? userId,
     audience: [s.tenant.managementAudience, `https://${s.tenant.domain}/userinfo`],
@@ -34,7 +34,8 @@ export async function userToken(s: TestServer, userId: string, scopes: readonly 
     lifetime: options.lifetime ?? WEB_LIFETIME,
     ...(options.grantType !== undefined && { grantType: options.grantType }),
     signer: { alg: 'RS256', kid: ring.current.kid, key: ring.current.privateKey! },
-  }).token;
+  });
+  return issued.token;
 }
 
 /** An ID token for `userId` issued to `clientId` (what `link_with` carries), signed by the tenant. */

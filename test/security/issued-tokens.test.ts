@@ -116,7 +116,7 @@ describe('T-ISS-03: jti', () => {
     const signer = { alg: 'HS256', secret: randomBytes(32) } as const;
     const input = { issuer: s.tenant.issuer, subject: 'x@clients', audience: 'https://api.example/', clientId: 'x', scopes: [], now: nowSeconds(), lifetime: 60, signer };
     for (let i = 0; i < 1900; i++) {
-      const issued = issueAccessToken(input);
+      const issued = await issueAccessToken(input);
       expect(decodeSegment(issued.token, 1).jti).toBe(issued.jti);
       seen.add(issued.jti);
     }

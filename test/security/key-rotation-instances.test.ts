@@ -79,7 +79,7 @@ describe('T-MI-04 / T-MI-05: two instances on one PostgreSQL schema (D5: ≤ 1 s
   /** A Management API token signed by `on`'s current key, as its token endpoint would sign it. */
   const signedBy = async (on: Instance): Promise<{ token: string; kid: string }> => {
     const { current } = await on.registry.keys(tenant.id);
-    const issued = issueAccessToken({
+    const issued = await issueAccessToken({
       issuer: tenant.issuer,
       subject: `${clientId}@clients`,
       audience: tenant.managementAudience,
@@ -146,7 +146,7 @@ describe('T-MI-04 / T-MI-05: two instances on one PostgreSQL schema (D5: ≤ 1 s
 
   it('T-MI-05: revoking the previous key on A → B refuses its tokens within 1 s, also the one B has cached as verified', async () => {
     const previous = (await a.raw.signingKeys.list(tenant.id)).find((k) => k.state === 'previous')!;
-    const old = issueAccessToken({
+    const old = (await issueAccessToken({
       issuer: tenant.issuer,
       subject: `${clientId}@clients`,
       audience: tenant.managementAudience,
@@ -156,7 +156,7 @@ describe('T-MI-04 / T-MI-05: two instances on one PostgreSQL schema (D5: ≤ 1 s
       lifetime: 86400,
       grantType: 'client-credentials',
       signer: { alg: 'RS256', kid: previous.kid, key: createPrivateKey(envelope.open(previous.privateSealed, { tenantId: tenant.id, table: 'signing_keys', recordId: previous.kid, field: 'private_key' })) },
-    }).token;
+    })).token;
     expect(await accepts(b, old)).toBe(true); // now cached on B
     const current = await signedBy(b);
 

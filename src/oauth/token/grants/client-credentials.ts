@@ -34,7 +34,7 @@ export const clientCredentials: GrantModule<never, 'audience' | 'scope'> = {
     }
 
     const signer = accessTokenSigner(await deps.registry.keys(tenant.id), api);
-    const issued = issueClientCredentialsToken({
+    const issued = await issueClientCredentialsToken({
       issuer: tenant.issuer,
       audience,
       clientId: client.clientId,
