@@ -66,6 +66,9 @@ function scrubbed(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbed(v)]));
 }
 
+/** How often a warning repeats while audit log writes keep failing. */
+export const FAILING_WARN_MS = 30_000;
+
 export interface AuditLogOptions {
   storage: Storage;
   clock: Clock;
@@ -88,6 +91,8 @@ export class AuditLog {
   #dropped = 0;
   /** How many events at the front of the queue the current write is carrying. */
   #inFlight = 0;
+  /** While writes fail: when the first failed, and when a warning was last logged. */
+  #failing: { since: number; warnedAt: number; failures: number } | undefined;
 
   constructor(options: AuditLogOptions) {
     this.#storage = options.storage;
@@ -170,17 +175,43 @@ export class AuditLog {
       try {
         await this.#storage.logs.insertMany(batch);
       } catch (err) {
-        this.#logger.warn({ err, queued: this.#queue.length }, 'audit log write failed; keeping the events and retrying');
+        this.#writeFailed(err);
         return;
       } finally {
         this.#inFlight = 0;
       }
       this.#queue.splice(0, batch.length);
+      this.#writeSucceeded();
     }
     if (this.#dropped > 0) {
       this.#logger.error({ dropped: this.#dropped }, 'audit log queue overflowed while the database was unavailable; oldest events were dropped');
       this.#dropped = 0;
     }
+  }
+
+  /**
+   * One warning when writes start failing, then one every FAILING_WARN_MS while they go on: the
+   * queue is retried every flush (250 ms), and a line per retry would bury everything else in the
+   * server's log during a database outage.
+   */
+  #writeFailed(err: unknown): void {
+    const now = this.#clock.now();
+    if (this.#failing === undefined) {
+      this.#failing = { since: now, warnedAt: now, failures: 1 };
+      this.#logger.warn({ err, queued: this.#queue.length }, 'audit log write failed; keeping the events and retrying');
+      return;
+    }
+    this.#failing.failures++;
+    if (now - this.#failing.warnedAt < FAILING_WARN_MS) return;
+    this.#failing.warnedAt = now;
+    this.#logger.warn({ err, queued: this.#queue.length, failures: this.#failing.failures, downMs: now - this.#failing.since }, 'audit log writes still failing; keeping the events and retrying');
+  }
+
+  #writeSucceeded(): void {
+    if (this.#failing === undefined) return;
+    const { since, failures } = this.#failing;
+    this.#failing = undefined;
+    this.#logger.info({ failures, downMs: this.#clock.now() - since }, 'audit log writes restored; the kept events are written');
   }
 
   get pending(): number {
