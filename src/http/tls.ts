@@ -117,7 +117,9 @@ function outsideWarning(host: string, names: PermittedNames, dataDir: string): s
 
 /**
  * HTTPS options backed by the local CA. `isKnownHost` tells whether a requested server name is a
- * tenant domain: certificates are only ever issued for those.
+ * tenant domain: certificates are only ever issued for those. The CA's own notices (replaced, or
+ * ending soon) belong to whoever called ensureLocalCa first at start-up (main.ts, with every tenant
+ * domain); `warn` here says only which names the CA cannot sign for, so nothing is said twice.
  */
 export async function localCaHttps(
   dataDir: string,
@@ -126,7 +128,7 @@ export async function localCaHttps(
   now: () => Date,
   warn: (message: string) => void = () => undefined,
 ): Promise<LocalCa> {
-  const { caCertPath } = await ensureLocalCa(dataDir, now(), { hosts: [defaultDomain], warn });
+  const { caCertPath } = await ensureLocalCa(dataDir, now(), { hosts: [defaultDomain] });
   const f = files(dataDir);
   const ca = { certPem: readFileSync(f.cert, 'utf8'), keyPem: readFileSync(f.key, 'utf8') };
   const constraints = (await caFacts(ca.certPem)).constraints ?? permittedFor([]);

@@ -37,7 +37,10 @@ describe('T-OUT-12 (S13): RFC 9112 §3.2, exactly one unambiguous Host, or 400',
   /** One raw HTTP/1.1 request (the head as written, then `body`); the whole answer. */
   const raw = (head: string, body = ''): Promise<{ status: number; text: string }> =>
     new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.end(`${head}Connection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`));
+      // Written, not ended: a client that half-closes its side has its request aborted by Node's
+      // HTTP server when the answer is not ready yet (a token is signed on the threadpool).
+      // `Connection: close` has the server close the connection after answering.
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(`${head}Connection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`));
       let text = '';
       socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
       socket.on('error', reject);
@@ -288,6 +291,9 @@ describe('T-OUT-12 (S13): a CA from an earlier version (unconstrained, ten years
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^The local CA .*ca\.crt ends on 2029-02-03; the first start after that makes a new one, which clients must trust again/);
     expect(readFileSync(path.join(dir, 'ca.crt'), 'utf8')).toBe(pem);
+    // The server's HTTPS set-up after that start-up check says it no second time.
+    await localCaHttps(dir, 'localhost:8443', () => false, () => new Date(end - 10 * DAY_MS), (m) => notices.push(m));
+    expect(notices).toHaveLength(1);
     const expired = await ensureLocalCa(dir, new Date(end + DAY_MS), { warn: (m) => notices.push(m) });
     expect(expired.replaced).toMatch(/the previous one \(CN=Scopeward local development CA 2026-11-01, kept as .*ca-previous\.crt\) expired on 2029-02-03\./);
     expect(readFileSync(path.join(dir, 'ca-previous.crt'), 'utf8')).toBe(pem);
