@@ -2,7 +2,10 @@
 // (one conditional UPDATE, T-PK-08), by the client it was issued to (T-PK-09), within 60 s
 // (T-PK-10), with the redirect_uri of the request when that named one (T-RU-27) and the PKCE
 // verifier when a challenge was sent (T-PK-04/05). A replayed code also revokes what its first
-// redemption issued (RFC 6749 §4.1.2, T-PK-07). Errors: Auth0's 403 invalid_grant.
+// redemption issued (RFC 6749 §4.1.2, T-PK-07), also when the replay lands while that redemption
+// is still in flight: the redemption that consumed the code answers (exactly one 200, T-PK-08,
+// whatever the timing), and what it gave is revoked as soon as it is recorded. Errors: Auth0's
+// 403 invalid_grant.
 import { isAdmin } from '../../../domain/admins.ts';
 import { opaqueDigest } from '../../../domain/opaque.ts';
 import type { AuthCodeRecord } from '../../../storage/ports.ts';
@@ -78,11 +81,11 @@ export const authorizationCode: GrantModule<'code', 'redirect_uri' | 'code_verif
       : undefined;
     await deps.storage.authCodes.setIssued(tenant.id, codeHash, { ...(issued.jti && { jti: issued.jti }), ...(refreshToken && { refreshTokenFamily: refreshToken.record.familyId }) });
     const after = await deps.storage.authCodes.get(tenant.id, codeHash);
-    if (after?.replayedAt) {
-      // Replayed while this redemption was in flight: the code leaked, so nothing it gives stands.
-      await revokeIssued(deps, after);
-      throw invalidGrant(GRANT_TEXT.invalidCode);
-    }
+    // Replayed while this redemption was in flight: the code leaked, so nothing it gives stands. It
+    // is revoked here, as a replay a moment later would have done; the answer still goes out, so
+    // the outcome does not depend on how long signing took (RFC 6749 §4.1.2 denies the repeated
+    // request, not the first).
+    if (after?.replayedAt) await revokeIssued(deps, after);
     return { body: tokenBody(issued, refreshToken?.token), audience: issued.audience, scope: issued.scope, jti: issued.jti, user: userOf(user) };
   },
 };
