@@ -2,11 +2,13 @@
 // process lifecycle: one-time preparation, optional cluster workers, graceful shutdown.
 import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
 import { checkCanary, loadMasterKey } from './config/master-key.ts';
 import { DomainChangeRefused } from './config/domain-refusal.ts';
+import { isAddressInUse, PortInUse } from './config/port-in-use.ts';
 import type { Config } from './config/schema.ts';
 import { createEnvelope, type Envelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
@@ -38,25 +40,30 @@ export interface StartOptions {
  * One-time work that must not race between workers: data directory, master key (made on first
  * run), migrations, the key canary, the default tenant and the local CA files.
  */
-export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined; caReplaced?: string }> {
+export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined; caReplaced?: string; firstRun?: boolean }> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const master = loadMasterKey(config);
   if (master.created) logger.warn({ file: master.origin }, 'created a new master key file (development default); back it up: without it no secret can be read');
   const envelope = createEnvelope(master.key);
   const storage = await createStorage(config.databaseUrl);
   let tenantDomains: string[];
+  let firstRun: boolean;
   try {
     await checkCanary(storage.meta, envelope);
     await defaultTenantOn(config, storage, envelope, clock, logger);
     await ensureTenantSystemRecords(storage, envelope, clock);
-    tenantDomains = (await storage.tenants.list()).map((t) => t.domain);
+    const tenants = await storage.tenants.list();
+    tenantDomains = tenants.map((t) => t.domain);
+    // No dashboard administrator yet: the banner says to run `scopeward init` (issue 14).
+    const defaultTenant = tenants.find((t) => t.isDefault);
+    firstRun = defaultTenant !== undefined && (await storage.tenantAdmins.list(defaultTenant.id)).length === 0;
   } finally {
     await storage.close();
   }
-  if (config.http || config.tlsCert) return { caCertPath: undefined };
+  if (config.http || config.tlsCert) return { caCertPath: undefined, firstRun };
   // A CA made now may sign for the tenant domains that exist now (S13).
   const ca = await ensureLocalCa(config.dataDir, new Date(clock.now()), { hosts: [config.domain, ...tenantDomains], warn: (message) => logger.warn(message) });
-  return { caCertPath: ca.caCertPath, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
+  return { caCertPath: ca.caCertPath, firstRun, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
 }
 
 /** The default tenant on the configured domain; moved only with --change-domain (R4). */
@@ -115,10 +122,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);
   resync.unref();
 
-  await app.fastify.listen({ port: config.port, host: config.host });
-  const port = (app.fastify.server.address() as AddressInfo).port;
-  const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
-
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -135,13 +138,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
+  try {
+    await app.fastify.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await close();
+    throw isAddressInUse(error) ? new PortInUse(config.port, config.host) : error;
+  }
+  const port = (app.fastify.server.address() as AddressInfo).port;
+  const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
   return { app, url, port, caCertPath, close };
 }
 
-function banner(config: Config, url: string, ca: { caCertPath: string | undefined; caReplaced?: string }, logger: Logger): void {
+/** The `init` command for this server's database: the options that point it there (issue 14). */
+function initCommandFor(config: Config): string {
+  const args = ['npx scopeward init'];
+  if (path.resolve('data') !== config.dataDir) args.push(`--data-dir ${config.dataDir}`);
+  return args.join(' ');
+}
+
+function banner(config: Config, url: string, ca: { caCertPath: string | undefined; caReplaced?: string; firstRun?: boolean }, logger: Logger): void {
   const { caCertPath } = ca;
   const lines = [
     `Scopeward is listening on ${url}`,
+    `  dashboard: https://${config.domain}/dashboard/${config.http ? ' (through your TLS proxy)' : ''}`,
     `  issuer (default tenant): https://${config.domain}/`,
     `  Management API audience: https://${config.domain}/api/v2/`,
     `  database: ${config.databaseUrl.startsWith('sqlite') ? config.databaseUrl : 'PostgreSQL'}`,
@@ -155,6 +174,13 @@ function banner(config: Config, url: string, ca: { caCertPath: string | undefine
     if (ca.caReplaced) lines.push(`  NOTE: ${ca.caReplaced}`);
   }
   if (config.http) lines.push('  serving plain HTTP: put a TLS-terminating proxy in front (issuers stay https://)');
+  if (ca.firstRun) {
+    lines.push(
+      '  first run: no dashboard administrator yet. In another terminal, in this directory, run',
+      `    ${initCommandFor(config)}`,
+      '  to make an application with every Management API scope and the first administrator.',
+    );
+  }
   logger.info({ url, issuer: `https://${config.domain}/` }, 'scopeward ready');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

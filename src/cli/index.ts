@@ -1,6 +1,8 @@
 // The `scopeward` command line.
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { DomainChangeRefused } from '../config/domain-refusal.ts';
+import { PortInUse } from '../config/port-in-use.ts';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
@@ -18,9 +20,15 @@ import { tokenCommand } from './commands/token.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from './config-options.ts';
 import { CliError, EXIT } from './errors.ts';
 
+/** package.json's version: two folders up from src/cli/ and from dist/cli/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('scopeward')
     .description('Self-hosted, Auth0-compatible identity server for machine-to-machine and Management API tokens.')
+    .version(version(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -63,6 +71,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CliError) {
       process.stderr.write(`scopeward: ${error.message}\n`);
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof PortInUse) {
+      process.stderr.write(`scopeward: ${error.message}\n`);
+      process.exitCode = EXIT.failure;
       return;
     }
     if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DomainChangeRefused) {
