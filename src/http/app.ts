@@ -28,6 +28,7 @@ import { authenticationApi } from './auth-api.ts';
 import { installBodyParsers } from './body.ts';
 import { installCorsHeaders } from './cors.ts';
 import { dashboard } from './dashboard.ts';
+import { favicon } from './favicon.ts';
 import { jsonErrors } from './errors.ts';
 import { renderFrameworkError, writeClientError } from './framework-errors.ts';
 import { healthApi } from './health.ts';
@@ -115,6 +116,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const audienceDeps = { ...deps, passwords };
 
   await app.register(healthApi, { deps });
+  await app.register(favicon);
   await app.register(async (scope) => {
     useTenantScope(scope, deps.registry);
     installCorsHeaders(scope, deps.registry);
