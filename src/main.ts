@@ -116,7 +116,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, timeouts, ...(https ? { https } : {}) });
+  const app = await createApp({
+    ...runtime,
+    envelope,
+    clock,
+    logger,
+    trustProxy: config.trustProxy,
+    accessLog: config.accessLog,
+    timeouts,
+    ...(https ? { https } : {}),
+    ...(caCertPath !== undefined && { localCaCertPath: caCertPath }),
+  });
   runtime.start();
   // A resync during an outage keeps what is cached (Registry.resync); its failure is only logged.
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);

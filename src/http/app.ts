@@ -62,6 +62,8 @@ export interface AppDeps {
   passwords?: PasswordHasher;
   /** The built dashboard (default: dashboard/dist of this installation). */
   dashboardDir?: string;
+  /** Absolute path of the local CA's ca.crt when the server's certificate is signed by it. */
+  localCaCertPath?: string;
 }
 
 export interface App {
