@@ -1,5 +1,5 @@
 // The Fastify application: one encapsulated plugin per audience, each with its own error handler
-// (STYLE §4), under a root that checks what every request must pass first. Everything it needs
+// (docs/style.md §4), under a root that checks what every request must pass first. Everything it needs
 // arrives in AppDeps (built by main.ts, or by the test helper); it keeps no module-level state.
 //
 //   root                 nosniff, S13 Host checks, body parsers, validation, access log

@@ -1,4 +1,4 @@
-// The in-process test server (STYLE §8): in-memory SQLite (or DATABASE_URL's PostgreSQL when a
+// The in-process test server (docs/style.md §8): in-memory SQLite (or DATABASE_URL's PostgreSQL when a
 // test asks for it), migrations run, a seeded default tenant, a frozen clock, logs captured.
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
