@@ -207,7 +207,15 @@ export async function serve(config: Config): Promise<void> {
       relayClusterChanges();
       for (let i = 0; i < config.workers; i++) cluster.fork();
       let announced = false;
-      cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
+      cluster.on('message', (_worker, message: { type?: string; url?: string; message?: string }) => {
+        // A port in use fails every worker alike: say so once and stop, rather than fork forever.
+        if (message?.type === 'scopeward_port_in_use' && !stopping) {
+          stopping = true;
+          process.stderr.write(`scopeward: ${message.message}\n`);
+          process.exitCode = 1;
+          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+          return;
+        }
         if (message?.type === 'scopeward_listening' && !announced && message.url) {
           announced = true;
           banner(config, message.url, ready, logger);
@@ -236,7 +244,10 @@ export async function serve(config: Config): Promise<void> {
       return;
     }
   }
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger }).catch((error: unknown) => {
+    if (cluster.isWorker && error instanceof PortInUse) process.send?.({ type: 'scopeward_port_in_use', message: error.message });
+    throw error;
+  });
   if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
   else banner(config, server.url, { ...prepared, caCertPath: server.caCertPath }, logger);
   let stopping = false;

@@ -1,5 +1,6 @@
 // The `scopeward` command line.
 import { Command, CommanderError } from 'commander';
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { DomainChangeRefused } from '../config/domain-refusal.ts';
 import { PortInUse } from '../config/port-in-use.ts';
@@ -74,7 +75,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof PortInUse) {
-      process.stderr.write(`scopeward: ${error.message}\n`);
+      // A cluster worker has told the primary, which says it once (main.ts).
+      if (!cluster.isWorker) process.stderr.write(`scopeward: ${error.message}\n`);
       process.exitCode = EXIT.failure;
       return;
     }

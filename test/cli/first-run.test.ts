@@ -62,12 +62,12 @@ describe('scopeward first run', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a port in use: one line naming the port and how to change it, exit 1, no stack', async () => {
+  it.each([[[] as string[]], [['--workers', '2']]])('a port in use (%j): one line naming the port and how to change it, exit 1, no stack', async (extra) => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, 'localhost', resolve));
     const { port } = holder.address() as { port: number };
     try {
-      const r = await runCli(['serve', '--log-level', 'warn', '--port', String(port)], { SCOPEWARD_DATA_DIR: path.join(dir, 'busy') });
+      const r = await runCli(['serve', '--log-level', 'warn', '--port', String(port), ...extra], { SCOPEWARD_DATA_DIR: path.join(dir, `busy${extra.length}`) });
       // stdout holds only the first start's log line about the new master key.
       expect(r.stdout).not.toMatch(/EADDRINUSE|\n\s+at /);
       expect([r.status, r.stderr]).toEqual([
