@@ -2,11 +2,13 @@
 // process lifecycle: one-time preparation, optional cluster workers, graceful shutdown.
 import cluster from 'node:cluster';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { clusterBus, localBus, postgresBus, relayClusterChanges, type ChangeBus } from './cache/bus.ts';
 import { checkCanary, loadMasterKey } from './config/master-key.ts';
 import { DomainChangeRefused } from './config/domain-refusal.ts';
+import { isAddressInUse, PortInUse } from './config/port-in-use.ts';
 import type { Config } from './config/schema.ts';
 import { createEnvelope, type Envelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
@@ -38,25 +40,30 @@ export interface StartOptions {
  * One-time work that must not race between workers: data directory, master key (made on first
  * run), migrations, the key canary, the default tenant and the local CA files.
  */
-export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined; caReplaced?: string }> {
+export async function prepare(config: Config, logger: Logger, clock: Clock = systemClock): Promise<{ caCertPath: string | undefined; caReplaced?: string; firstRun?: boolean }> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const master = loadMasterKey(config);
   if (master.created) logger.warn({ file: master.origin }, 'created a new master key file (development default); back it up: without it no secret can be read');
   const envelope = createEnvelope(master.key);
   const storage = await createStorage(config.databaseUrl);
   let tenantDomains: string[];
+  let firstRun: boolean;
   try {
     await checkCanary(storage.meta, envelope);
     await defaultTenantOn(config, storage, envelope, clock, logger);
     await ensureTenantSystemRecords(storage, envelope, clock);
-    tenantDomains = (await storage.tenants.list()).map((t) => t.domain);
+    const tenants = await storage.tenants.list();
+    tenantDomains = tenants.map((t) => t.domain);
+    // No dashboard administrator yet: the banner says to run `scopeward init` (issue 14).
+    const defaultTenant = tenants.find((t) => t.isDefault);
+    firstRun = defaultTenant !== undefined && (await storage.tenantAdmins.list(defaultTenant.id)).length === 0;
   } finally {
     await storage.close();
   }
-  if (config.http || config.tlsCert) return { caCertPath: undefined };
+  if (config.http || config.tlsCert) return { caCertPath: undefined, firstRun };
   // A CA made now may sign for the tenant domains that exist now (S13).
   const ca = await ensureLocalCa(config.dataDir, new Date(clock.now()), { hosts: [config.domain, ...tenantDomains], warn: (message) => logger.warn(message) });
-  return { caCertPath: ca.caCertPath, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
+  return { caCertPath: ca.caCertPath, firstRun, ...(ca.replaced !== undefined && { caReplaced: ca.replaced }) };
 }
 
 /** The default tenant on the configured domain; moved only with --change-domain (R4). */
@@ -109,15 +116,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: config.trustProxy, accessLog: config.accessLog, timeouts, ...(https ? { https } : {}) });
+  const app = await createApp({
+    ...runtime,
+    envelope,
+    clock,
+    logger,
+    trustProxy: config.trustProxy,
+    accessLog: config.accessLog,
+    timeouts,
+    ...(https ? { https } : {}),
+    ...(caCertPath !== undefined && { localCaCertPath: caCertPath }),
+  });
   runtime.start();
   // A resync during an outage keeps what is cached (Registry.resync); its failure is only logged.
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);
   resync.unref();
-
-  await app.fastify.listen({ port: config.port, host: config.host });
-  const port = (app.fastify.server.address() as AddressInfo).port;
-  const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -135,13 +148,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })();
     return closing;
   };
+  try {
+    await app.fastify.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await close();
+    throw isAddressInUse(error) ? new PortInUse(config.port, config.host) : error;
+  }
+  const port = (app.fastify.server.address() as AddressInfo).port;
+  const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
   return { app, url, port, caCertPath, close };
 }
 
-function banner(config: Config, url: string, ca: { caCertPath: string | undefined; caReplaced?: string }, logger: Logger): void {
+/** The `init` command for this server's database: the options that point it there (issue 14). */
+function initCommandFor(config: Config): string {
+  const args = ['npx scopeward init'];
+  if (path.resolve('data') !== config.dataDir) args.push(`--data-dir ${config.dataDir}`);
+  return args.join(' ');
+}
+
+function banner(config: Config, url: string, ca: { caCertPath: string | undefined; caReplaced?: string; firstRun?: boolean }, logger: Logger): void {
   const { caCertPath } = ca;
   const lines = [
     `Scopeward is listening on ${url}`,
+    `  dashboard: https://${config.domain}/dashboard/${config.http ? ' (through your TLS proxy)' : ''}`,
     `  issuer (default tenant): https://${config.domain}/`,
     `  Management API audience: https://${config.domain}/api/v2/`,
     `  database: ${config.databaseUrl.startsWith('sqlite') ? config.databaseUrl : 'PostgreSQL'}`,
@@ -155,6 +184,13 @@ function banner(config: Config, url: string, ca: { caCertPath: string | undefine
     if (ca.caReplaced) lines.push(`  NOTE: ${ca.caReplaced}`);
   }
   if (config.http) lines.push('  serving plain HTTP: put a TLS-terminating proxy in front (issuers stay https://)');
+  if (ca.firstRun) {
+    lines.push(
+      '  first run: no dashboard administrator yet. In another terminal, in this directory, run',
+      `    ${initCommandFor(config)}`,
+      '  to make an application with every Management API scope and the first administrator.',
+    );
+  }
   logger.info({ url, issuer: `https://${config.domain}/` }, 'scopeward ready');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -171,7 +207,15 @@ export async function serve(config: Config): Promise<void> {
       relayClusterChanges();
       for (let i = 0; i < config.workers; i++) cluster.fork();
       let announced = false;
-      cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
+      cluster.on('message', (_worker, message: { type?: string; url?: string; message?: string }) => {
+        // A port in use fails every worker alike: say so once and stop, rather than fork forever.
+        if (message?.type === 'scopeward_port_in_use' && !stopping) {
+          stopping = true;
+          process.stderr.write(`scopeward: ${message.message}\n`);
+          process.exitCode = 1;
+          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+          return;
+        }
         if (message?.type === 'scopeward_listening' && !announced && message.url) {
           announced = true;
           banner(config, message.url, ready, logger);
@@ -200,7 +244,10 @@ export async function serve(config: Config): Promise<void> {
       return;
     }
   }
-  const server = await startServer(config, { logger });
+  const server = await startServer(config, { logger }).catch((error: unknown) => {
+    if (cluster.isWorker && error instanceof PortInUse) process.send?.({ type: 'scopeward_port_in_use', message: error.message });
+    throw error;
+  });
   if (cluster.isWorker) process.send?.({ type: 'scopeward_listening', url: server.url });
   else banner(config, server.url, { ...prepared, caCertPath: server.caCertPath }, logger);
   let stopping = false;

@@ -47,7 +47,7 @@ export interface Target {
   threshold: number;
   comparison: '>=' | '<';
   pass: boolean;
-  /** Judged on plain HTTP (TLS terminated in front, DESIGN.md); other transports are for information. */
+  /** Judged on plain HTTP (TLS terminated in front, docs/design.md "Stack"); other transports are for information. */
   gate: boolean;
 }
 

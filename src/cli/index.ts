@@ -1,6 +1,9 @@
 // The `scopeward` command line.
 import { Command, CommanderError } from 'commander';
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { DomainChangeRefused } from '../config/domain-refusal.ts';
+import { PortInUse } from '../config/port-in-use.ts';
 import { ConfigError } from '../config/load.ts';
 import { MasterKeyError } from '../config/master-key.ts';
 import { createStorage } from '../storage/kysely/index.ts';
@@ -18,9 +21,15 @@ import { tokenCommand } from './commands/token.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from './config-options.ts';
 import { CliError, EXIT } from './errors.ts';
 
+/** package.json's version: two folders up from src/cli/ and from dist/cli/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('scopeward')
     .description('Self-hosted, Auth0-compatible identity server for machine-to-machine and Management API tokens.')
+    .version(version(), '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
@@ -63,6 +72,12 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CliError) {
       process.stderr.write(`scopeward: ${error.message}\n`);
       process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof PortInUse) {
+      // A cluster worker has told the primary, which says it once (main.ts).
+      if (!cluster.isWorker) process.stderr.write(`scopeward: ${error.message}\n`);
+      process.exitCode = EXIT.failure;
       return;
     }
     if (error instanceof ConfigError || error instanceof MasterKeyError || error instanceof DomainChangeRefused) {

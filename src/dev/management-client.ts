@@ -6,10 +6,11 @@ import type { Envelope } from '../crypto/envelope.ts';
 import { isoNow, type Clock } from '../domain/clock.ts';
 import { newClientId, newClientSecret, newGrantId } from '../domain/ids.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
-import { sealClientSecret } from '../domain/secret-locations.ts';
+import { clientSecretLocation, sealClientSecret } from '../domain/secret-locations.ts';
 import { managementAudienceFor } from '../domain/tenant.ts';
+import { isDashboardClient } from '../domain/dashboard-client.ts';
 import { newClientData } from '../management/client-view.ts';
-import type { Storage, TenantRecord } from '../storage/ports.ts';
+import type { ClientRecord, Storage, TenantRecord } from '../storage/ports.ts';
 
 export interface ManagementClient {
   clientId: string;
@@ -40,4 +41,30 @@ export async function createManagementClient(
     await tx.grants.create({ tenantId: tenant.id, id: newGrantId(), clientId, audience, subjectType: 'client', scope: [...MANAGEMENT_SCOPES], extra: {}, createdAt: now });
   });
   return { clientId, clientSecret, audience };
+}
+
+export interface ExistingManagementClient extends ManagementClient {
+  name: string;
+}
+
+/**
+ * The tenant's first machine-to-machine application that holds every Management API scope (what
+ * `scopeward init` makes), if there is one: a second `init` reuses it rather than making another
+ * all-powerful application (issue 14).
+ */
+export async function findManagementClient(storage: Storage, envelope: Envelope, tenant: Pick<TenantRecord, 'id' | 'domain'>): Promise<ExistingManagementClient | undefined> {
+  const audience = managementAudienceFor(tenant.domain);
+  const { items } = await storage.grants.list(tenant.id, { audience, subjectType: 'client' }, { offset: 0, limit: 10_000, withTotal: false });
+  const found: ClientRecord[] = [];
+  for (const grant of items) {
+    const held = new Set(grant.scope);
+    if (!MANAGEMENT_SCOPES.every((scope) => held.has(scope))) continue;
+    const client = await storage.clients.get(tenant.id, grant.clientId);
+    if (!client?.secretSealed || client.data.app_type !== 'non_interactive' || client.data.global || isDashboardClient(client.data)) continue;
+    found.push(client);
+  }
+  found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.clientId.localeCompare(b.clientId));
+  const first = found[0];
+  if (!first?.secretSealed) return undefined;
+  return { clientId: first.clientId, clientSecret: envelope.open(first.secretSealed, clientSecretLocation(tenant.id, first.clientId)), audience, name: first.data.name ?? '' };
 }

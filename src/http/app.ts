@@ -1,5 +1,5 @@
 // The Fastify application: one encapsulated plugin per audience, each with its own error handler
-// (STYLE §4), under a root that checks what every request must pass first. Everything it needs
+// (docs/style.md §4), under a root that checks what every request must pass first. Everything it needs
 // arrives in AppDeps (built by main.ts, or by the test helper); it keeps no module-level state.
 //
 //   root                 nosniff, S13 Host checks, body parsers, validation, access log
@@ -28,6 +28,7 @@ import { authenticationApi } from './auth-api.ts';
 import { installBodyParsers } from './body.ts';
 import { installCorsHeaders } from './cors.ts';
 import { dashboard } from './dashboard.ts';
+import { favicon } from './favicon.ts';
 import { jsonErrors } from './errors.ts';
 import { renderFrameworkError, writeClientError } from './framework-errors.ts';
 import { healthApi } from './health.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   passwords?: PasswordHasher;
   /** The built dashboard (default: dashboard/dist of this installation). */
   dashboardDir?: string;
+  /** Absolute path of the local CA's ca.crt when the server's certificate is signed by it. */
+  localCaCertPath?: string;
 }
 
 export interface App {
@@ -115,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const audienceDeps = { ...deps, passwords };
 
   await app.register(healthApi, { deps });
+  await app.register(favicon);
   await app.register(async (scope) => {
     useTenantScope(scope, deps.registry);
     installCorsHeaders(scope, deps.registry);

@@ -92,6 +92,12 @@ export interface DashboardDeps {
   limiter: RateLimiter;
   /** The built application (default: dashboard/dist of this installation). */
   dashboardDir?: string | undefined;
+  /**
+   * The local CA's ca.crt when it signs this server's certificate: config.json names it so that the
+   * explorer's "Copy curl" adds `--cacert` (issue 14). Development only (production refuses the
+   * local CA), so the path it discloses is a developer's own.
+   */
+  localCaCertPath?: string | undefined;
 }
 
 /** The tenant's dashboard application id: from the in-memory client list when the tenant has one. */
@@ -147,7 +153,14 @@ export const dashboard: FastifyPluginAsync<{ deps: DashboardDeps }> = async (app
     const tenant = request.tenant;
     const clientId = await dashboardClientId(deps, tenant);
     if (!clientId) throw new ManagementError(503, TEXT.dashboardMissing);
-    const body = { domain: tenant.domain, issuer: tenant.issuer, client_id: clientId, audience: tenant.managementAudience, scopes: MANAGEMENT_SCOPES };
+    const body = {
+      domain: tenant.domain,
+      issuer: tenant.issuer,
+      client_id: clientId,
+      audience: tenant.managementAudience,
+      scopes: MANAGEMENT_SCOPES,
+      ...(deps.localCaCertPath !== undefined && { ca_cert_path: deps.localCaCertPath }),
+    };
     return reply.headers({ 'cache-control': 'no-store' }).type('application/json; charset=utf-8').send(JSON.stringify(body));
   });
 

@@ -1,4 +1,4 @@
-// The one place errors become responses (STYLE §4): one renderer per audience, each installed by
+// The one place errors become responses (docs/style.md §4): one renderer per audience, each installed by
 // that audience's plugin, so no renderer is chosen from the URL. The Authentication API answers
 // {error, error_description} with RFC 6749 §5.1 headers (oauthErrors), the Management API and
 // every other JSON endpoint Auth0's Boom body (jsonErrors), the login pages and the dashboard's

@@ -43,11 +43,17 @@ export function writeVisibility(secrets: ReadonlySet<SecretField>): Visibility {
 function secretRotation(record: ClientRecord, now: number): Record<string, string> | undefined {
   const expires = record.previousSecretExpiresAt;
   const inGrace = expires !== null && expires !== undefined && Date.parse(expires) > now;
-  const used = record.secretLastUsed;
-  if (!inGrace && !used) return undefined;
+  // Uses are kept per secret (by MAC): a rotation leaves the new secret with none.
+  const usedAt = (mac: string | null | undefined) => (mac ? record.secretLastUsed?.find((u) => u.mac === mac)?.at : undefined);
+  const current = usedAt(record.secretMac);
+  const previous = inGrace ? usedAt(record.previousSecretMac) : undefined;
+  const last = previous !== undefined && (current === undefined || previous > current) ? { secret: 'previous', at: previous } : current !== undefined ? { secret: 'current', at: current } : undefined;
+  if (!inGrace && !last) return undefined;
   return {
     ...(inGrace && { previous_secret_expires_at: expires }),
-    ...(used && { last_used_secret: used.secret, last_used_at: used.at }),
+    ...(last && { last_used_secret: last.secret, last_used_at: last.at }),
+    ...(current !== undefined && { current_secret_last_used_at: current }),
+    ...(previous !== undefined && { previous_secret_last_used_at: previous }),
   };
 }
 

@@ -1,4 +1,4 @@
-// The Management API's OpenAPI 3.1 document, generated from MANAGEMENT_ROUTES (STYLE §5: schemas
+// The Management API's OpenAPI 3.1 document, generated from MANAGEMENT_ROUTES (docs/style.md §5: schemas
 // once). Each operation carries the scopes that admit it (`x-scopes`, any one of them unless
 // `x-scope-mode` is `all`), which the explorer colours against a token's scopes. Served publicly,
 // like Auth0's published spec; only `servers` and the bearer scheme differ from tenant to tenant.

@@ -1,5 +1,5 @@
 // How a Management API route is declared: method, path, the scopes that admit it (beside the
-// handler, STYLE §3), TypeBox schemas and a framework-free handler. register.ts mounts them.
+// handler, docs/style.md §3), TypeBox schemas and a framework-free handler. register.ts mounts them.
 import type { Static, TSchema } from 'typebox';
 import type { AuditLog, RequestOrigin } from '../audit/audit-log.ts';
 import type { Registry } from '../cache/registry.ts';

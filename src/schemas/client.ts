@@ -132,10 +132,12 @@ export const Client = Type.Object(
       Type.Object(
         {
           previous_secret_expires_at: Type.Optional(Type.String({ description: 'Until then the secret before the last rotation is still accepted.' })),
-          last_used_secret: Type.Optional(Type.Enum(['current', 'previous'])),
+          last_used_secret: Type.Optional(Type.Enum(['current', 'previous'], { description: 'Which of the secrets accepted now authenticated last.' })),
           last_used_at: Type.Optional(Type.String()),
+          current_secret_last_used_at: Type.Optional(Type.String({ description: 'Last authentication with the current secret (absent until it is used after the last rotation).' })),
+          previous_secret_last_used_at: Type.Optional(Type.String({ description: 'Last authentication with the previous secret, while it is still accepted.' })),
         },
-        { description: 'Scopeward extension: the rotation grace period and which secret was last used (in GET /clients only when `fields` names it).' },
+        { description: 'Scopeward extension: the rotation grace period and when each secret was last used (in GET /clients only when `fields` names it).' },
       ),
     ),
   },

@@ -32,14 +32,19 @@ export interface ClientRecord {
   /** MAC of the secret before the last rotation, accepted until previousSecretExpiresAt (grace). */
   previousSecretMac?: string | null;
   previousSecretExpiresAt?: string | null;
-  /** Which secret last authenticated, and when (recorded in batches, never on the request path). */
-  secretLastUsed?: SecretUse | null;
+  /**
+   * When each secret last authenticated, one entry per secret named by its MAC (recorded in
+   * batches, never on the request path). Keyed by MAC, not by "current"/"previous": a use recorded
+   * around a rotation is never credited to the secret that replaced it.
+   */
+  secretLastUsed?: SecretUse[] | null;
   createdAt: string;
   updatedAt: string;
 }
 
 export interface SecretUse {
-  secret: 'current' | 'previous';
+  /** secretMac (or previousSecretMac) of the secret that authenticated. */
+  mac: string;
   at: string;
 }
 
@@ -128,7 +133,11 @@ export interface ClientStore {
     patch: Partial<Pick<ClientRecord, 'data' | 'secretSealed' | 'secretMac' | 'previousSecretMac' | 'previousSecretExpiresAt' | 'updatedAt'>>,
     ifSecretMac?: string | null,
   ): Promise<boolean>;
-  /** Records secret use (bookkeeping: caches of single clients are not dropped for it). */
+  /**
+   * Records a secret's use (bookkeeping: caches of single clients are not dropped for it). Keeps
+   * the latest use of each secret the client still has (current, previous); a use of a secret it no
+   * longer has is dropped.
+   */
   recordSecretUse(tenantId: string, clientId: string, use: SecretUse): Promise<void>;
   remove(tenantId: string, clientId: string): Promise<boolean>;
 }

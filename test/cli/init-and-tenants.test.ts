@@ -41,6 +41,7 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
       client_id: init.client_id,
       client_secret: init.client_secret,
       token_endpoint: 'https://localhost:8443/oauth/token',
+      created: true,
       admin: {
         email: 'admin@localhost.local',
         user_id: expect.stringMatching(/^auth0\|[0-9a-f]{24}$/),
@@ -80,11 +81,45 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
     expect(statSync(path.join(dataDir, 'scopeward.db')).mode & 0o777).toBe(0o600);
   });
 
-  it('a second init adds another application to the same default tenant', async () => {
-    const r = await runCli(['init', '--json', '--name', 'second'], env);
+  const managementApps = async (): Promise<string[]> => {
+    const { storage } = await open();
+    try {
+      const tenantId = (await storage.tenants.list())[0]!.id;
+      const { items } = await storage.grants.list(tenantId, { audience: 'https://localhost:8443/api/v2/' }, { offset: 0, limit: 100, withTotal: false });
+      return items.filter((g) => g.scope.length === MANAGEMENT_SCOPES.length).map((g) => g.clientId);
+    } finally {
+      await storage.close();
+    }
+  };
+
+  it('init run again reuses the application: its client id, its secret only with --show-secret, no second all-scope application', async () => {
+    const again = await runCli(['init', '--json'], env);
+    expect([again.status, again.stderr]).toEqual([0, '']);
+    expect(JSON.parse(again.stdout)).toEqual({
+      domain: 'localhost:8443',
+      issuer: 'https://localhost:8443/',
+      audience: 'https://localhost:8443/api/v2/',
+      client_id: init.client_id,
+      token_endpoint: 'https://localhost:8443/oauth/token',
+      created: false,
+    });
+    const text = await runCli(['init'], env);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain(`client_id:     ${init.client_id}   (the existing application "Scopeward Management (init)": init reuses it)\n`);
+    expect(text.stdout).toContain('client_secret: (not shown: add --show-secret to print it, or --new to make another application)\n');
+    expect(text.stdout).not.toContain(init.client_secret);
+    const shown = await runCli(['init', '--json', '--show-secret'], env);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ client_id: init.client_id, client_secret: init.client_secret, created: false });
+    expect(await managementApps()).toEqual([init.client_id]);
+  });
+
+  it('init --new adds another application to the same default tenant', async () => {
+    const r = await runCli(['init', '--json', '--new', '--name', 'second'], env);
     expect(r.status).toBe(0);
     const second = JSON.parse(r.stdout) as Record<string, string>;
     expect(second.client_id).not.toBe(init.client_id);
+    expect(second.client_secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(second).toMatchObject({ created: true });
     // The tenant has an administrator now: no second one, no password printed.
     expect(second).not.toHaveProperty('admin');
     const { storage } = await open();
@@ -95,6 +130,9 @@ describe('scopeward init / tenants / migrate', { timeout: 120_000 }, () => {
     } finally {
       await storage.close();
     }
+    expect((await managementApps()).sort()).toEqual([init.client_id, second.client_id].sort());
+    // Reuse picks the first one made.
+    expect(JSON.parse((await runCli(['init', '--json'], env)).stdout)).toMatchObject({ client_id: init.client_id, created: false });
   });
 
   it('tenants create NAME --domain HOST --json creates it; tenants list --json lists both', async () => {

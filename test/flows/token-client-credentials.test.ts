@@ -172,7 +172,7 @@ describe('spec §2.2: error rows, exact bodies', () => {
 });
 
 describe('operator changes take effect on the next request', () => {
-  test('T-SCP-10 / DESIGN §4: DELETE /api/v2/client-grants/{id} stops new tokens at once; issued tokens stay valid', async () => {
+  test('T-SCP-10 / docs/design.md "What it does" 4: DELETE /api/v2/client-grants/{id} stops new tokens at once; issued tokens stay valid', async () => {
     const before = issued(await callToken(s, { form: creds(m2m) })).body.access_token;
     const grants = await admin.ok<{ id: string }[]>('GET', `/client-grants?client_id=${m2m.clientId}`);
     expect(grants).toHaveLength(1);

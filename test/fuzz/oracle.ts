@@ -1,4 +1,4 @@
-// What every answer must be, whatever was sent (issue 9, S11; STYLE §4 "one error renderer per
+// What every answer must be, whatever was sent (issue 9, S11; docs/style.md §4 "one error renderer per
 // audience"): never a 5xx; an error in its audience's shape — the Management API's (and every
 // other JSON endpoint's) {statusCode, error, message, errorCode?, attributes?}, the Authentication
 // API's {error, error_description, error_uri?}, an HTML page on the browser pages; JSON that parses.

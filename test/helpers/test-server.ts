@@ -1,4 +1,4 @@
-// The in-process test server (STYLE §8): in-memory SQLite (or DATABASE_URL's PostgreSQL when a
+// The in-process test server (docs/style.md §8): in-memory SQLite (or DATABASE_URL's PostgreSQL when a
 // test asks for it), migrations run, a seeded default tenant, a frozen clock, logs captured.
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -59,6 +59,8 @@ export interface TestServerOptions {
   trustProxy?: string[];
   /** The built dashboard to serve (default: the real dashboard/dist). */
   dashboardDir?: string;
+  /** As `scopeward serve` passes it when its certificate is signed by the local CA. */
+  localCaCertPath?: string;
 }
 
 /** Limits no ordinary test reaches (the frozen clock never ends a window). */
@@ -97,7 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await ensureTenantSystemRecords(storage, envelope, clock);
   await registry.start();
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }) });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }), ...(options.localCaCertPath && { localCaCertPath: options.localCaCertPath }) });
   const server: TestServer = {
     app,
     fastify: app.fastify,

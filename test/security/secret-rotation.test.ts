@@ -123,11 +123,19 @@ describe('T-SR-01 / D4: with {"previous_secret_grace_seconds": 3600}', () => {
     s.clock.advance(10);
     expect(await tokenWith(app.client_id, app.client_secret)).toEqual([200, 'token']);
     await s.secretUsage.flush();
-    expect(await shown()).toStrictEqual({ previous_secret_expires_at: iso(rotatedAt + GRACE * 1000), last_used_secret: 'previous', last_used_at: iso() });
+    const previousAt = iso();
+    // The earlier test's uses were at rotatedAt: the later one counts.
+    expect(await shown()).toMatchObject({ previous_secret_expires_at: iso(rotatedAt + GRACE * 1000), last_used_secret: 'previous', last_used_at: previousAt, previous_secret_last_used_at: previousAt });
     s.clock.advance(10);
     expect(await tokenWith(app.client_id, rotated.client_secret)).toEqual([200, 'token']);
     await s.secretUsage.flush();
-    expect(await shown()).toStrictEqual({ previous_secret_expires_at: iso(rotatedAt + GRACE * 1000), last_used_secret: 'current', last_used_at: iso() });
+    expect(await shown()).toStrictEqual({
+      previous_secret_expires_at: iso(rotatedAt + GRACE * 1000),
+      last_used_secret: 'current',
+      last_used_at: iso(),
+      current_secret_last_used_at: iso(),
+      previous_secret_last_used_at: previousAt,
+    });
   });
 
   it('a failed authentication is not a use', async () => {
@@ -145,7 +153,7 @@ describe('T-SR-01 / D4: with {"previous_secret_grace_seconds": 3600}', () => {
     expect(await tokenWith(app.client_id, app.client_secret)).toEqual([401, UNAUTHORIZED]);
     expect(await tokenWith(app.client_id, rotated.client_secret)).toEqual([200, 'token']);
     await s.secretUsage.flush();
-    expect(await shown()).toStrictEqual({ last_used_secret: 'current', last_used_at: iso() });
+    expect(await shown()).toStrictEqual({ last_used_secret: 'current', last_used_at: iso(), current_secret_last_used_at: iso() });
   });
 });
 
@@ -170,7 +178,8 @@ describe('GET /clients shows client_secret_rotation as GET /clients/{id} does, w
       expect(await views()).toStrictEqual({ list: during, listWithoutSecrets: during });
       s.clock.advance(60);
       const after = (await read(app.client_id)).client_secret_rotation;
-      expect(after).not.toHaveProperty('previous_secret_expires_at');
+      // The old secret's use ends with its grace period; the new one was never used: nothing to show.
+      expect(after).toBeUndefined();
       expect(await views()).toStrictEqual({ list: after, listWithoutSecrets: after });
     } finally {
       s.clock.set(start);

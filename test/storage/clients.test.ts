@@ -133,4 +133,21 @@ forEachDialect('ClientStore', (storage) => {
     expect(await storage.clients.remove(b.id, ca.clientId)).toBe(false);
     expect(await storage.clients.get(a.id, ca.clientId)).toEqual(ca);
   });
+  it('recordSecretUse keeps the latest use of each secret the client holds, by MAC, and drops uses of others', async () => {
+    const c = await seedClient(storage, a.id, { previousSecretMac: 'previous-mac', previousSecretExpiresAt: at(9) });
+    const current = c.secretMac!;
+    await storage.clients.recordSecretUse(a.id, c.clientId, { mac: current, at: at(2) });
+    await storage.clients.recordSecretUse(a.id, c.clientId, { mac: 'previous-mac', at: at(3) });
+    await storage.clients.recordSecretUse(a.id, c.clientId, { mac: current, at: at(1) }); // older: ignored
+    await storage.clients.recordSecretUse(a.id, c.clientId, { mac: 'retired-mac', at: at(4) }); // not held: ignored
+    const uses = (await storage.clients.get(a.id, c.clientId))!.secretLastUsed;
+    expect(uses?.slice().sort((x, y) => x.at.localeCompare(y.at))).toEqual([
+      { mac: current, at: at(2) },
+      { mac: 'previous-mac', at: at(3) },
+    ]);
+    // After a rotation without grace the old entries no longer name a held secret: the next write drops them.
+    expect(await storage.clients.update(a.id, c.clientId, { secretMac: 'new-mac', previousSecretMac: null, previousSecretExpiresAt: null })).toBe(true);
+    await storage.clients.recordSecretUse(a.id, c.clientId, { mac: 'new-mac', at: at(5) });
+    expect((await storage.clients.get(a.id, c.clientId))!.secretLastUsed).toEqual([{ mac: 'new-mac', at: at(5) }]);
+  });
 });

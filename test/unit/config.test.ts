@@ -1,4 +1,4 @@
-// config/load.ts (STYLE §7): flags beat the environment, which beats defaults; every problem is
+// config/load.ts (docs/style.md §7): flags beat the environment, which beats defaults; every problem is
 // listed at once; production mode refuses each generated development default unless it is set
 // explicitly. And the README's configuration table names every key of config/schema.ts.
 import { existsSync, readFileSync } from 'node:fs';

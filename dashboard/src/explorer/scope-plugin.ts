@@ -8,6 +8,7 @@ import type { ImmutableValue, SwaggerPlugin, SwaggerSystem } from 'swagger-ui-di
 import { explain, parseRejection, REJECTION_HEADER } from '../lib/explain.ts';
 import { decodeJwt } from '../lib/jwt.ts';
 import type { ExplorerStore, ExplorerToken } from './token-store.ts';
+import { localCaCertPath, withCaCert } from './curl.ts';
 
 export interface OperationScopes {
   scopes: string[];
@@ -88,8 +89,18 @@ export function scopePlugin(store: ExplorerStore): (system: SwaggerSystem) => Sw
 
     function CopyCurl({ curl }: { curl: string }) {
       const [copied, setCopied] = React.useState(false);
+      // The local CA of the server serving this page, for calls to that server only (curl.ts).
+      const [caCertPath, setCaCertPath] = React.useState<string | undefined>(undefined);
+      const sameServer = `https://${store.get().domain}` === window.location.origin;
+      React.useEffect(() => {
+        let live = true;
+        if (sameServer) void localCaCertPath().then((path) => live && setCaCertPath(path));
+        return () => {
+          live = false;
+        };
+      }, [sameServer]);
       const copy = () =>
-        void navigator.clipboard.writeText(curl).then(() => {
+        void navigator.clipboard.writeText(withCaCert(curl, sameServer ? caCertPath : undefined)).then(() => {
           setCopied(true);
           setTimeout(() => setCopied(false), 1500);
         });

@@ -1,13 +1,15 @@
 // scopeward init — the first-run step: ensure the default tenant exists and create a machine-to-
 // machine application authorized for the Management API with every scope; print its credentials.
 // While the tenant has no administrator, it also makes the first one (its password printed once).
+// Run again, it reuses that application (its secret printed only with --show-secret); --new makes
+// another one.
 import type { Command } from 'commander';
 import { makeAdmin } from '../../domain/admins.ts';
 import { DEFAULT_CONNECTION_NAME } from '../../domain/connections.ts';
 import { isValidEmail } from '../../domain/users.ts';
 import { PasswordHasher } from '../../domain/passwords.ts';
 import { issuerFor } from '../../domain/tenant.ts';
-import { createManagementClient } from '../../dev/management-client.ts';
+import { createManagementClient, findManagementClient } from '../../dev/management-client.ts';
 import { configFrom, STORAGE_KEYS, withConfigOptions } from '../config-options.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { openStore, print } from '../store.ts';
@@ -28,9 +30,11 @@ export function initCommand(program: Command): void {
   )
     .option('--name <name>', 'application name', 'Scopeward Management (init)')
     .option('--admin-email <email>', 'email of the first dashboard administrator, made when the tenant has none (default admin@<domain host>)')
+    .option('--new', 'make a new application even when one with every Management API scope exists')
+    .option('--show-secret', 'print the secret of the existing application that init reuses')
     .option('--json', 'print JSON (for scripts)')
     .action(async (options: Record<string, unknown>) => {
-      const { adminEmail, ...rest } = options;
+      const { adminEmail, new: makeNew, showSecret, ...rest } = options;
       const store = await openStore(configFrom(rest));
       try {
         const tenant = store.defaultTenant;
@@ -46,8 +50,18 @@ export function initCommand(program: Command): void {
             EXIT.usage,
           );
         }
-        const { clientId, clientSecret, audience } = await createManagementClient(store.storage, store.envelope, store.clock, tenant, { name: String(options.name) });
-        const result: Record<string, unknown> = { domain: tenant.domain, issuer: issuerFor(tenant.domain), audience, client_id: clientId, client_secret: clientSecret, token_endpoint: `${issuerFor(tenant.domain)}oauth/token` };
+        const existing = makeNew === true ? undefined : await findManagementClient(store.storage, store.envelope, tenant);
+        const { clientId, clientSecret, audience } = existing ?? (await createManagementClient(store.storage, store.envelope, store.clock, tenant, { name: String(options.name) }));
+        const secretShown = !existing || showSecret === true;
+        const result: Record<string, unknown> = {
+          domain: tenant.domain,
+          issuer: issuerFor(tenant.domain),
+          audience,
+          client_id: clientId,
+          ...(secretShown && { client_secret: clientSecret }),
+          token_endpoint: `${issuerFor(tenant.domain)}oauth/token`,
+          created: !existing,
+        };
         let adminLines: string[] = [];
         if (needsAdmin) {
           const made = await makeAdmin(store.storage, new PasswordHasher(), store.clock, tenant.id, { email: adminAddress }).catch((error: unknown) => {
@@ -58,10 +72,15 @@ export function initCommand(program: Command): void {
           result.admin = admin;
           adminLines = ['', 'Dashboard administrator:', ...summary.lines];
         }
+        const appLines = existing
+          ? [
+              `client_id:     ${clientId}   (the existing application "${existing.name}": init reuses it)`,
+              `client_secret: ${secretShown ? clientSecret : '(not shown: add --show-secret to print it, or --new to make another application)'}`,
+            ]
+          : [`client_id:     ${clientId}`, `client_secret: ${clientSecret}`];
         print(options.json === true, result, [
           `tenant:        ${tenant.name} (${tenant.domain})`,
-          `client_id:     ${clientId}`,
-          `client_secret: ${clientSecret}`,
+          ...appLines,
           `audience:      ${audience}`,
           '',
           'This application holds every Management API scope: keep the secret safe. Get a token with:',

@@ -1,6 +1,8 @@
-// Which secret a client last authenticated with, and when (shown on the client, so an operator can
-// see when the old secret stops being used during a rotation grace period). Noted in memory on the
-// request path; written every few seconds, at most one write per client per interval.
+// When each of a client's secrets last authenticated (shown on the client, so an operator can see
+// when the old secret stops being used during a rotation grace period). Noted in memory on the
+// request path, by the secret's MAC (so a rotation in between cannot credit the use to the new
+// secret); written every few seconds, at most one write per client and secret per interval.
+import type { CachedClient } from '../../cache/registry.ts';
 import type { SecretUse, Storage } from '../../storage/ports.ts';
 
 export class SecretUsage {
@@ -14,8 +16,11 @@ export class SecretUsage {
     this.#onError = onError;
   }
 
-  note(tenantId: string, clientId: string, secret: SecretUse['secret'], at: Date): void {
-    this.#pending.set(`${tenantId}\n${clientId}`, { tenantId, clientId, use: { secret, at: at.toISOString() } });
+  note(tenantId: string, client: Pick<CachedClient, 'clientId' | 'secretMac' | 'previousSecretMac'>, secret: 'current' | 'previous', at: Date): void {
+    const mac = secret === 'current' ? client.secretMac : client.previousSecretMac;
+    if (!mac) return;
+    const use = { mac: mac.toString('base64'), at: at.toISOString() };
+    this.#pending.set(`${tenantId}\n${client.clientId}\n${use.mac}`, { tenantId, clientId: client.clientId, use });
   }
 
   start(intervalMs = 5000): void {

@@ -115,7 +115,7 @@ const record: TokenStep = {
     const { client, secret } = exchange.client!;
     const { log } = exchange.grant!;
     const outcome = exchange.outcome!;
-    if (secret) deps.secretUsage.note(request.tenant.id, client.clientId, secret, new Date(deps.clock.now()));
+    if (secret) deps.secretUsage.note(request.tenant.id, client, secret, new Date(deps.clock.now()));
     deps.audit.record(request.tenant, request, {
       type: log.success,
       description: log.description,

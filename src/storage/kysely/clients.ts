@@ -11,10 +11,21 @@ const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
   secretMac: row.secret_mac,
   previousSecretMac: row.previous_secret_mac,
   previousSecretExpiresAt: row.previous_secret_expires_at,
-  secretLastUsed: row.secret_last_used ? (JSON.parse(row.secret_last_used) as SecretUse) : null,
+  secretLastUsed: parseUses(row.secret_last_used),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
+
+/**
+ * The stored uses: a list of {mac, at}. A value written before issue 14 ({secret, at}) said only
+ * "current" or "previous", which a later rotation made wrong: it is read as no record.
+ */
+function parseUses(text: string | null): SecretUse[] | null {
+  if (!text) return null;
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value)) return null;
+  return value.filter((u): u is SecretUse => typeof u === 'object' && u !== null && typeof (u as SecretUse).mac === 'string' && typeof (u as SecretUse).at === 'string');
+}
 
 /** Columns kept beside the JSON document so that lists can filter on them. */
 const indexed = (data: ClientData) => ({
@@ -95,7 +106,29 @@ export function clientStore(db: Kysely<Database>): ClientStore {
       return Number(result.numUpdatedRows) > 0;
     },
     async recordSecretUse(tenantId, clientId, use) {
-      await db.updateTable('clients').set({ secret_last_used: JSON.stringify(use) }).where('tenant_id', '=', tenantId).where('client_id', '=', clientId).execute();
+      // Read, merge, write if the secrets are still the ones read (a rotation in between: read again).
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const row = await db
+          .selectFrom('clients')
+          .select(['secret_mac', 'previous_secret_mac', 'secret_last_used'])
+          .where('tenant_id', '=', tenantId)
+          .where('client_id', '=', clientId)
+          .executeTakeFirst();
+        if (!row) return;
+        const held = new Set([row.secret_mac, row.previous_secret_mac].filter((m): m is string => m !== null));
+        if (!held.has(use.mac)) return;
+        const kept = (parseUses(row.secret_last_used) ?? []).filter((u) => held.has(u.mac) && u.mac !== use.mac);
+        const before = parseUses(row.secret_last_used)?.find((u) => u.mac === use.mac);
+        const latest = before && before.at > use.at ? before : use;
+        let q = db
+          .updateTable('clients')
+          .set({ secret_last_used: JSON.stringify([...kept, { mac: latest.mac, at: latest.at }]) })
+          .where('tenant_id', '=', tenantId)
+          .where('client_id', '=', clientId);
+        q = row.secret_mac === null ? q.where('secret_mac', 'is', null) : q.where('secret_mac', '=', row.secret_mac);
+        q = row.previous_secret_mac === null ? q.where('previous_secret_mac', 'is', null) : q.where('previous_secret_mac', '=', row.previous_secret_mac);
+        if (Number((await q.executeTakeFirst()).numUpdatedRows) > 0) return;
+      }
     },
     async remove(tenantId, clientId) {
       const result = await db.deleteFrom('clients').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();

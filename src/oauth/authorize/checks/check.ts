@@ -1,4 +1,4 @@
-// What an /authorize check is (STYLE §2: an ordered list of small named checks, oidc-provider's
+// What an /authorize check is (docs/style.md §2: an ordered list of small named checks, oidc-provider's
 // shape). Each reads the raw parameters and what earlier checks established, and adds its part.
 import type { CachedApi, CachedClient, Registry } from '../../../cache/registry.ts';
 import type { Tenant } from '../../../domain/tenant.ts';
