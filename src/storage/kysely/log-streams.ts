@@ -131,6 +131,11 @@ export function logStreamStore(db: Kysely<Database>): LogStreamStore {
     },
     async acknowledge(tenantId, id, logIds, delivered) {
       await inTransaction(async (tx) => {
+        // The stream's row first, then its outbox rows: the order a stream's deletion takes them
+        // in (the row, then the cascade), so the two never wait on each other (PostgreSQL deadlock).
+        if (delivered !== undefined) {
+          await tx.updateTable('log_streams').set({ ...CLEAR_FAILURES, last_delivered_log_id: delivered }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+        }
         for (let i = 0; i < logIds.length; i += 500) {
           await tx
             .deleteFrom('log_stream_outbox')
@@ -138,9 +143,6 @@ export function logStreamStore(db: Kysely<Database>): LogStreamStore {
             .where('stream_id', '=', id)
             .where('log_id', 'in', logIds.slice(i, i + 500))
             .execute();
-        }
-        if (delivered !== undefined) {
-          await tx.updateTable('log_streams').set({ ...CLEAR_FAILURES, last_delivered_log_id: delivered }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
         }
       });
     },
