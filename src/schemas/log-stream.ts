@@ -37,7 +37,7 @@ export type LogStreamStatus = Static<typeof LogStreamStatus>;
 export const LogStreamFilter = Type.Object(
   {
     type: Type.Literal('category'),
-    name: Type.Union(LOG_STREAM_CATEGORIES.map((c) => Type.Literal(c))),
+    name: Type.Enum(LOG_STREAM_CATEGORIES),
   },
   { additionalProperties: false },
 );
@@ -68,9 +68,12 @@ export type LogStreamHttpSink = Static<typeof LogStreamHttpSink>;
 /** A PATCH's sink: every field optional; what it names replaces what the stream had. */
 export const LogStreamHttpSinkPatch = Type.Object({ ...sinkFields, httpEndpoint: Type.Optional(sinkFields.httpEndpoint) }, { additionalProperties: false });
 
+/** The PII kinds a stream can mask (Auth0 "Filtering and PII obfuscation"). */
+export const PII_FIELDS = ['first_name', 'last_name', 'username', 'email', 'phone', 'address'] as const;
+
 export const LogStreamPiiConfig = Type.Object(
   {
-    log_fields: Type.Array(Type.Union(['first_name', 'last_name', 'username', 'email', 'phone', 'address'].map((f) => Type.Literal(f))), { maxItems: 6 }),
+    log_fields: Type.Array(Type.Enum(PII_FIELDS), { maxItems: PII_FIELDS.length }),
     method: Type.Optional(Type.Union([Type.Literal('mask'), Type.Literal('hash')])),
     algorithm: Type.Optional(Type.Literal('xxhash')),
   },

@@ -241,7 +241,7 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         const pg = await createPgSchema();
         url = pg.url;
         pgSchema = pg.schema;
-        cleanup = pg.drop;
+        cleanup = () => pg.drop();
       } else {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'scopeward-streams-'));
         url = `sqlite:${path.join(dir, 'db.sqlite')}`;
