@@ -134,6 +134,7 @@ export const TEXT = {
   logStreamEndpointCredentials: "Payload validation error: 'httpEndpoint must not carry credentials: put them in httpAuthorization' on property sink.httpEndpoint.", // Scopeward
   logStreamStartFrom: "Payload validation error: 'startFrom must be an ISO 8601 date-time' on property startFrom.", // [U]
   logStreamPiiHash: "Payload validation error: 'pii_config.method hash (xxhash) is not supported by Scopeward; use mask' on property pii_config.method.", // Scopeward
+  logStreamHeader: (name: string) => `Payload validation error: 'the HTTP client sets ${name.slice(0, 64)} itself' on property sink.httpCustomHeaders.`, // Scopeward
   logStreamLimit: (max: number) => `A tenant can have at most ${max} log streams.`, // Scopeward
   internal: 'Internal error',
   // Scopeward: every JSON body, on every endpoint (S10, docs/operations.md "Input limits").

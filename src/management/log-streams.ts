@@ -52,6 +52,14 @@ function checkEndpoint(endpoint: string): void {
   if (url.username !== '' || url.password !== '') throw badRequest(TEXT.logStreamEndpointCredentials);
 }
 
+/** Headers the HTTP client sets itself (framing, connection): a stream naming one could never deliver. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
+
+function checkHeaders(headers: LogStreamSecrets['httpCustomHeaders']): void {
+  const reserved = headers?.find((h) => RESERVED_HEADERS.has(h.header.toLowerCase()));
+  if (reserved) throw badRequest(TEXT.logStreamHeader(reserved.header));
+}
+
 function checkPii(data: Pick<LogStreamData, 'pii_config'>): void {
   if (data.pii_config?.method === 'hash') throw badRequest(TEXT.logStreamPiiHash);
 }
@@ -106,6 +114,7 @@ const create = route({
     const b = ctx.body;
     const { storage, envelope, clock } = ctx.deps;
     checkEndpoint(b.sink.httpEndpoint);
+    checkHeaders(b.sink.httpCustomHeaders);
     let startFrom: string | undefined;
     if (b.startFrom !== undefined) {
       const at = Date.parse(b.startFrom);
@@ -161,6 +170,7 @@ const update = route({
       ...(b.pii_config !== undefined && { pii_config: b.pii_config }),
     };
     if (given?.open.httpEndpoint !== undefined) checkEndpoint(given.open.httpEndpoint);
+    checkHeaders(given?.secrets.httpCustomHeaders);
     checkPii(data);
     const secrets = given && Object.keys(given.secrets).length > 0 ? { ...openStreamSecrets(envelope, record.tenantId, record.id, record.sinkSecretsSealed), ...given.secrets } : undefined;
     const sealed = secrets ? sealStreamSecrets(envelope, record.tenantId, record.id, secrets) : record.sinkSecretsSealed;

@@ -96,6 +96,8 @@ describe('POST /log-streams', () => {
     expectMgmtError(relative, 400, "Payload validation error: 'httpEndpoint must be an absolute http or https URL' on property sink.httpEndpoint.", 'invalid_body');
     const creds = await admin.post('/log-streams', { type: 'http', sink: { httpEndpoint: 'https://user:pw@a.example/' } });
     expectMgmtError(creds, 400, "Payload validation error: 'httpEndpoint must not carry credentials: put them in httpAuthorization' on property sink.httpEndpoint.", 'invalid_body');
+    const framing = await admin.post('/log-streams', { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpCustomHeaders: [{ header: 'Content-Length', value: '1' }] } });
+    expectMgmtError(framing, 400, "Payload validation error: 'the HTTP client sets Content-Length itself' on property sink.httpCustomHeaders.", 'invalid_body');
     const hash = await admin.post('/log-streams', { type: 'http', pii_config: { log_fields: ['email'], method: 'hash', algorithm: 'xxhash' }, sink: { httpEndpoint: 'https://a.example/' } });
     expectMgmtError(hash, 400, "Payload validation error: 'pii_config.method hash (xxhash) is not supported by Scopeward; use mask' on property pii_config.method.", 'invalid_body');
     const start = await admin.post('/log-streams', { type: 'http', startFrom: 'yesterday', sink: { httpEndpoint: 'https://a.example/' } });
