@@ -121,9 +121,10 @@ const create = route({
       if (Number.isNaN(at)) throw badRequest(TEXT.logStreamStartFrom);
       startFrom = new Date(at).toISOString();
     }
+    const sink = splitSink(b.sink);
     const data: LogStreamData = {
       type: 'http',
-      sink: splitSink(b.sink).open as LogStreamData['sink'],
+      sink: sink.open as LogStreamData['sink'],
       ...(b.filters !== undefined && { filters: b.filters }),
       ...(b.isPriority !== undefined && { isPriority: b.isPriority }),
       ...(b.pii_config !== undefined && { pii_config: b.pii_config }),
@@ -138,7 +139,7 @@ const create = route({
       name: b.name ?? DEFAULT_NAME,
       status: 'active',
       data,
-      sinkSecretsSealed: sealStreamSecrets(envelope, ctx.tenant.id, id, splitSink(b.sink).secrets),
+      sinkSecretsSealed: sealStreamSecrets(envelope, ctx.tenant.id, id, sink.secrets),
       createdAt: now,
       updatedAt: now,
       delivery: { failures: 0, failingSince: null, nextAttemptAt: null, lastError: null, lastDeliveredLogId: null },
