@@ -95,7 +95,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const envelope = createEnvelope(loadMasterKey(config).key);
   const raw = await createStorage(config.databaseUrl, { migrate: false });
   const bus = await changeBus(config, logger);
-  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, redisUrl: config.redisUrl, logRetentionDays: config.logRetentionDays });
+  const runtime = await createRuntime({
+    raw,
+    bus,
+    envelope,
+    clock,
+    logger,
+    redisUrl: config.redisUrl,
+    logRetentionDays: config.logRetentionDays,
+    logStreams: { timeoutMs: config.logStreamTimeoutSeconds * 1000, retryMaxMs: config.logStreamRetryMaxSeconds * 1000, suspendAfterMs: config.logStreamSuspendAfterSeconds * 1000 },
+  });
   const { storage, registry } = runtime;
   await registry.start();
 

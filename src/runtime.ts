@@ -1,10 +1,11 @@
 // The long-lived services around the HTTP app, built the same way by the server (main.ts), the
 // in-process test server and nothing else: the notifying storage and the registry fed by change
 // events, the rate limiter (in memory, or Redis with in-memory fallback), the batched tenant log,
-// secret-usage bookkeeping, and the background pruning of expired log and denylist entries
+// secret-usage bookkeeping, log stream delivery, and the background pruning of expired log and denylist entries
 // (hourly) and of expired login transactions (every minute: anyone can start one, T-OUT-08).
 import type { Logger } from 'pino';
 import { AuditLog } from './audit/audit-log.ts';
+import { LogStreamDelivery, type LogStreamDeliveryOptions } from './audit/log-stream-delivery.ts';
 import type { ChangeBus, NotificationStatus } from './cache/bus.ts';
 import { notifyingStorage } from './cache/notifying-storage.ts';
 import { Registry } from './cache/registry.ts';
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   defaultRateLimits?: RateLimitSettings;
   /** How often expired login transactions are deleted (default every minute). */
   transactionSweepMs?: number;
+  /** Log stream delivery settings (timeouts, backoff, suspension); defaults in audit/log-stream-delivery.ts. */
+  logStreams?: Omit<LogStreamDeliveryOptions, 'storage' | 'envelope' | 'logger'>;
 }
 
 export interface Runtime {
@@ -38,6 +41,8 @@ export interface Runtime {
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
+  /** Delivers the tenant log to its log streams (started by start()). */
+  logStreams: LogStreamDelivery;
   /** How this process hears other instances' changes (readiness; a metrics endpoint can read it). */
   notifications(): NotificationStatus;
   /** Deletes expired login transactions now (the minute timer's work); how many. */
@@ -80,6 +85,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   o.bus.onMissed(() => void registry.dropAll().catch((err: unknown) => o.logger.warn({ err }, 'tenant reload after reconnection failed; the periodic resync retries')));
   const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock);
   const audit = new AuditLog({ storage, clock: o.clock, logger: o.logger });
+  const logStreams = new LogStreamDelivery({ ...o.logStreams, storage, envelope: o.envelope, logger: o.logger });
   const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));
   const retentionMs = (o.logRetentionDays ?? 30) * 86_400_000;
   let pruner: NodeJS.Timeout | undefined;
@@ -113,11 +119,13 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     limiter,
     audit,
     secretUsage,
+    logStreams,
     notifications: () => o.bus.status(),
     sweepTransactions,
     start() {
       audit.start();
       secretUsage.start();
+      logStreams.start();
       pruner ??= setInterval(() => void prune(), 3_600_000);
       pruner.unref();
       sweeper ??= setInterval(() => void sweep(), o.transactionSweepMs ?? 60_000);
@@ -127,6 +135,9 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     async close() {
       if (pruner) clearInterval(pruner);
       if (sweeper) clearInterval(sweeper);
+      // Deliveries in flight are cut short (their events stay queued for the next start), then
+      // the queued tenant-log events are written, each into the backlog of every stream.
+      await logStreams.close();
       await audit.close();
       await secretUsage.close();
       await limiter.close();

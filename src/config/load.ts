@@ -83,6 +83,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (c.workers < 1 || c.workers > 64) problems.push('--workers: expected 1 to 64');
   if (c.cacheResyncSeconds < 1) problems.push('--cache-resync-seconds: expected at least 1');
   if (c.logRetentionDays < 1) problems.push('--log-retention-days: expected at least 1');
+  for (const [flag, value] of [['--log-stream-timeout-seconds', c.logStreamTimeoutSeconds], ['--log-stream-retry-max-seconds', c.logStreamRetryMaxSeconds], ['--log-stream-suspend-after-seconds', c.logStreamSuspendAfterSeconds]] as const) {
+    if (value < 1) problems.push(`${flag}: expected at least 1`);
+  }
   for (const [flag, value] of [['--handshake-timeout-seconds', c.handshakeTimeoutSeconds], ['--headers-timeout-seconds', c.headersTimeoutSeconds], ['--request-timeout-seconds', c.requestTimeoutSeconds], ['--keep-alive-timeout-seconds', c.keepAliveTimeoutSeconds]] as const) {
     // 0 would mean "never" to Node: exactly the unbounded socket these limits exist to prevent (S7).
     if (value < 1) problems.push(`${flag}: expected at least 1`);

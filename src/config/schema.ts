@@ -44,6 +44,10 @@ export interface Config {
   cacheResyncSeconds: number;
   redisUrl: string | undefined;
   logRetentionDays: number;
+  /** Log stream delivery (issue 13, docs/log-streams.md). */
+  logStreamTimeoutSeconds: number;
+  logStreamRetryMaxSeconds: number;
+  logStreamSuspendAfterSeconds: number;
   shutdownTimeoutSeconds: number;
   /** Connection time limits (S7): see http/timeouts.ts. */
   handshakeTimeoutSeconds: number;
@@ -71,6 +75,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'production', flag: '--production', env: [], kind: 'boolean', default: false, description: 'Production mode, also set by NODE_ENV=production: generated dev defaults (local CA, master key file, default domain and SQLite path) are refused unless set explicitly.' },
   { key: 'redisUrl', flag: '--redis-url', env: ['REDIS_URL'], kind: 'string', description: 'Redis for rate-limit counters shared by every instance (redis://host:6379). Without it each process counts alone; if Redis fails, counting falls back to the process (logged) and serving goes on.' },
   { key: 'logRetentionDays', flag: '--log-retention-days', env: ['SCOPEWARD_LOG_RETENTION_DAYS'], kind: 'integer', default: 30, description: 'Tenant log events (GET /api/v2/logs) older than this are deleted, hourly.' },
+  { key: 'logStreamTimeoutSeconds', flag: '--log-stream-timeout-seconds', env: ['SCOPEWARD_LOG_STREAM_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'A log stream receiver that has not answered a delivery within this many seconds has failed it (retried with backoff).' },
+  { key: 'logStreamRetryMaxSeconds', flag: '--log-stream-retry-max-seconds', env: ['SCOPEWARD_LOG_STREAM_RETRY_MAX_SECONDS'], kind: 'integer', default: 300, description: 'The longest wait between two attempts to deliver to a failing log stream (the wait starts at 1 s and doubles, with jitter).' },
+  { key: 'logStreamSuspendAfterSeconds', flag: '--log-stream-suspend-after-seconds', env: ['SCOPEWARD_LOG_STREAM_SUSPEND_AFTER_SECONDS'], kind: 'integer', default: 604800, description: "A log stream whose receiver has failed every attempt for this long is suspended (Auth0: 7 days); its events wait until it is set back to active." },
   { key: 'cacheResyncSeconds', flag: '--cache-resync-seconds', env: ['SCOPEWARD_CACHE_RESYNC_SECONDS'], kind: 'integer', default: 30, description: 'Every instance marks its caches for reloading this often, bounding staleness if a change notification is missed.' },
   { key: 'shutdownTimeoutSeconds', flag: '--shutdown-timeout-seconds', env: ['SCOPEWARD_SHUTDOWN_TIMEOUT_SECONDS'], kind: 'integer', default: 10, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.' },
   { key: 'handshakeTimeoutSeconds', flag: '--handshake-timeout-seconds', env: ['SCOPEWARD_HANDSHAKE_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.handshakeSeconds, description: 'An HTTPS connection that has not finished its TLS handshake this many seconds after it opened (one that never sends a byte included) is closed.' },

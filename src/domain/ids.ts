@@ -57,3 +57,6 @@ export function newJti(): string {
 
 /** Tenant ids are internal; a readable prefix helps in logs. */
 export const newTenantId = (): string => `ten_${randomString(20)}`;
+
+/** Auth0's log stream ids: `lst_` and 16 digits. */
+export const newLogStreamId = (): string => `lst_${randomString(16, '0123456789')}`;

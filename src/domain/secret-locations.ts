@@ -16,6 +16,14 @@ export const apiSecretLocation = (tenantId: string, id: string): SecretLocation 
   field: 'signing_secret',
 });
 
+/** A log stream's sink secrets (httpAuthorization, httpCustomHeaders), sealed as one document. */
+export const logStreamSecretLocation = (tenantId: string, id: string): SecretLocation => ({
+  tenantId,
+  table: 'log_streams',
+  recordId: id,
+  field: 'sink',
+});
+
 /** The stored form of a client secret: sealed for reading back, and its row-bound MAC for login. */
 export function sealClientSecret(envelope: Envelope, tenantId: string, clientId: string, secret: string): { secretSealed: string; secretMac: string } {
   const at = clientSecretLocation(tenantId, clientId);

@@ -128,6 +128,14 @@ export const TEXT = {
   deviceCreateUser: 'Cannot create device credentials for that user.',
   deviceCreateClient: 'Cannot create device credentials for that client.',
   publicKeyExists: 'A public key already exists for the device.',
+  // Log streams (issue 13). [U]: Auth0's texts for these are not published; chosen here.
+  logStreamNotFound: 'The log stream does not exist.', // [U]
+  logStreamEndpoint: "Payload validation error: 'httpEndpoint must be an absolute http or https URL' on property sink.httpEndpoint.", // [U]
+  logStreamEndpointCredentials: "Payload validation error: 'httpEndpoint must not carry credentials: put them in httpAuthorization' on property sink.httpEndpoint.", // Scopeward
+  logStreamStartFrom: "Payload validation error: 'startFrom must be an ISO 8601 date-time' on property startFrom.", // [U]
+  logStreamPiiHash: "Payload validation error: 'pii_config.method hash (xxhash) is not supported by Scopeward; use mask' on property pii_config.method.", // Scopeward
+  logStreamHeader: (name: string) => `Payload validation error: 'the HTTP client sets ${name.slice(0, 64)} itself' on property sink.httpCustomHeaders.`, // Scopeward
+  logStreamLimit: (max: number) => `A tenant can have at most ${max} log streams.`, // Scopeward
   internal: 'Internal error',
   // Scopeward: every JSON body, on every endpoint (S10, docs/operations.md "Input limits").
   bodyTooDeep: (limit: number) => `The request body nests objects and arrays deeper than ${limit} levels`,
@@ -145,6 +153,7 @@ export const ERROR_CODE = {
   operationNotSupported: 'operation_not_supported',
   inexistentKey: 'inexistent_signing_key',
   inexistentLog: 'inexistent_log',
+  inexistentLogStream: 'inexistent_log_stream',
   inexistentTestToken: 'inexistent_test_token',
   inexistentUser: 'inexistent_user',
   inexistentConnection: 'inexistent_connection',

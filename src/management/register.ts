@@ -104,8 +104,9 @@ async function confirmConfinedCall(route: ManagementRoute, request: ConfinedRequ
 
 /** Body and query fields whose values never reach the tenant log. */
 // Names that hold secrets: *secret*, *password*, private keys, tokens and codes (link_with is an
-// ID token) — but not settings that merely mention tokens (token_lifetime, token_endpoint_auth_method).
-const SECRET_FIELD = /secret|password|private|^(access_|id_|refresh_|subject_|actor_)?token$|^link_with$|^code(_verifier)?$|^(client_)?assertion$/i;
+// ID token), a log stream's Authorization and custom headers (API keys) — but not settings that
+// merely mention tokens (token_lifetime, token_endpoint_auth_method).
+const SECRET_FIELD = /secret|password|private|^http(Authorization|CustomHeaders)$|^(access_|id_|refresh_|subject_|actor_)?token$|^link_with$|^code(_verifier)?$|^(client_)?assertion$/i;
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

@@ -8,6 +8,7 @@ import { connectionRoutes } from './connections.ts';
 import { deviceCredentialRoutes } from './device-credentials.ts';
 import { keyRoutes } from './keys.ts';
 import { logRoutes } from './logs.ts';
+import { logStreamRoutes } from './log-streams.ts';
 import { resourceServerRoutes } from './resource-servers.ts';
 import type { ManagementRoute } from './route.ts';
 import { scopewardTenantRoutes } from './scopeward-tenants.ts';
@@ -24,6 +25,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...keyRoutes,
   ...tenantSettingsRoutes,
   ...logRoutes,
+  ...logStreamRoutes,
   ...userRoutes,
   ...userBlockRoutes,
   ...deviceCredentialRoutes,

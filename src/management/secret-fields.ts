@@ -1,13 +1,14 @@
 // Which secrets a Management API answer may carry (issue 9, S1; security catalogue T-OUT-01). One
 // rule for every route that renders an application or an API, present and future: `client_secret`
-// only with read:client_keys, `signing_secret` only with read:resource_servers, except where the
+// only with read:client_keys, `signing_secret` only with read:resource_servers, a log stream's
+// `httpAuthorization` only with read:log_streams, except where the
 // route itself reveals one whatever the scopes (Auth0: the answers to POST /clients and
 // rotate-secret carry the secret the caller just made). register.ts applies it where every answer
 // is sent; routes find their secret-bearing objects from their own response schemas, so a route
 // added later is covered without a line here.
 import type { AuthContext, ManagementRoute } from './route.ts';
 
-export type SecretField = 'client_secret' | 'signing_secret';
+export type SecretField = 'client_secret' | 'signing_secret' | 'httpAuthorization';
 
 interface SecretRule {
   /** The `$id` of the response schema whose objects carry the field. */
@@ -20,6 +21,8 @@ interface SecretRule {
 export const SECRET_RULES: readonly SecretRule[] = [
   { schemaId: 'Client', field: 'client_secret', readScope: 'read:client_keys' },
   { schemaId: 'ResourceServer', field: 'signing_secret', readScope: 'read:resource_servers' },
+  // Auth0 answers a log stream's httpAuthorization in plain text; reading it is logged (mgmt_api_read).
+  { schemaId: 'LogStreamHttpSink', field: 'httpAuthorization', readScope: 'read:log_streams' },
 ];
 
 /** Where the secret-bearing objects sit in an answer, compiled once from a route's response schemas. */

@@ -32,7 +32,6 @@ const UNSERVED: readonly (readonly [string, string])[] = ([
   ['hooks', 'hooks'],
   ['keys/custom-signing', 'custom_signing_keys'],
   ['keys/encryption', 'encryption_keys'],
-  ['log-streams', 'log_streams'],
   ['network-acls', 'network_acls'],
   ['organizations', 'organizations'],
   ['prompts', 'prompts'],

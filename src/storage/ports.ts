@@ -4,10 +4,12 @@
 import type { ClientData } from '../schemas/client.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
 import type { MintedTokenStore, TenantAdminStore } from './ports/dashboard.ts';
+import type { LogStreamStore } from './ports/log-streams.ts';
 import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
 import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
 
 export type * from './ports/dashboard.ts';
+export type * from './ports/log-streams.ts';
 export type * from './ports/login.ts';
 export type * from './ports/users.ts';
 
@@ -255,6 +257,7 @@ export interface Storage {
   readonly loginFailures: LoginFailureStore;
   readonly tenantAdmins: TenantAdminStore;
   readonly mintedTokens: MintedTokenStore;
+  readonly logStreams: LogStreamStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

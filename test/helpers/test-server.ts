@@ -6,6 +6,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { localBus } from '../../src/cache/bus.ts';
 import type { Registry } from '../../src/cache/registry.ts';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
+import type { LogStreamDelivery } from '../../src/audit/log-stream-delivery.ts';
+import type { RuntimeOptions } from '../../src/runtime.ts';
 import type { SecretUsage } from '../../src/oauth/token/secret-usage.ts';
 import type { RateLimiter, RateLimitSettings } from '../../src/ratelimit/limiter.ts';
 import { createRuntime } from '../../src/runtime.ts';
@@ -32,6 +34,8 @@ export interface TestServer {
   audit: AuditLog;
   /** Which secret each client last authenticated with; `flush()` writes it now instead of on the timer. */
   secretUsage: SecretUsage;
+  /** The log stream worker (not started: call start(), or tick() for one round). */
+  logStreams: LogStreamDelivery;
   limiter: RateLimiter;
   envelope: Envelope;
   clock: FrozenClock;
@@ -61,6 +65,8 @@ export interface TestServerOptions {
   dashboardDir?: string;
   /** As `scopeward serve` passes it when its certificate is signed by the local CA. */
   localCaCertPath?: string;
+  /** Log stream delivery settings (small backoff and timeouts in tests). */
+  logStreams?: RuntimeOptions['logStreams'];
 }
 
 /** Limits no ordinary test reaches (the frozen clock never ends a window). */
@@ -94,7 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const databaseUrl = pg?.url ?? options.databaseUrl ?? 'sqlite::memory:';
   const pgSchema = pg?.schema ?? options.pgSchema;
   const raw = options.storage ?? (await createStorage(databaseUrl, pgSchema ? { pgSchema } : {}));
-  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }) });
+  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }), ...(options.logStreams && { logStreams: options.logStreams }) });
   const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await ensureTenantSystemRecords(storage, envelope, clock);
@@ -107,6 +113,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     registry,
     audit: runtime.audit,
     secretUsage: runtime.secretUsage,
+    logStreams: runtime.logStreams,
     limiter: runtime.limiter,
     envelope,
     clock,

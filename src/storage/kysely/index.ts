@@ -16,6 +16,7 @@ import { tenantStore } from './tenants.ts';
 import { userStore } from './users.ts';
 import { denylistStore } from './denylist.ts';
 import { logStore } from './logs.ts';
+import { logStreamStore } from './log-streams.ts';
 import { loginFailureStore, loginSessionStore, loginTransactionStore } from './login-sessions.ts';
 import { authCodeStore, refreshTokenStore } from './login-tokens.ts';
 
@@ -69,6 +70,7 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     loginFailures: mapped(loginFailureStore(db)),
     tenantAdmins: mapped(tenantAdminStore(db)),
     mintedTokens: mapped(mintedTokenStore(db)),
+    logStreams: mapped(logStreamStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

@@ -55,25 +55,37 @@ export function logStore(db: Kysely<Database>): LogStore {
   return {
     async insertMany(records) {
       if (records.length === 0) return;
-      // Chunks keep each statement well under SQLite's bound-parameter limit.
-      for (let i = 0; i < records.length; i += 200) {
-        await db
-          .insertInto('logs')
-          .values(
-            records.slice(i, i + 200).map((r) => ({
-              tenant_id: r.tenantId,
-              log_id: r.logId,
-              date: r.date,
-              type: r.type,
-              client_id: r.clientId,
-              user_id: r.userId,
-              ip: r.ip,
-              data: JSON.stringify(r.event),
-            })),
-          )
-          .onConflict((oc) => oc.columns(['tenant_id', 'log_id']).doNothing())
-          .execute();
-      }
+      // The events and their places in the tenants' log-stream backlogs (the outbox) are written
+      // together: an event is never stored without being queued for every stream of its tenant.
+      const write = async (tx: Kysely<Database>): Promise<void> => {
+        // Chunks keep each statement well under SQLite's bound-parameter limit.
+        for (let i = 0; i < records.length; i += 200) {
+          await tx
+            .insertInto('logs')
+            .values(
+              records.slice(i, i + 200).map((r) => ({
+                tenant_id: r.tenantId,
+                log_id: r.logId,
+                date: r.date,
+                type: r.type,
+                client_id: r.clientId,
+                user_id: r.userId,
+                ip: r.ip,
+                data: JSON.stringify(r.event),
+              })),
+            )
+            .onConflict((oc) => oc.columns(['tenant_id', 'log_id']).doNothing())
+            .execute();
+        }
+        const tenants = [...new Set(records.map((r) => r.tenantId))];
+        const streams = await tx.selectFrom('log_streams').select(['tenant_id', 'id']).where('tenant_id', 'in', tenants).execute();
+        if (streams.length === 0) return;
+        const rows = records.flatMap((r) => streams.filter((s) => s.tenant_id === r.tenantId).map((s) => ({ tenant_id: r.tenantId, stream_id: s.id, log_id: r.logId })));
+        for (let i = 0; i < rows.length; i += 300) {
+          await tx.insertInto('log_stream_outbox').values(rows.slice(i, i + 300)).onConflict((oc) => oc.doNothing()).execute();
+        }
+      };
+      await (db.isTransaction ? write(db) : db.transaction().execute(write));
     },
     async list(tenantId, where, page) {
       const q = base(tenantId, where);

@@ -1,5 +1,6 @@
 // Table types for Kysely. Columns are snake_case; JSON is stored as text and booleans as 0/1 so
 // that one set of queries runs on SQLite and PostgreSQL alike.
+import type { Generated } from 'kysely';
 
 export interface TenantsTable {
   id: string;
@@ -232,6 +233,30 @@ export interface MintedTokensTable {
   revoked_at: string | null;
 }
 
+export interface LogStreamsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  status: string;
+  data: string;
+  sink_secrets_sealed: string | null;
+  created_at: string;
+  updated_at: string;
+  failures: Generated<number>;
+  failing_since: string | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  last_delivered_log_id: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+}
+
+export interface LogStreamOutboxTable {
+  tenant_id: string;
+  stream_id: string;
+  log_id: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   clients: ClientsTable;
@@ -251,4 +276,6 @@ export interface Database {
   login_failures: LoginFailuresTable;
   tenant_admins: TenantAdminsTable;
   minted_tokens: MintedTokensTable;
+  log_streams: LogStreamsTable;
+  log_stream_outbox: LogStreamOutboxTable;
 }
