@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { mapStorageError } from '../errors.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { MetaStore, Storage } from '../ports.ts';
+import { assertionJtiStore, clientCredentialStore } from './client-credentials.ts';
 import { clientGrantStore } from './client-grants.ts';
 import { clientStore } from './clients.ts';
 import { connectionStore } from './connections.ts';
@@ -69,6 +70,8 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     loginFailures: mapped(loginFailureStore(db)),
     tenantAdmins: mapped(tenantAdminStore(db)),
     mintedTokens: mapped(mintedTokenStore(db)),
+    clientCredentials: mapped(clientCredentialStore(db)),
+    assertionJtis: mapped(assertionJtiStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {
