@@ -107,7 +107,7 @@ describe('what a credential may be (Auth0: RSA 2048-4096, RS256/RS384/PS256, at 
     ['a date that is not ISO 8601', { credential_type: 'public_key', pem: 'PEM', expires_at: 'tomorrow' }, "Payload validation error: 'expires_at must be an ISO 8601 date-time' on property expires_at."],
     ['both expiry sources', { credential_type: 'public_key', pem: 'PEM', expires_at: '2030-01-01T00:00:00Z', parse_expiry_from_cert: true }, 'expires_at and parse_expiry_from_cert cannot be used together'],
     ['parse_expiry_from_cert without a certificate', { credential_type: 'public_key', pem: 'PEM', parse_expiry_from_cert: true }, 'parse_expiry_from_cert needs an X.509 certificate in pem'],
-  ])('%s → 400', async (_label, body, message) => {
+  ] as [string, Record<string, unknown>, string][])('%s → 400', async (_label, body, message) => {
     const res = await create({ ...body, ...(body.pem === 'PEM' && { pem: keys.publicPem }) });
     expect({ status: res.statusCode, body: res.json() }).toEqual({ status: 400, body: badRequest(message) });
   });
