@@ -2,7 +2,7 @@
 // like the rest of the JWS code (decision 0003). Only the RSA algorithms Auth0 allows for client
 // credentials; the algorithm is the credential's, never chosen by the token (RFC 8725 §3.1): a
 // header naming none, HS256 or another algorithm never reaches a key.
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import type { ParsedJws } from './jws.ts';
 
 export type AssertionAlg = 'RS256' | 'RS384' | 'PS256';
@@ -34,4 +34,30 @@ export function assertionSignedBy(jws: ParsedJws, alg: AssertionAlg, pem: string
   } catch {
     return false;
   }
+}
+
+export interface AssertionToSign {
+  clientId: string;
+  /** The tenant's URL with its trailing slash, https://DOMAIN/ (what the auth0 SDK uses). */
+  audience: string;
+  /** PKCS#8 or PKCS#1 PEM of the client's private key. */
+  privateKeyPem: string;
+  alg: AssertionAlg;
+  /** Seconds since the epoch. */
+  now: number;
+  /** A random id (RFC 7519 §4.1.7); the server accepts each once. */
+  jti: string;
+  /** Seconds; Auth0 accepts at most 300. */
+  lifetime?: number;
+}
+
+/** A client assertion as an application signs it (`scopeward token --private-key`). */
+export function signClientAssertion(a: AssertionToSign): string {
+  const encode = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+  const input = `${encode({ alg: a.alg, typ: 'JWT' })}.${encode({ iss: a.clientId, sub: a.clientId, aud: a.audience, iat: a.now, exp: a.now + (a.lifetime ?? 60), jti: a.jti })}`;
+  const key = createPrivateKey({ key: a.privateKeyPem, format: 'pem' });
+  const data = Buffer.from(input, 'ascii');
+  const signature =
+    a.alg === 'PS256' ? sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }) : sign(a.alg === 'RS384' ? 'sha384' : 'sha256', data, key);
+  return `${input}.${signature.toString('base64url')}`;
 }
