@@ -97,7 +97,9 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
       const logs = await storage.logs.prune(new Date(now - retentionMs).toISOString());
       // In-memory copies of pruned entries go with the next resync; they name expired tokens anyway.
       const denied = await storage.denylist.prune(new Date(now).toISOString());
-      if (logs + denied > 0) o.logger.info({ logs, denylist: denied }, 'pruned expired entries');
+      // Ids of expired client assertions: an expired assertion is refused for its exp anyway.
+      const jtis = await storage.assertionJtis.prune(new Date(now).toISOString());
+      if (logs + denied + jtis > 0) o.logger.info({ logs, denylist: denied, assertionJtis: jtis }, 'pruned expired entries');
     } catch (err) {
       o.logger.warn({ err }, 'pruning failed; will retry');
     }

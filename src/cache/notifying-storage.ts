@@ -143,6 +143,9 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     tenantAdmins: s.tenantAdmins,
     mintedTokens: s.mintedTokens,
     logStreams: s.logStreams,
+    // Read from the database at each client assertion: a deleted or expired credential is refused at once, everywhere.
+    clientCredentials: s.clientCredentials,
+    assertionJtis: s.assertionJtis,
     async transaction(work) {
       const pending: ChangeEvent[] = [];
       const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));

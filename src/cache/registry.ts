@@ -322,7 +322,8 @@ export function cachedClient(r: ClientRecord): CachedClient {
     appType: r.data.app_type,
     global: r.data.global,
     grantTypes: new Set(r.data.grant_types ?? []),
-    authMethod: r.data.token_endpoint_auth_method ?? 'client_secret_post',
+    // Private Key JWT when the client lists credentials for it (issue 15); its secret is then refused.
+    authMethod: r.data.client_authentication_methods?.private_key_jwt ? 'private_key_jwt' : (r.data.token_endpoint_auth_method ?? 'client_secret_post'),
     secretMac: r.secretMac ? Buffer.from(r.secretMac, 'base64') : null,
     previousSecretMac: r.previousSecretMac ? Buffer.from(r.previousSecretMac, 'base64') : null,
     previousSecretExpiresAt: r.previousSecretExpiresAt ? Date.parse(r.previousSecretExpiresAt) : 0,

@@ -19,6 +19,9 @@ export const CLIENT_READ_ONLY = [
   'owners',
   'client_secret_rotation',
   'scopeward_system',
+  // Private Key JWT (issue 15): names credential ids of this tenant, which no other tenant has and
+  // a create does not take; the credentials themselves are not exported.
+  'client_authentication_methods',
 ] as const;
 export const API_READ_ONLY = ['id', 'is_system', 'client_id'] as const;
 const TENANT_READ_ONLY = ['sandbox_versions_available', 'rate_limits'] as const;

@@ -8,6 +8,7 @@ import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate, type ClientData } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
 import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
+import { applyAuthenticationMethods } from './client-auth-methods.ts';
 import { DEFAULT_REFRESH_TOKEN, newClientData, readVisibility, renderClient, writeVisibility, type Visibility } from './client-view.ts';
 import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
@@ -22,6 +23,8 @@ const TAG = 'Clients';
 
 /** Fields that only update:client_keys (or update:client_credentials) may change. */
 const KEY_FIELDS = new Set(['client_secret']);
+/** Fields update:clients or update:client_credentials may change (Private Key JWT, issue 15). */
+const CREDENTIAL_FIELDS = new Set(['client_authentication_methods']);
 
 const URL_LISTS = ['callbacks', 'allowed_logout_urls'] as const;
 const ORIGIN_LISTS = ['allowed_origins', 'web_origins'] as const;
@@ -198,7 +201,7 @@ const update = route({
     // Field-level scopes (spec §3.1): secrets need update:client_keys, everything else update:clients.
     const denied: string[] = [];
     for (const field of Object.keys(body)) {
-      const needs = KEY_FIELDS.has(field) ? ['update:client_keys', 'update:client_credentials'] : ['update:clients'];
+      const needs = KEY_FIELDS.has(field) ? ['update:client_keys', 'update:client_credentials'] : CREDENTIAL_FIELDS.has(field) ? ['update:clients', 'update:client_credentials'] : ['update:clients'];
       if (!needs.some((s) => ctx.auth.has(s))) denied.push(`${field} requires ${needs.join(' or ')}`);
     }
     if (denied.length > 0) throw new ManagementError(403, TEXT.fieldsForbidden(denied.join('; ')), { errorCode: ERROR_CODE.insufficientScope });
@@ -214,7 +217,7 @@ const update = route({
       throw badRequest(TEXT.systemClient, ERROR_CODE.operationNotSupported);
     }
     if (record.data.global && secret !== undefined) throw badRequest(TEXT.globalSecretNotSettable, ERROR_CODE.operationNotSupported);
-    const data = { ...record.data, ...settings };
+    const data = await applyAuthenticationMethods(ctx.deps.storage, ctx.tenant.id, record.clientId, settings, { ...record.data, ...settings });
     // secret_encoded is set at creation (Auth0 refuses it in an update, so the Deploy CLI strips
     // it): a jwt_configuration sent without it keeps the stored one (issue 12, E3).
     const sentJwt = settings.jwt_configuration as ClientData['jwt_configuration'];

@@ -2,6 +2,7 @@
 // read by `scopeward scopes-for` and by the OpenAPI document.
 import { actionRoutes } from './actions.ts';
 import { blacklistRoutes } from './blacklists.ts';
+import { clientCredentialRoutes } from './client-credentials.ts';
 import { clientGrantRoutes } from './client-grants.ts';
 import { clientRoutes } from './clients.ts';
 import { connectionRoutes } from './connections.ts';
@@ -19,6 +20,7 @@ import { userRoutes } from './users.ts';
 
 export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   ...clientRoutes,
+  ...clientCredentialRoutes,
   ...clientGrantRoutes,
   ...resourceServerRoutes,
   ...blacklistRoutes,

@@ -18,7 +18,9 @@ export function discoveryDocument(tenant: Tenant): Record<string, unknown> {
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
     // D13: S256 only; `plain` is refused.
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    // Private Key JWT (issue 15): the algorithms Auth0 allows for client credentials.
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'PS256'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['HS256', 'RS256'],
     claims_supported: ['aud', 'auth_time', 'email', 'email_verified', 'exp', 'family_name', 'given_name', 'iat', 'iss', 'name', 'nickname', 'phone_number', 'picture', 'sid', 'sub', 'updated_at'],

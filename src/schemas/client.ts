@@ -48,6 +48,24 @@ const ClientMetadata = Type.Record(Type.String({ maxLength: 255 }), Type.String(
 /** Settings Auth0 defines that Scopeward stores and returns but does not act on. */
 const Opaque = Type.Object({}, { additionalProperties: true });
 
+/** Auth0's client_authentication_methods: the credentials (by id) enabled for Private Key JWT. */
+const ClientAuthenticationMethods = Type.Object(
+  {
+    private_key_jwt: Type.Optional(
+      Type.Object(
+        {
+          credentials: Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }), {
+            maxItems: 2,
+            description: 'Ids of the client credentials (POST /clients/{id}/credentials) its assertions may be signed with.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Private Key JWT (RFC 7523); set token_endpoint_auth_method to null with it.' },
+);
+
 /** Every writable setting; shared by create and update. */
 const settings = {
   description: Type.Optional(Description),
@@ -95,6 +113,8 @@ export const ClientUpdate = Type.Object(
     name: Type.Optional(Name),
     client_secret: Type.Optional(Type.String({ minLength: 32, maxLength: 512, description: 'Needs update:client_keys.' })),
     ...settings,
+    token_endpoint_auth_method: Nullable(Type.Enum(AUTH_METHODS, { description: 'How the client authenticates at /oauth/token; null with client_authentication_methods.' })),
+    client_authentication_methods: Nullable(ClientAuthenticationMethods),
   },
   { additionalProperties: false, $id: 'ClientUpdate' },
 );
@@ -108,6 +128,7 @@ export const ClientData = Type.Object({
   name: Type.String(),
   callback_url_template: Type.Boolean(),
   // Not in `settings`: no create or update body can set it (domain/dashboard-client.ts).
+  client_authentication_methods: Type.Optional(ClientAuthenticationMethods),
   scopeward_system: Type.Optional(Type.Literal('dashboard', { description: 'Scopeward extension: a system application (the dashboard) that the API cannot change or delete.' })),
   ...settings,
 });

@@ -3,11 +3,13 @@
 // about HTTP. Repository verbs are fixed: get, list, create, update, remove.
 import type { ClientData } from '../schemas/client.ts';
 import type { ResourceServerData } from '../schemas/resource-server.ts';
+import type { AssertionJtiStore, ClientCredentialStore } from './ports/client-credentials.ts';
 import type { MintedTokenStore, TenantAdminStore } from './ports/dashboard.ts';
 import type { LogStreamStore } from './ports/log-streams.ts';
 import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
 import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
 
+export type * from './ports/client-credentials.ts';
 export type * from './ports/dashboard.ts';
 export type * from './ports/log-streams.ts';
 export type * from './ports/login.ts';
@@ -258,6 +260,8 @@ export interface Storage {
   readonly tenantAdmins: TenantAdminStore;
   readonly mintedTokens: MintedTokenStore;
   readonly logStreams: LogStreamStore;
+  readonly clientCredentials: ClientCredentialStore;
+  readonly assertionJtis: AssertionJtiStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

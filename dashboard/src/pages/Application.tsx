@@ -8,6 +8,7 @@ import { useAsync } from '../lib/use-async.ts';
 import { Button, EmptyState, ErrorBanner, Loading, Page, TypedDeleteButton } from '../components/ui.tsx';
 import { ClientBadges } from './Applications.tsx';
 import { Credentials } from './application/Credentials.tsx';
+import { PrivateKeyJwt } from './application/PrivateKeyJwt.tsx';
 import { SettingsForm } from './application/SettingsForm.tsx';
 import { appTypeLabel, CLIENT_FIELDS, isDashboardApp, listAll, type Client, type ClientGrant, type ResourceServer } from './wire.ts';
 
@@ -46,7 +47,8 @@ export function ApplicationPage({ params }: { params: Record<string, string> }) 
         </p>
       )}
       <Credentials client={client} protectedApp={protectedApp} secretless={isDashboard} onRotated={() => loaded.reload()} />
-      <SettingsForm key={`${client.client_id}`} client={client} readOnly={isDashboard} onSaved={setClient} />
+      {!protectedApp && client.token_endpoint_auth_method !== 'none' && <PrivateKeyJwt client={client} onChanged={setClient} />}
+      <SettingsForm key={`${client.client_id}:${client.token_endpoint_auth_method ?? 'private_key_jwt'}`} client={client} readOnly={isDashboard} onSaved={setClient} />
       {(client.app_type === 'non_interactive' || client.grant_types?.includes('client_credentials')) && !client.global && <AuthorizedApis clientId={client.client_id} />}
       {!protectedApp && (
         <section className="panel danger-zone" aria-labelledby="danger-h">

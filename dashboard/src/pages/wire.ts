@@ -19,6 +19,8 @@ export interface Client {
   allowed_origins?: string[];
   grant_types?: string[];
   token_endpoint_auth_method?: AuthMethod;
+  /** Private Key JWT (issue 15): the credentials enabled for it. */
+  client_authentication_methods?: { private_key_jwt?: { credentials: { id: string }[] } };
   client_metadata?: Record<string, string>;
   client_secret_rotation?: { previous_secret_expires_at?: string; last_used_secret?: 'current' | 'previous'; last_used_at?: string };
 }
@@ -115,6 +117,7 @@ export const CLIENT_FIELDS = [
   'allowed_origins',
   'grant_types',
   'token_endpoint_auth_method',
+  'client_authentication_methods',
   'client_metadata',
   'client_secret_rotation',
 ].join(',');

@@ -1,7 +1,11 @@
 // scopeward token — get an access token by the client credentials grant, over HTTPS, exactly as
-// an application would; or, with --legacy, mint a legacy HS256 Management API token offline from
+// an application would (with its secret, or with --private-key a Private Key JWT assertion signed
+// here as the auth0 SDK signs it: aud https://DOMAIN/, 60 s, a random jti); or, with --legacy, mint a legacy HS256 Management API token offline from
 // the tenant's Global Client Secret (with the seed document's warning).
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { signClientAssertion, type AssertionAlg } from '../../tokens/client-assertion.ts';
 import { nowSeconds } from '../../domain/clock.ts';
 import { issuerFor, legacyTokensOn } from '../../domain/tenant.ts';
 import { LEGACY_TOKEN_WARNING, mintLegacyToken, parseLifetime } from '../../tokens/legacy.ts';
@@ -45,6 +49,25 @@ async function legacyToken(options: Record<string, unknown>): Promise<void> {
   }
 }
 
+const ALGS: readonly string[] = ['RS256', 'RS384', 'PS256'];
+
+/** A Private Key JWT assertion signed with the key in `file` (issue 15). */
+function assertionFrom(file: string, clientId: string, audience: string, alg: unknown): string {
+  const chosen = typeof alg === 'string' ? alg : 'RS256';
+  if (!ALGS.includes(chosen)) throw new CliError(`--alg must be one of ${ALGS.join(', ')}`, EXIT.usage);
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`--private-key: cannot read ${file}: ${(error as Error).message}`, EXIT.usage);
+  }
+  try {
+    return signClientAssertion({ clientId, audience, privateKeyPem: pem, alg: chosen as AssertionAlg, now: Math.floor(Date.now() / 1000), jti: randomUUID() });
+  } catch (error) {
+    throw new CliError(`--private-key: ${file} is not a PEM private key the alg can sign with (${(error as Error).message})`, EXIT.usage);
+  }
+}
+
 export function tokenCommand(program: Command): void {
   withConfigOptions(
     program.command('token').description('Get an access token with the client credentials grant (POST /oauth/token), or mint a legacy HS256 one with --legacy.'),
@@ -52,6 +75,8 @@ export function tokenCommand(program: Command): void {
   )
     .option('--client-id <id>', 'application client id')
     .option('--client-secret <secret>', 'application client secret (or SCOPEWARD_CLIENT_SECRET)', process.env.SCOPEWARD_CLIENT_SECRET)
+    .option('--private-key <file>', 'PEM private key: authenticate with a Private Key JWT assertion instead of the secret')
+    .option('--alg <alg>', 'with --private-key: RS256, RS384 or PS256 (default RS256, the credential\'s alg)')
     .option('--audience <aud>', 'API identifier (default: the Management API of --domain)')
     .option('--scope <scopes>', 'space-separated subset of the granted scopes')
     .option('--legacy', 'mint a legacy HS256 Management API token from the Global Client Secret (not recommended)')
@@ -60,13 +85,20 @@ export function tokenCommand(program: Command): void {
     .option('--json', 'print the whole token response as JSON')
     .action(async (options: Record<string, unknown>) => {
       if (options.legacy === true) return legacyToken(options);
-      if (typeof options.clientId !== 'string' || typeof options.clientSecret !== 'string') {
-        throw new CliError('token needs --client-id and --client-secret (or --legacy)', EXIT.usage);
+      const keyFile = typeof options.privateKey === 'string' ? options.privateKey : undefined;
+      if (typeof options.clientId !== 'string' || (keyFile === undefined && typeof options.clientSecret !== 'string')) {
+        throw new CliError('token needs --client-id and --client-secret or --private-key (or --legacy)', EXIT.usage);
       }
       const config = configFrom(options);
       const base = `https://${config.domain}`;
       const audience = typeof options.audience === 'string' ? options.audience : `${base}/api/v2/`;
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: String(options.clientId), client_secret: String(options.clientSecret), audience });
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, audience });
+      if (keyFile !== undefined) {
+        form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        form.set('client_assertion', assertionFrom(keyFile, options.clientId, `${base}/`, options.alg));
+      } else {
+        form.set('client_secret', String(options.clientSecret));
+      }
       if (typeof options.scope === 'string') form.set('scope', options.scope);
       const res = await requestJson(`${base}/oauth/token`, {
         method: 'POST',

@@ -1,5 +1,6 @@
 // Client authentication for /oauth/token and /oauth/revoke (RFC 6749 §2.3): client_secret_post
-// (what the auth0 SDK sends) or client_secret_basic, never both. The secret is compared as an HMAC
+// (what the auth0 SDK sends) or client_secret_basic, never both; or a Private Key JWT assertion
+// (RFC 7523, client-assertion.ts), never beside a secret. The secret is compared as an HMAC
 // in constant time, and an unknown client is compared against a dummy digest, so both failures
 // take the same path and give the same answer (D1, T-CA-05/06/07). Every secret check goes through
 // the failed-authentication brake here, so no endpoint can check one without it (S6).
@@ -12,12 +13,16 @@ import type { Tenant } from '../../domain/tenant.ts';
 import { ipKey, type RateLimiter } from '../../ratelimit/limiter.ts';
 import { invalidRequest, OAuthError, TOKEN_TEXT, unauthorizedClient } from '../errors.ts';
 import type { Params } from '../params.ts';
+import type { Storage } from '../../storage/ports.ts';
+import { assertionIssuer, carriesAssertion, checkAssertion } from './client-assertion.ts';
 
 export interface ClientAuthDeps {
   registry: Registry;
   envelope: Envelope;
   clock: Clock;
   limiter: RateLimiter;
+  /** Client credentials and used assertion ids (Private Key JWT). */
+  storage: Storage;
 }
 
 /** What a request that authenticates a client carries. */
@@ -41,12 +46,12 @@ export interface IdentifiedClient {
   secret: 'current' | 'previous' | undefined;
 }
 
-/** The client id a token request names (body or Basic), without validating anything; for limits. */
+/** The client id a token request names (body, Basic, or an assertion's iss), without validating anything; for limits. */
 export function claimedClientId(params: Params, authorization: string | undefined): string | undefined {
   try {
-    return parseBasic(authorization, '')?.id ?? params.get('client_id');
+    return parseBasic(authorization, '')?.id ?? params.get('client_id') ?? assertionIssuer(params);
   } catch {
-    return params.get('client_id');
+    return params.get('client_id') ?? assertionIssuer(params);
   }
 }
 
@@ -104,9 +109,13 @@ async function braked<T>(request: ClientAuthRequest, claimedId: string | undefin
   throw new OAuthError(429, 'too_many_requests', TOKEN_TEXT.tooManyFailures(verdict.retryAfter), { headers: { 'retry-after': String(verdict.retryAfter) } });
 }
 
-/** A confidential client proves itself with its secret (through the brake). */
-export async function authenticateClient(request: ClientAuthRequest, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
-  return braked(request, claimedClientId(request.params, request.authorization), deps, () => checkSecret(request, deps));
+/** A confidential client proves itself with its secret or a Private Key JWT assertion (through the brake). */
+export async function authenticateClient(request: ClientAuthRequest, deps: ClientAuthDeps): Promise<IdentifiedClient> {
+  const claimed = claimedClientId(request.params, request.authorization);
+  if (carriesAssertion(request.params)) {
+    return braked(request, claimed, deps, async () => ({ client: await checkAssertion(request.tenant, request.params, request.authorization, deps), secret: undefined }));
+  }
+  return braked(request, claimed, deps, () => checkSecret(request, deps));
 }
 
 async function checkSecret({ tenant, params, authorization }: ClientAuthRequest, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
@@ -127,7 +136,8 @@ async function checkSecret({ tenant, params, authorization }: ClientAuthRequest,
   const inGrace = client !== null && client.previousSecretMac !== null && deps.clock.now() < client.previousSecretExpiresAt;
   const previous = digestsEqual(inGrace ? client.previousSecretMac! : DUMMY_MAC, presented);
   const matched = client !== null && client.secretMac !== null && (current || (previous && inGrace));
-  if (!client || !matched || secret === '' || client.authMethod === 'none') {
+  // A client set to Private Key JWT refuses its secret (issue 15), answered as any wrong secret.
+  if (!client || !matched || secret === '' || client.authMethod === 'none' || client.authMethod === 'private_key_jwt') {
     throw unauthorizedClient(basic ? tenant.domain : undefined);
   }
   return { client, secret: current ? 'current' : 'previous' };
@@ -149,7 +159,7 @@ export async function identifyClient(request: ClientAuthRequest, deps: ClientAut
   if (client?.authMethod !== 'none') return authenticateClient(request, deps);
   // A public client has nothing to authenticate with; one that sends a secret is confused or
   // forged, and is counted by the brake like any other failure.
-  if (authorization !== undefined || params.get('client_secret') !== undefined) {
+  if (authorization !== undefined || params.get('client_secret') !== undefined || carriesAssertion(params)) {
     return braked(request, named, deps, () => Promise.reject(unauthorizedClient()));
   }
   return { client, secret: undefined };

@@ -3,6 +3,7 @@
 import { rateLimitHeaders } from '../../ratelimit/limiter.ts';
 import { invalidRequest, NO_STORE, OAuthError, TOKEN_TEXT } from '../errors.ts';
 import { readParams, type Params } from '../params.ts';
+import { ASSERTION_TEXT, ClientAssertionError } from './client-assertion.ts';
 import { authenticateClient, claimedClientId, identifyClient } from './client-auth.ts';
 import type { TokenDeps, TokenExchange, TokenStep } from './exchange.ts';
 import type { Grant } from './grants/grant.ts';
@@ -139,11 +140,13 @@ export async function recordRefusal(exchange: TokenExchange, deps: TokenDeps, er
   const { request, params } = exchange;
   const claimed = params && claimedClientId(params, request.authorization);
   const known = claimed !== undefined && claimed.length <= 255 && (await deps.registry.client(request.tenant.id, claimed).catch(() => null)) !== null;
+  // A refused client assertion is logged as Auth0 logs it: "Failed client authentication", the reason in details.
+  const assertion = error instanceof ClientAssertionError;
   deps.audit.record(request.tenant, request, {
     type,
-    description: error.description,
+    description: assertion ? ASSERTION_TEXT.logDescription : error.description,
     client: known ? { clientId: claimed } : undefined,
     ...(params?.get('audience') !== undefined && { audience: params.get('audience') }),
-    details: { error: error.error, status: error.status },
+    details: { error: error.error, status: error.status, ...(assertion && { client_authentication_error: error.description }) },
   });
 }

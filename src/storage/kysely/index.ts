@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { mapStorageError } from '../errors.ts';
 import { migrateToLatest } from '../migrations/index.ts';
 import type { MetaStore, Storage } from '../ports.ts';
+import { assertionJtiStore, clientCredentialStore } from './client-credentials.ts';
 import { clientGrantStore } from './client-grants.ts';
 import { clientStore } from './clients.ts';
 import { connectionStore } from './connections.ts';
@@ -71,6 +72,8 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     tenantAdmins: mapped(tenantAdminStore(db)),
     mintedTokens: mapped(mintedTokenStore(db)),
     logStreams: mapped(logStreamStore(db)),
+    clientCredentials: mapped(clientCredentialStore(db)),
+    assertionJtis: mapped(assertionJtiStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

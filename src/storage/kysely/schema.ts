@@ -278,4 +278,27 @@ export interface Database {
   minted_tokens: MintedTokensTable;
   log_streams: LogStreamsTable;
   log_stream_outbox: LogStreamOutboxTable;
+  client_credentials: ClientCredentialsTable;
+  assertion_jtis: AssertionJtisTable;
+}
+
+export interface ClientCredentialsTable {
+  tenant_id: string;
+  id: string;
+  client_id: string;
+  name: string | null;
+  kid: string;
+  alg: string;
+  credential_type: string;
+  pem: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+}
+
+export interface AssertionJtisTable {
+  tenant_id: string;
+  client_id: string;
+  jti: string;
+  expires_at: string;
 }

@@ -13,6 +13,7 @@ import * as m0004 from './0004_login.ts';
 import * as m0005 from './0005_dashboard.ts';
 import * as m0006 from './0006_search_guard.ts';
 import * as m0009 from './0009_log_streams.ts';
+import * as m0010 from './0010_client_credentials.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_dashboard': m0005,
   '0006_search_guard': m0006,
   '0009_log_streams': m0009,
+  '0010_client_credentials': m0010,
 };
 
 /** Every migration this version knows, in order (a restore refuses a database made by a newer one). */

@@ -62,7 +62,8 @@ function changes(c: Client, d: Draft): Record<string, unknown> {
   if (d.name.trim() !== c.name) out.name = d.name.trim();
   if (d.description !== (c.description ?? '')) out.description = d.description;
   if (d.app_type && d.app_type !== c.app_type) out.app_type = d.app_type;
-  if (d.token_endpoint_auth_method !== c.token_endpoint_auth_method) out.token_endpoint_auth_method = d.token_endpoint_auth_method;
+  // A Private Key JWT client has no token_endpoint_auth_method (issue 15): the draft shows the default, which is no change.
+  if (d.token_endpoint_auth_method !== (c.token_endpoint_auth_method ?? 'client_secret_post')) out.token_endpoint_auth_method = d.token_endpoint_auth_method;
   if (d.grant_types.join() !== (c.grant_types ?? []).join()) out.grant_types = d.grant_types;
   for (const [k] of URL_LISTS) {
     const next = lines(d.lists[k]);
