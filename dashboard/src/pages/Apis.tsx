@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { seg } from '../lib/api.ts';
 import { Link, navigate } from '../lib/router.tsx';
+import { apiPath } from '../lib/api-paths.ts';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } from '../components/ui.tsx';
@@ -12,7 +13,7 @@ import { SigningAlgorithmField } from './api/SigningAlgorithm.tsx';
 const LIST_FIELDS = 'id,name,identifier,signing_alg,is_system';
 
 export function ApisPage(_props: { params: Record<string, string> }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
   const [creating, setCreating] = useState(false);
   const loaded = useAsync(() => listAll<ResourceServer>(api, '/resource-servers', { fields: LIST_FIELDS, include_fields: true }), [api]);
   const { data, error, loading } = loaded;
@@ -47,7 +48,7 @@ export function ApisPage(_props: { params: Record<string, string> }) {
               {data.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <Link to={`/apis/${seg(r.id)}`}>{r.name}</Link> {r.is_system && <span className="badge">System API</span>}
+                    <Link to={apiPath(r, config.audience)}>{r.name}</Link> {r.is_system && <span className="badge">System API</span>}
                   </td>
                   <td data-label="API Audience">
                     <span className="id-cell">
