@@ -78,6 +78,7 @@ async function open(dashboardPath: string): Promise<void> {
   await page.locator('main h1').first().waitFor();
 }
 
+const FONT_SIZE = '(e) => getComputedStyle(e).fontSize';
 const horizontalOverflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 const payloadOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 /** The same token with its iat and exp moved an hour and more into the past (the explorer decodes, it does not verify). */
@@ -147,7 +148,7 @@ describe('creating a Machine to Machine application', () => {
       await page.getByRole('button', { name: 'Create Application' }).click();
       const form = page.getByRole('form', { name: 'Create application' });
       await form.getByLabel('Name', { exact: true }).fill(name);
-      await form.getByLabel('Machine to Machine').check();
+      await form.getByRole('radio', { name: /Machine to Machine/ }).check();
       const apiSelect = form.getByLabel('API', { exact: true });
       await apiSelect.waitFor();
       expect(await apiSelect.locator('option:checked').textContent()).toBe(`${MGMT_API} (System API)`);
@@ -188,7 +189,7 @@ describe('the explorer and an expired token', () => {
     await alert.waitFor();
     for (const v of ALL_VIEWS) {
       await view(v);
-      expect(await alert.textContent()).toMatch(/^This token has expired \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (CET|CEST), 1 hour ago\): the Management API refuses it with 401/);
+      expect(await alert.textContent()).toMatch(/^This token has expired \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (CET|CEST), (\d+ minutes|1 hour) ago\): the Management API refuses it with 401/);
       expect(await alert.getByRole('link', { name: 'API Explorer tab of the Management API' }).getAttribute('href')).toBe('/dashboard/apis/management/explorer');
       expect(await alert.locator('code').textContent()).toBe('scopeward token');
       expect(await page.locator('.scope-ok').count()).toBe(0);
@@ -233,9 +234,10 @@ describe("Auth0's addresses", () => {
         return tab.textContent();
       };
       await open('/apis/management/explorer');
-      expect(await page.locator('main h1').textContent()).toBe(MGMT_API);
+      await page.getByRole('heading', { level: 1, name: MGMT_API }).waitFor();
       expect(await selectedTab()).toBe('API Explorer');
       await open('/apis/management/authorized-applications');
+      await page.getByRole('heading', { level: 1, name: MGMT_API }).waitFor();
       expect(await selectedTab()).toBe('Machine to Machine Applications');
       await page.getByRole('tab', { name: 'Permissions' }).click();
       expect(new URL(page.url()).pathname).toBe('/dashboard/apis/management/permissions');
@@ -245,7 +247,7 @@ describe("Auth0's addresses", () => {
       await page.getByRole('tab', { name: 'API Explorer', selected: true }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/dashboard/apis/management/explorer');
       await open(`/applications/${app.client_id}/settings`);
-      expect(await page.locator('main h1').textContent()).toBe('Seed path app');
+      await page.getByRole('heading', { level: 1, name: 'Seed path app' }).waitFor();
       await open('/account/advanced');
       await page.getByRole('heading', { name: 'Advanced' }).waitFor();
       expect(await page.locator('main h1').textContent()).toBe('Tenant settings');
@@ -268,10 +270,12 @@ describe('logs', () => {
       const rows = table.locator('tbody tr');
       await rows.first().waitFor();
       const cells = (type: string, n: number) => rows.filter({ has: page.locator('.badge', { hasText: new RegExp(`^${type}$`) }) }).locator(`td:nth-child(${n})`);
-      // The client's name, never its id, for every kind of event that has one.
+      // The client's name, never its id, for every kind of event that has one (the cell's title holds the id).
       for (const type of ['sapi', 'feccft', 'seccft']) {
         await expect.poll(() => cells(type, 4).count(), { message: type }).toBeGreaterThan(0);
-        expect(await cells(type, 4).first().innerText(), type).toBe(initName);
+        const shown = await cells(type, 4).evaluateAll<[string, string | null][], undefined>("(tds) => tds.map((td) => [td.innerText, td.getAttribute('title')])");
+        for (const [text, id] of shown) expect(text, `${type} row shows ${text} for ${id}`).not.toBe(id);
+        expect(shown.map(([text]) => text), type).toContain(initName);
       }
       expect(await cells('mgmt_api_read', 2).first().innerText()).toContain('Management API Read Operation');
       // The dashboard's silent auth and code exchange: hidden, then shown on request.
@@ -300,6 +304,10 @@ describe('rotation facts', () => {
     const app = await mgmtApi<{ client_id: string; client_secret: string }>('POST', '/clients', { name: 'Rotation facts', app_type: 'non_interactive' });
     await mgmtApi('POST', '/client-grants', { client_id: app.client_id, audience: server.init.audience, scope: ['read:clients'] });
     expect((await clientToken(app.client_id, app.client_secret)).status).toBe(200);
+    // Recorded every few seconds (src/oauth/token/secret-usage.ts).
+    await expect
+      .poll(async () => (await mgmtApi<{ client_secret_rotation?: { last_used_secret?: string } }>('GET', `/clients/${app.client_id}?fields=client_secret_rotation`)).client_secret_rotation?.last_used_secret, { timeout: 30_000, interval: 1000 })
+      .toBe('current');
     for (const v of TWO_VIEWS) {
       await view(v);
       await open(`/applications/${app.client_id}`);
@@ -355,7 +363,7 @@ describe('long names', () => {
       await form.getByLabel('API', { exact: true }).selectOption({ label: 'None for now (authorize later)' });
       const before = (await mgmtApi<{ total: number }>('GET', '/clients?include_totals=true&per_page=1')).total;
       await form.getByRole('button', { name: 'Create', exact: true }).click();
-      expect(await name.evaluate((e: HTMLInputElement) => e.validationMessage)).toContain('over the limit of 255');
+      expect(await name.evaluate<string, undefined>('(e) => e.validationMessage')).toContain('over the limit of 255');
       expect((await mgmtApi<{ total: number }>('GET', '/clients?include_totals=true&per_page=1')).total).toBe(before);
       await name.fill(long(255, 'x'));
       expect(await form.locator('.length-count').innerText()).toBe('255/255');
@@ -380,13 +388,11 @@ describe('long names', () => {
       expect(await link.getAttribute('title')).toBe(long(255, 'N'));
       const types = page.locator('table.apps-list td[data-label="Type"]');
       // One line each: "Machine to Machine" never broken between letters.
-      const lines = await types.evaluateAll((tds) =>
-        tds.map((td) => {
-          const range = document.createRange();
-          range.selectNodeContents(td);
-          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-        }),
-      );
+      const lines = await types.evaluateAll<number[], undefined>(`(tds) => tds.map((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      })`);
       if (v.width === 1280) expect(lines.every((n) => n === 1)).toBe(true);
       expect(await types.first().innerText()).toMatch(/^(Machine to Machine|Single Page Application|Regular Web Application|Native)$/);
       expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
@@ -444,12 +450,12 @@ describe('the smaller items', () => {
       const revoke = page.getByRole('dialog');
       const text = revoke.getByText('Requests made with this token are refused from now on. This cannot be undone.');
       await text.waitFor();
-      const fits = await text.evaluate((p) => p.scrollWidth <= p.clientWidth && getComputedStyle(p).whiteSpace === 'normal');
+      const fits = await text.evaluate<boolean, undefined>("(p) => p.scrollWidth <= p.clientWidth && getComputedStyle(p).whiteSpace === 'normal'");
       expect(fits).toBe(true);
       const textBox = (await text.boundingBox())!;
       const dialogBox = (await revoke.boundingBox())!;
       expect(textBox.x + textBox.width).toBeLessThanOrEqual(dialogBox.x + dialogBox.width);
-      const revokeHeading = await revoke.locator('h2').evaluate((h) => getComputedStyle(h).fontSize);
+      const revokeHeading = await revoke.locator('h2').evaluate<string, undefined>(FONT_SIZE);
       await shot(`revoke-dialog-${label(v)}`, false);
       await revoke.getByRole('button', { name: 'Cancel' }).click();
 
@@ -458,7 +464,7 @@ describe('the smaller items', () => {
       await testApp.getByRole('switch').click();
       const deauthorize = page.getByRole('dialog', { name: /^Deauthorize/ });
       await deauthorize.waitFor();
-      expect(await deauthorize.locator('h2').evaluate((h) => getComputedStyle(h).fontSize)).toBe(revokeHeading);
+      expect(await deauthorize.locator('h2').evaluate<string, undefined>(FONT_SIZE)).toBe(revokeHeading);
       expect(revokeHeading).toBe('17px');
       await deauthorize.getByRole('button', { name: 'Cancel' }).click();
     }
@@ -497,14 +503,14 @@ describe('the smaller items', () => {
         expect(await page.getByRole('link', { name: 'Logs', exact: true }).isVisible()).toBe(true);
       }
       await open('/settings');
-      expect(await page.getByLabel('Session lifetime (hours)').inputValue()).toBe('168');
+      expect(await page.getByLabel('Session lifetime (hours)', { exact: true }).inputValue()).toBe('168');
       expect(await page.getByLabel('Idle session lifetime (hours)').inputValue()).toBe('72');
 
       await open('/apis/management');
       const name = page.getByRole('form', { name: 'API settings' }).getByLabel('Name', { exact: true });
       expect(await name.isDisabled()).toBe(true);
-      const style = await name.evaluate((e) => ({ border: getComputedStyle(e).borderTopStyle, bg: getComputedStyle(e).backgroundColor, cursor: getComputedStyle(e).cursor }));
-      const panelBg = await page.locator('fieldset.panel').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+      const style = await name.evaluate<{ border: string; bg: string; cursor: string }, undefined>('(e) => ({ border: getComputedStyle(e).borderTopStyle, bg: getComputedStyle(e).backgroundColor, cursor: getComputedStyle(e).cursor })');
+      const panelBg = await page.locator('fieldset.panel').first().evaluate<string, undefined>('(e) => getComputedStyle(e).backgroundColor');
       expect(style.border).toBe('dashed');
       expect(style.cursor).toBe('not-allowed');
       expect(style.bg).not.toBe(panelBg);

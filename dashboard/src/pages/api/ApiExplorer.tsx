@@ -127,7 +127,7 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
         <h2 id={`${tokenId}-start`}>Create & Authorize Test Application</h2>
         <p>
           To call {isManagementApi ? 'the Management API' : 'this API'} you need a token. Scopeward creates a Machine to Machine application,{' '}
-          <strong>{rs.name} (Test Application)</strong>, authorizes it for {allScopes.length === 0 ? 'this API' : `all ${allScopes.length} scopes of this API`} and
+          <strong>{rs.name} (Test Application)</strong>, authorizes it for {allScopes.length === 0 ? 'this API' : allScopes.length === 1 ? 'the one scope of this API' : `all ${allScopes.length} scopes of this API`} and
           shows a token for it here.
         </p>
         <ErrorBanner error={actionError} />

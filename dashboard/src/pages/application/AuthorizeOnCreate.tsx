@@ -24,7 +24,7 @@ export function AuthorizeOnCreate({ choice, onChange }: { choice: GrantChoice; o
   const chosen = apis.find((a) => a.identifier === choice.audience);
   return (
     <fieldset className="authorize-on-create" aria-labelledby={`${selectId}-legend`}>
-      <legend id={`${selectId}-legend`}>Authorize Machine to Machine Application</legend>
+      <legend id={`${selectId}-legend`}>Authorize it for an API</legend>
       <p className="hint">Choose the API this application will call and the permissions its tokens carry. You can change them later on the API&apos;s page.</p>
       <ErrorBanner error={loaded.error} />
       {loaded.loading && !loaded.data && <Loading />}
