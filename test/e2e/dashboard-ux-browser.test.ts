@@ -78,7 +78,11 @@ async function open(dashboardPath: string): Promise<void> {
   await page.locator('main h1').first().waitFor();
 }
 
-const FONT_SIZE = '(e) => getComputedStyle(e).fontSize';
+/** What the callbacks run in the page use (this project's tsconfig has no DOM library). */
+interface BrowserWindow {
+  getComputedStyle(element: unknown): { fontSize: string; whiteSpace: string; borderTopStyle: string; backgroundColor: string; cursor: string };
+  document: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<{ top: number }> & Iterable<{ top: number }> } };
+}
 const horizontalOverflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 const payloadOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 /** The same token with its iat and exp moved an hour and more into the past (the explorer decodes, it does not verify). */
@@ -261,6 +265,7 @@ describe('logs', () => {
     // A Management API call (sapi, with mgmt_api_read: its answer holds a secret) and a failed exchange.
     await mgmtApi('POST', '/clients', { name: 'Log subject', app_type: 'non_interactive' });
     expect((await clientToken(server.init.client_id, 'not-the-secret')).status).toBe(401);
+    expect((await clientToken(server.init.client_id, server.init.client_secret)).status).toBe(200);
     const config = (await (await fetch(`${server.baseUrl}/dashboard/config.json`)).json()) as { client_id: string };
     const initName = 'Scopeward Management (init)';
     for (const v of ALL_VIEWS) {
@@ -273,7 +278,7 @@ describe('logs', () => {
       // The client's name, never its id, for every kind of event that has one (the cell's title holds the id).
       for (const type of ['sapi', 'feccft', 'seccft']) {
         await expect.poll(() => cells(type, 4).count(), { message: type }).toBeGreaterThan(0);
-        const shown = await cells(type, 4).evaluateAll<[string, string | null][], undefined>("(tds) => tds.map((td) => [td.innerText, td.getAttribute('title')])");
+        const shown = await cells(type, 4).evaluateAll((tds) => tds.map((td) => [(td as unknown as { innerText: string }).innerText, td.getAttribute('title')]));
         for (const [text, id] of shown) expect(text, `${type} row shows ${text} for ${id}`).not.toBe(id);
         expect(shown.map(([text]) => text), type).toContain(initName);
       }
@@ -363,7 +368,7 @@ describe('long names', () => {
       await form.getByLabel('API', { exact: true }).selectOption({ label: 'None for now (authorize later)' });
       const before = (await mgmtApi<{ total: number }>('GET', '/clients?include_totals=true&per_page=1')).total;
       await form.getByRole('button', { name: 'Create', exact: true }).click();
-      expect(await name.evaluate<string, undefined>('(e) => e.validationMessage')).toContain('over the limit of 255');
+      expect(await name.evaluate((e) => (e as unknown as { validationMessage: string }).validationMessage)).toContain('over the limit of 255');
       expect((await mgmtApi<{ total: number }>('GET', '/clients?include_totals=true&per_page=1')).total).toBe(before);
       await name.fill(long(255, 'x'));
       expect(await form.locator('.length-count').innerText()).toBe('255/255');
@@ -388,13 +393,15 @@ describe('long names', () => {
       expect(await link.getAttribute('title')).toBe(long(255, 'N'));
       const types = page.locator('table.apps-list td[data-label="Type"]');
       // One line each: "Machine to Machine" never broken between letters.
-      const lines = await types.evaluateAll<number[], undefined>(`(tds) => tds.map((td) => {
-        const range = document.createRange();
-        range.selectNodeContents(td);
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      })`);
+      const lines = await types.evaluateAll((tds) =>
+        tds.map((td) => {
+          const range = (globalThis as unknown as BrowserWindow).document.createRange();
+          range.selectNodeContents(td);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }),
+      );
       if (v.width === 1280) expect(lines.every((n) => n === 1)).toBe(true);
-      expect(await types.first().innerText()).toMatch(/^(Machine to Machine|Single Page Application|Regular Web Application|Native)$/);
+      expect(await page.locator('table.apps-list tbody tr', { has: link }).locator('td[data-label="Type"]').innerText()).toBe('Machine to Machine');
       expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
       await shot(`applications-long-name-${label(v)}`);
     }
@@ -450,12 +457,12 @@ describe('the smaller items', () => {
       const revoke = page.getByRole('dialog');
       const text = revoke.getByText('Requests made with this token are refused from now on. This cannot be undone.');
       await text.waitFor();
-      const fits = await text.evaluate<boolean, undefined>("(p) => p.scrollWidth <= p.clientWidth && getComputedStyle(p).whiteSpace === 'normal'");
+      const fits = await text.evaluate((p) => p.scrollWidth <= p.clientWidth && (globalThis as unknown as BrowserWindow).getComputedStyle(p).whiteSpace === 'normal');
       expect(fits).toBe(true);
       const textBox = (await text.boundingBox())!;
       const dialogBox = (await revoke.boundingBox())!;
       expect(textBox.x + textBox.width).toBeLessThanOrEqual(dialogBox.x + dialogBox.width);
-      const revokeHeading = await revoke.locator('h2').evaluate<string, undefined>(FONT_SIZE);
+      const revokeHeading = await revoke.locator('h2').evaluate((h) => (globalThis as unknown as BrowserWindow).getComputedStyle(h).fontSize);
       await shot(`revoke-dialog-${label(v)}`, false);
       await revoke.getByRole('button', { name: 'Cancel' }).click();
 
@@ -464,7 +471,7 @@ describe('the smaller items', () => {
       await testApp.getByRole('switch').click();
       const deauthorize = page.getByRole('dialog', { name: /^Deauthorize/ });
       await deauthorize.waitFor();
-      expect(await deauthorize.locator('h2').evaluate<string, undefined>(FONT_SIZE)).toBe(revokeHeading);
+      expect(await deauthorize.locator('h2').evaluate((h) => (globalThis as unknown as BrowserWindow).getComputedStyle(h).fontSize)).toBe(revokeHeading);
       expect(revokeHeading).toBe('17px');
       await deauthorize.getByRole('button', { name: 'Cancel' }).click();
     }
@@ -499,7 +506,7 @@ describe('the smaller items', () => {
         await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
         await expect.poll(() => page.evaluate<number>('window.scrollY')).toBeGreaterThan(500);
         const nav = (await page.getByRole('navigation', { name: 'Dashboard' }).boundingBox())!;
-        expect(nav.y).toBe(0);
+        expect(Math.abs(nav.y)).toBeLessThan(1);
         expect(await page.getByRole('link', { name: 'Logs', exact: true }).isVisible()).toBe(true);
       }
       await open('/settings');
@@ -509,8 +516,11 @@ describe('the smaller items', () => {
       await open('/apis/management');
       const name = page.getByRole('form', { name: 'API settings' }).getByLabel('Name', { exact: true });
       expect(await name.isDisabled()).toBe(true);
-      const style = await name.evaluate<{ border: string; bg: string; cursor: string }, undefined>('(e) => ({ border: getComputedStyle(e).borderTopStyle, bg: getComputedStyle(e).backgroundColor, cursor: getComputedStyle(e).cursor })');
-      const panelBg = await page.locator('fieldset.panel').first().evaluate<string, undefined>('(e) => getComputedStyle(e).backgroundColor');
+      const style = await name.evaluate((e) => {
+        const css = (globalThis as unknown as BrowserWindow).getComputedStyle(e);
+        return { border: css.borderTopStyle, bg: css.backgroundColor, cursor: css.cursor };
+      });
+      const panelBg = await page.locator('fieldset.panel').first().evaluate((e) => (globalThis as unknown as BrowserWindow).getComputedStyle(e).backgroundColor);
       expect(style.border).toBe('dashed');
       expect(style.cursor).toBe('not-allowed');
       expect(style.bg).not.toBe(panelBg);
