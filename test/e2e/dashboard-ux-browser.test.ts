@@ -266,6 +266,11 @@ describe('logs', () => {
     await mgmtApi('POST', '/clients', { name: 'Log subject', app_type: 'non_interactive' });
     expect((await clientToken(server.init.client_id, 'not-the-secret')).status).toBe(401);
     expect((await clientToken(server.init.client_id, server.init.client_secret)).status).toBe(200);
+    // Long values in the Client column: an application with a 255-character name, a 300-character unknown client id.
+    const longApp = await mgmtApi<{ client_id: string; client_secret: string }>('POST', '/clients', { name: 'L'.repeat(255), app_type: 'non_interactive' });
+    await mgmtApi('POST', '/client-grants', { client_id: longApp.client_id, audience: server.init.audience, scope: ['read:clients'] });
+    expect((await clientToken(longApp.client_id, longApp.client_secret)).status).toBe(200);
+    expect((await clientToken('c'.repeat(300), 'secret')).status).toBe(401);
     const config = (await (await fetch(`${server.baseUrl}/dashboard/config.json`)).json()) as { client_id: string };
     const initName = 'Scopeward Management (init)';
     for (const v of ALL_VIEWS) {
@@ -293,9 +298,11 @@ describe('logs', () => {
       expect(await rows.first().locator('td:first-child').innerText()).toMatch(DATE);
       if (v.width === 1280) {
         for (const header of ['User', 'IP']) {
-          const box = (await table.getByRole('columnheader', { name: header }).boundingBox())!;
+          const box = (await table.getByRole('columnheader', { name: header, exact: true }).boundingBox())!;
           expect(box.x + box.width, `${header} column on screen`).toBeLessThanOrEqual(1280);
         }
+        // Nothing hidden to the right inside the table's own scroller either.
+        expect(await page.locator('.table-wrap').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
         await shot(`logs-${label(v)}`);
       }
       await toggle.uncheck();
