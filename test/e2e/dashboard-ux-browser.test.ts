@@ -291,6 +291,7 @@ describe('logs', () => {
       // The dashboard's silent auth and code exchange: hidden, then shown on request.
       const own = () => rows.filter({ has: page.locator(`td[title="${config.client_id}"]`) }).filter({ has: page.locator('.badge', { hasText: /^(ssa|seacft|fsa)$/ }) });
       expect(await own().count()).toBe(0);
+      if (v.width === 1280) await shot(`logs-${label(v)}`);
       const toggle = page.getByLabel(/Show the dashboard’s own sign-in|Show the dashboard's own sign-in/);
       await toggle.check();
       await expect.poll(() => own().count()).toBeGreaterThan(0);
@@ -303,7 +304,7 @@ describe('logs', () => {
         }
         // Nothing hidden to the right inside the table's own scroller either.
         expect(await page.locator('.table-wrap').evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
-        await shot(`logs-${label(v)}`);
+        await shot(`logs-with-own-sign-in-${label(v)}`);
       }
       await toggle.uncheck();
       expect(await horizontalOverflow()).toBeLessThanOrEqual(0);
