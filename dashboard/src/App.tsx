@@ -23,12 +23,21 @@ const ROUTES: [string, ComponentType<{ params: Params }>][] = [
   ['/', ApplicationsPage],
   ['/applications', ApplicationsPage],
   ['/applications/:id', ApplicationPage],
+  // Auth0's application tabs (#/applications/<id>/settings, …): one page holds them all.
+  ['/applications/:id/:tab', ApplicationPage],
   ['/apis', ApisPage],
   ['/apis/:id', ApiPage],
+  // /apis/management/explorer, /apis/<id>/permissions (lib/api-paths.ts).
+  ['/apis/:id/:tab', ApiPage],
   ['/users', UsersPage],
   ['/users/:id', UserPage],
   ['/logs', LogsPage],
   ['/settings', TenantSettingsPage],
+  // Auth0's tenant settings addresses (#/tenant, #/account/advanced).
+  ['/tenant', TenantSettingsPage],
+  ['/tenant/:section', TenantSettingsPage],
+  ['/account', TenantSettingsPage],
+  ['/account/:section', TenantSettingsPage],
   ['/keys', SigningKeysPage],
   ['/debugger', DebuggerPage],
 ];
@@ -54,7 +63,8 @@ export function App() {
       break;
     }
   }
-  const current = (to: string) => path === to || path.startsWith(`${to}/`) || (to === '/applications' && path === '/');
+  const current = (to: string) =>
+    path === to || path.startsWith(`${to}/`) || (to === '/applications' && path === '/') || (to === '/settings' && /^\/(tenant|account)(\/|$)/.test(path));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">

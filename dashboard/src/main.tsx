@@ -8,7 +8,7 @@ import { App } from './App.tsx';
 import { ApiClient } from './lib/api.ts';
 import type { DashboardConfig, Session } from './lib/session.tsx';
 import { SessionContext } from './lib/session.tsx';
-import { BASE } from './lib/router.tsx';
+import { adoptHashRoute, BASE } from './lib/router.tsx';
 import { Loading } from './components/ui.tsx';
 import './styles.css';
 
@@ -105,6 +105,7 @@ async function boot(): Promise<void> {
     );
     return;
   }
+  adoptHashRoute();
   root.render(<Loading />);
   loaded = await loadConfig();
   const session = await signIn(loaded);

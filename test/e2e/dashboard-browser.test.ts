@@ -139,6 +139,8 @@ describe('an administrator at the dashboard', () => {
     await page.getByRole('button', { name: 'Create Application' }).click();
     await page.getByLabel('Name').fill(APP_NAME);
     await page.getByLabel('Machine to Machine').check();
+    // Authorized below from the API's own tab (the creation flow's grant: dashboard-ux-browser.test.ts).
+    await page.getByLabel('API', { exact: true }).selectOption({ label: 'None for now (authorize later)' });
     await shot('application-create');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('heading', { name: APP_NAME }).waitFor();

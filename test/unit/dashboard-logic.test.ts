@@ -136,6 +136,13 @@ describe('tenant settings form', () => {
     });
   });
 
+  it("shows Auth0's session lifetimes (168 h, 72 h) when the tenant never set them, and sends them only when changed", () => {
+    const unset = { friendly_name: 'Acme' };
+    expect([toForm(unset).session_lifetime, toForm(unset).idle_session_lifetime]).toStrictEqual(['168', '72']);
+    expect(settingsPatch(unset, toForm(unset))).toEqual({ ok: true, patch: {} });
+    expect(settingsPatch(unset, { ...toForm(unset), idle_session_lifetime: '24' })).toEqual({ ok: true, patch: { idle_session_lifetime: 24 } });
+  });
+
   it('names each bad field', () => {
     const form = { ...toForm(before), friendly_name: '<b>', support_email: 'nope', session_lifetime: '0', enabled_locales: 'en, not a locale!' };
     const result = settingsPatch(before, form);

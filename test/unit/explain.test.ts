@@ -111,7 +111,7 @@ describe('explain(): why the Management API refused a call, in one sentence', ()
     try {
       s.clock.set(exp * 1000 + 180_000);
       expect(await explained('GET', '/clients', token)).toStrictEqual({ status: 401, sentence: `The token expired at ${formatInstant(exp, s.clock.now(), 'UTC')} (3 minutes ago).` });
-      expect(formatInstant(exp, s.clock.now(), 'UTC')).toBe('12:00:00');
+      expect(formatInstant(exp, s.clock.now(), 'UTC')).toBe('2026-11-02 12:00:00 UTC');
     } finally {
       s.clock.set(start);
     }
@@ -220,8 +220,8 @@ describe('tokenProblems(): what a token shows before it is sent', () => {
     expect(problems).toStrictEqual([
       'The token is signed with none; the Management API accepts RS256 (and HS256 legacy tokens).',
       'This is an ID token; the Management API takes access tokens.',
-      'The token expired at 2026-10-30 12:00:00 (2 days ago).',
-      'The token is not valid until 13:00:00 (in 1 hour).',
+      'The token expired at 2026-10-30 12:00:00 UTC (2 days ago).',
+      'The token is not valid until 2026-11-01 13:00:00 UTC (in 1 hour).',
     ]);
   });
 

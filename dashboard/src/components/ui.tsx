@@ -1,6 +1,6 @@
 // The dashboard's building blocks. Every page uses these, so that buttons, confirmations, secrets
 // and errors look and behave the same everywhere (keyboard reachable, readable when narrow).
-import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ButtonHTMLAttributes, type KeyboardEvent, type ReactNode } from 'react';
 import { ApiError } from '../lib/api.ts';
 
 export function Page({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -193,11 +193,34 @@ export function Field({ label, hint, children }: { label: string; hint?: ReactNo
   );
 }
 
-export function Tabs({ tabs, active, onChange }: { tabs: { id: string; label: string }[]; active: string; onChange: (id: string) => void }) {
+/**
+ * WAI-ARIA tabs: each tab names the panel it controls (`${idOf(id)}-panel`), and the page renders
+ * that panel with role=tabpanel, that id and aria-labelledby={idOf(id)}. Arrow keys move between tabs.
+ */
+export function Tabs({ tabs, active, onChange, idOf }: { tabs: { id: string; label: string }[]; active: string; onChange: (id: string) => void; idOf: (id: string) => string }) {
+  const move = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const at = tabs.findIndex((t) => t.id === active);
+    const next = tabs[(at + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+    if (!next) return;
+    e.preventDefault();
+    onChange(next.id);
+    document.getElementById(idOf(next.id))?.focus();
+  };
   return (
-    <div className="tabs" role="tablist">
+    <div className="tabs" role="tablist" onKeyDown={move}>
       {tabs.map((t) => (
-        <button key={t.id} type="button" role="tab" aria-selected={t.id === active} className={t.id === active ? 'tab active' : 'tab'} onClick={() => onChange(t.id)}>
+        <button
+          key={t.id}
+          id={idOf(t.id)}
+          type="button"
+          role="tab"
+          aria-selected={t.id === active}
+          aria-controls={`${idOf(t.id)}-panel`}
+          tabIndex={t.id === active ? 0 : -1}
+          className={t.id === active ? 'tab active' : 'tab'}
+          onClick={() => onChange(t.id)}
+        >
           {t.label}
         </button>
       ))}

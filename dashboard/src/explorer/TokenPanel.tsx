@@ -3,7 +3,18 @@
 import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { Button, ErrorBanner, Field } from '../components/ui.tsx';
 import { audiencesOf, formatInstant, grantedScopes, relative, tokenProblems } from '../lib/explain.ts';
-import { normalizeDomain, type ExplorerStore } from './token-store.ts';
+import { isExpired, normalizeDomain, type ExplorerStore } from './token-store.ts';
+
+/** Where a token can be had: the Management API's API Explorer tab, or the CLI. */
+export const TOKEN_SOURCE_PATH = '/dashboard/apis/management/explorer';
+
+function WhereToGetOne() {
+  return (
+    <>
+      Get one on the <a href={TOKEN_SOURCE_PATH}>API Explorer tab of the Management API</a> in the dashboard, or with <code>scopeward token</code> on the command line.
+    </>
+  );
+}
 
 /** Re-renders every `ms` so that "in 3 minutes" stays true. */
 function useNow(ms: number): number {
@@ -17,14 +28,33 @@ function useNow(ms: number): number {
 
 function TokenFacts({ store, now }: { store: ExplorerStore; now: number }) {
   const state = useSyncExternalStore(store.subscribe, store.get);
-  if (!state.token) return <p className="hint">No token set: the explorer shows each endpoint's scopes, and calls go out without one.</p>;
+  if (!state.token)
+    return (
+      <p className="hint no-token">
+        No token set: the explorer shows each endpoint&apos;s scopes, and calls go out without one. <WhereToGetOne />
+      </p>
+    );
   if (!state.decoded) return <ErrorBanner error="This is not a JWT: the Management API takes JWT access tokens (header.payload.signature)." />;
   const { payload } = state.decoded;
   const scopes = grantedScopes(payload);
   const exp = typeof payload.exp === 'number' ? payload.exp : undefined;
-  const problems = tokenProblems(state.decoded, now, store.audience());
+  const expired = isExpired(state, now);
+  // The expiry has its own notice below, with where to get a fresh token.
+  const problems = tokenProblems(state.decoded, now, store.audience()).filter((p) => !(expired && p.startsWith('The token expired')));
   return (
-    <div className="token-facts">
+    <div className="token-facts" data-expired={expired}>
+      {expired && (
+        <div className="error-banner token-expired" role="alert">
+          <p>
+            <strong>This token has expired</strong>
+            {exp !== undefined && ` (at ${formatInstant(exp, now)}, ${relative(exp, now)})`}: the Management API refuses it with 401, so no endpoint below is shown as
+            allowed.
+          </p>
+          <p>
+            <WhereToGetOne />
+          </p>
+        </div>
+      )}
       <dl>
         <dt>Audience</dt>
         <dd>{audiencesOf(payload).join(', ') || 'none'}</dd>
@@ -37,11 +67,11 @@ function TokenFacts({ store, now }: { store: ExplorerStore; now: number }) {
           </>
         )}
       </dl>
-      <p className="granted-label">Granted scopes ({scopes.length})</p>
+      <p className="granted-label">{expired ? `Scopes of the expired token (${scopes.length})` : `Granted scopes (${scopes.length})`}</p>
       {scopes.length ? (
         <ul className="granted-scopes" aria-label="Granted scopes">
           {scopes.map((s) => (
-            <li key={s} className="badge scope-ok">
+            <li key={s} className={expired ? 'badge scope-expired' : 'badge scope-ok'}>
               {s}
             </li>
           ))}

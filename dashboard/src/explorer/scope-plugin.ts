@@ -7,7 +7,7 @@ import type { ComponentType } from 'react';
 import type { ImmutableValue, SwaggerPlugin, SwaggerSystem } from 'swagger-ui-dist/swagger-ui-bundle.js';
 import { explain, parseRejection, REJECTION_HEADER } from '../lib/explain.ts';
 import { decodeJwt } from '../lib/jwt.ts';
-import type { ExplorerStore, ExplorerToken } from './token-store.ts';
+import { isExpired, type ExplorerStore, type ExplorerToken } from './token-store.ts';
 import { localCaCertPath, withCaCert } from './curl.ts';
 
 export interface OperationScopes {
@@ -16,14 +16,16 @@ export interface OperationScopes {
   currentUser: string[];
 }
 
-/** Whether the token can make the call: for anyone, only for its own user, or not at all. */
-export type Access = 'allowed' | 'own-user' | 'denied' | 'no-token';
+/** Whether the token can make the call: for anyone, only for its own user, or not at all (expired: nothing). */
+export type Access = 'allowed' | 'own-user' | 'denied' | 'no-token' | 'expired';
 
 /** How one badge reads: its colour class and its accessible word. */
-export type BadgeState = 'granted' | 'missing' | 'not needed' | 'no token';
+export type BadgeState = 'granted' | 'missing' | 'not needed' | 'no token' | 'token expired';
 
-export function accessOf(op: OperationScopes, state: ExplorerToken): Access {
+export function accessOf(op: OperationScopes, state: ExplorerToken, now = Date.now()): Access {
   if (!state.token) return 'no-token';
+  // An expired token is refused (401) whatever its scopes: nothing may look allowed.
+  if (isExpired(state, now)) return 'expired';
   const has = (s: string) => state.granted.has(s);
   if (op.mode === 'all' ? op.scopes.every(has) : op.scopes.some(has)) return 'allowed';
   return op.currentUser.some(has) ? 'own-user' : 'denied';
@@ -32,11 +34,12 @@ export function accessOf(op: OperationScopes, state: ExplorerToken): Access {
 /** A held scope is granted; one not held is missing only when the call is refused (and "all" needs it). */
 export function badgeState(scope: string, access: Access, state: ExplorerToken, currentUser = false): BadgeState {
   if (access === 'no-token') return 'no token';
+  if (access === 'expired') return 'token expired';
   if (state.granted.has(scope)) return 'granted';
   return access === 'denied' && !currentUser ? 'missing' : 'not needed';
 }
 
-const CLASS: Record<BadgeState, string> = { granted: 'badge scope-ok', missing: 'badge scope-missing', 'not needed': 'badge', 'no token': 'badge' };
+const CLASS: Record<BadgeState, string> = { granted: 'badge scope-ok', missing: 'badge scope-missing', 'not needed': 'badge', 'no token': 'badge', 'token expired': 'badge scope-expired' };
 
 const isImmutable = (v: unknown): v is ImmutableValue => v !== null && typeof v === 'object' && typeof (v as ImmutableValue).get === 'function';
 

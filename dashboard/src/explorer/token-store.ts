@@ -27,6 +27,12 @@ export function normalizeDomain(input: string): string | undefined {
   }
 }
 
+/** Whether the token's exp has passed (`now` in milliseconds); a token without exp never expires. */
+export function isExpired(state: ExplorerToken, now: number): boolean {
+  const exp = state.decoded?.payload.exp;
+  return typeof exp === 'number' && exp * 1000 <= now;
+}
+
 export const normalizeToken = (input: string): string => input.trim().replace(/^Bearer\s+/i, '');
 
 function snapshot(domain: string, token: string): ExplorerToken {

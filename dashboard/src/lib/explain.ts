@@ -4,6 +4,7 @@
 // operation's scopes. Also what a token says about itself before it is used. Free of DOM and React,
 // so that it can be unit-tested.
 import type { DecodedJwt, JsonObject } from './jwt.ts';
+import { formatDate } from './format.ts';
 
 export interface ExplainInput {
   status: number;
@@ -71,14 +72,9 @@ export function audiencesOf(payload: JsonObject): string[] {
 /** `https://DOMAIN/api/v2/` → `https://DOMAIN/` (spec conventions). */
 export const issuerOf = (audience: string): string => audience.replace(/api\/v2\/$/, '');
 
-/** "14:02:11", or "2026-11-28 14:02:11" when not on the day of `now` (in `timeZone`). */
-export function formatInstant(epochSeconds: number, now: number, timeZone?: string): string {
-  const format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  const parts = (ms: number) => Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const at = parts(epochSeconds * 1000);
-  const today = parts(now);
-  const time = `${at.hour}:${at.minute}:${at.second}`;
-  return at.year === today.year && at.month === today.month && at.day === today.day ? time : `${at.year}-${at.month}-${at.day} ${time}`;
+/** An instant in the dashboard's one date format, zone named (lib/format.ts). */
+export function formatInstant(epochSeconds: number, _now: number, timeZone?: string): string {
+  return formatDate(epochSeconds, timeZone);
 }
 
 /** "3 minutes ago", "in 2 hours", "just now". */

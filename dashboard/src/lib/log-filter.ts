@@ -24,6 +24,7 @@ export const LOG_TYPES: Readonly<Record<string, string>> = {
   fepft: 'Failed Exchange (Password for Access Token)',
   sapi: 'Success API Operation',
   fapi: 'Failed API Operation',
+  mgmt_api_read: 'Management API Read Operation',
   scp: 'Success Change Password',
   fcp: 'Failed Change Password',
   scpr: 'Success Change Password Request',
@@ -47,6 +48,16 @@ export const LOG_TYPES: Readonly<Record<string, string>> = {
   sui: 'Success Users Import',
   fui: 'Failed Users Import',
 };
+
+/**
+ * The dashboard signing itself in: silent authentication and the code exchange that follows, on
+ * every page load. Routine noise next to what an administrator looks for, so hidden by default.
+ */
+const DASHBOARD_SIGN_IN_TYPES = new Set(['ssa', 'fsa', 'seacft']);
+
+export function isDashboardSignIn(event: { type: string; client_id?: unknown }, dashboardClientId: string): boolean {
+  return event.client_id === dashboardClientId && DASHBOARD_SIGN_IN_TYPES.has(event.type);
+}
 
 /** "seccft" → "Success Exchange (…)"; an unknown code stays as it is. */
 export function describeLogType(type: string): string {

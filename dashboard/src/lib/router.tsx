@@ -13,6 +13,15 @@ export function href(path: string): string {
   return path.startsWith('/explorer') ? path : `${BASE}${path === '/' ? '/' : path}`;
 }
 
+/**
+ * Auth0's dashboard addresses are hash routes (https://manage.auth0.com/#/apis/management/explorer);
+ * /dashboard/#/apis/… becomes /dashboard/apis/… before anything reads the location.
+ */
+export function adoptHashRoute(): void {
+  const { pathname, hash, search } = window.location;
+  if ((pathname === BASE || pathname === `${BASE}/`) && hash.startsWith('#/') && hash.length > 2) history.replaceState(null, '', `${BASE}${hash.slice(1)}${search}`);
+}
+
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
   const target = href(path);
   if (options.replace) history.replaceState(null, '', target);

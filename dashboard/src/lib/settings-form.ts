@@ -29,6 +29,15 @@ export interface SettingsForm {
   enabled_locales: string;
 }
 
+/**
+ * Auth0's session lifetimes for a tenant that never set them (hours), as GET /tenants/settings
+ * answers them (src/management/tenant-settings-shape.ts DEFAULT_TENANT_SETTINGS): the form shows
+ * these rather than empty fields, and saving them unchanged sends nothing.
+ */
+export const DEFAULT_SESSION_HOURS = { session_lifetime: 168, idle_session_lifetime: 72 } as const;
+
+const sessionHours = (s: TenantSettingsWire, key: keyof typeof DEFAULT_SESSION_HOURS): number => s[key] ?? DEFAULT_SESSION_HOURS[key];
+
 export function toForm(s: TenantSettingsWire): SettingsForm {
   return {
     friendly_name: s.friendly_name ?? '',
@@ -36,8 +45,8 @@ export function toForm(s: TenantSettingsWire): SettingsForm {
     support_url: s.support_url ?? '',
     default_audience: s.default_audience ?? '',
     allowed_logout_urls: (s.allowed_logout_urls ?? []).join('\n'),
-    session_lifetime: s.session_lifetime === undefined ? '' : String(s.session_lifetime),
-    idle_session_lifetime: s.idle_session_lifetime === undefined ? '' : String(s.idle_session_lifetime),
+    session_lifetime: String(sessionHours(s, 'session_lifetime')),
+    idle_session_lifetime: String(sessionHours(s, 'idle_session_lifetime')),
     enabled_locales: (s.enabled_locales ?? []).join(', '),
   };
 }
@@ -75,7 +84,7 @@ export function settingsPatch(before: TenantSettingsWire, form: SettingsForm): F
   for (const key of ['session_lifetime', 'idle_session_lifetime'] as const) {
     const value = hours(form[key]);
     if (typeof value === 'object') errors[key] = value.error;
-    else if (value !== undefined && value !== before[key]) patch[key] = value;
+    else if (value !== undefined && value !== sessionHours(before, key)) patch[key] = value;
     // An emptied lifetime cannot be unset through the API: keep the stored one.
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, patch };

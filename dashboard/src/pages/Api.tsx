@@ -1,7 +1,9 @@
 // One API, in Auth0's tabs: Settings, Permissions, Machine to Machine Applications and API Explorer.
-// The tab is kept in the address (?tab=) so a reload or a shared link opens the same one.
+// The tab is part of the address (/apis/management/explorer, lib/api-paths.ts), so a reload, a
+// shared link or Auth0's documented paths open the same one. The Management API is /apis/management.
 import { useEffect, useState } from 'react';
 import { seg } from '../lib/api.ts';
+import { API_TABS, apiPath, apiTabOf, MANAGEMENT_SLUG } from '../lib/api-paths.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
@@ -12,22 +14,17 @@ import { M2mApplications } from './api/M2mApplications.tsx';
 import { ApiExplorer } from './api/ApiExplorer.tsx';
 import { API_FIELDS, type ResourceServer } from './wire.ts';
 
-const TABS = [
-  { id: 'settings', label: 'Settings' },
-  { id: 'permissions', label: 'Permissions' },
-  { id: 'm2m', label: 'Machine to Machine Applications' },
-  { id: 'explorer', label: 'API Explorer' },
-];
-
 export function ApiPage({ params }: { params: Record<string, string> }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
   const { search } = useLocation();
   const apiId = params.id ?? '';
-  const { data, error, loading } = useAsync(() => api.get<ResourceServer>(`/resource-servers/${seg(apiId)}`, { fields: API_FIELDS, include_fields: true }), [api, apiId]);
+  // GET /resource-servers/{id} takes the URL-encoded identifier too: /apis/management needs no list.
+  const key = apiId === MANAGEMENT_SLUG ? config.audience : apiId;
+  const { data, error, loading } = useAsync(() => api.get<ResourceServer>(`/resource-servers/${seg(key)}`, { fields: API_FIELDS, include_fields: true }), [api, key]);
   const [rs, setRs] = useState<ResourceServer>();
   useEffect(() => setRs(data), [data]);
-  const requested = search.get('tab') ?? '';
-  const tab = TABS.some((t) => t.id === requested) ? requested : 'settings';
+  const tab = apiTabOf(params.tab ?? search.get('tab'));
+  const tabId = (t: string) => `api-tab-${t}`;
 
   if (!rs) {
     return (
@@ -47,11 +44,12 @@ export function ApiPage({ params }: { params: Record<string, string> }) {
       <p className="identifier">
         <span className="hint">Identifier</span> <code>{rs.identifier}</code> <CopyButton value={rs.identifier} label="Copy identifier" />
       </p>
-      <Tabs tabs={TABS} active={tab} onChange={(t) => navigate(`/apis/${seg(apiId)}?tab=${t}`, { replace: true })} />
-      <div role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.label}>
+      <Tabs tabs={[...API_TABS]} active={tab} idOf={tabId} onChange={(t) => navigate(apiPath(rs, config.audience, apiTabOf(t)), { replace: true })} />
+      <div role="tabpanel" id={`${tabId(tab)}-panel`} aria-labelledby={tabId(tab)}>
         {tab === 'settings' && <ApiSettings rs={rs} onSaved={setRs} />}
         {tab === 'permissions' && <Permissions rs={rs} onSaved={setRs} />}
-        {tab === 'm2m' && <M2mApplications rs={rs} />}
+        {tab === 'authorized-applications' && <M2mApplications rs={rs} />}
+        {/* Mounted afresh on each visit to the tab: each visit shows a fresh token (Auth0: "A token is automatically generated"). */}
         {tab === 'explorer' && <ApiExplorer rs={rs} />}
       </div>
     </Page>

@@ -2,6 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { seg } from '../lib/api.ts';
 import { Link, navigate } from '../lib/router.tsx';
+import { apiPath } from '../lib/api-paths.ts';
+import { LengthHint, LimitedInput } from '../components/limits.tsx';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } from '../components/ui.tsx';
@@ -12,7 +14,7 @@ import { SigningAlgorithmField } from './api/SigningAlgorithm.tsx';
 const LIST_FIELDS = 'id,name,identifier,signing_alg,is_system';
 
 export function ApisPage(_props: { params: Record<string, string> }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
   const [creating, setCreating] = useState(false);
   const loaded = useAsync(() => listAll<ResourceServer>(api, '/resource-servers', { fields: LIST_FIELDS, include_fields: true }), [api]);
   const { data, error, loading } = loaded;
@@ -47,11 +49,15 @@ export function ApisPage(_props: { params: Record<string, string> }) {
               {data.map((r) => (
                 <tr key={r.id}>
                   <td>
-                    <Link to={`/apis/${seg(r.id)}`}>{r.name}</Link> {r.is_system && <span className="badge">System API</span>}
+                    <Link to={apiPath(r, config.audience)} className="clamp" title={r.name}>
+                      {r.name}
+                    </Link> {r.is_system && <span className="badge">System API</span>}
                   </td>
                   <td data-label="API Audience">
                     <span className="id-cell">
-                      <code>{r.identifier}</code>
+                      <code className="clamp" title={r.identifier}>
+                        {r.identifier}
+                      </code>
                       <CopyButton value={r.identifier} />
                     </span>
                   </td>
@@ -88,11 +94,11 @@ function CreateApi({ onCancel }: { onCancel: () => void }) {
   return (
     <form className="panel" onSubmit={submit} aria-label="Create API">
       <h2>New API</h2>
-      <Field label="Name" hint="A friendly name, e.g. Orders API.">
-        {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoFocus autoComplete="off" />}
+      <Field label="Name" hint={<LengthHint value={name} max={200} what="A friendly name, e.g. Orders API." />}>
+        {(id) => <LimitedInput id={id} value={name} onChange={setName} max={200} required autoFocus autoComplete="off" />}
       </Field>
-      <Field label="Identifier" hint="A logical identifier, usually a URL such as https://orders.example.com/. It becomes the token audience and cannot be changed later.">
-        {(id) => <input id={id} value={identifier} onChange={(e) => setIdentifier(e.target.value)} required maxLength={600} autoComplete="off" spellCheck={false} />}
+      <Field label="Identifier" hint={<LengthHint value={identifier} max={600} what="A logical identifier, usually a URL such as https://orders.example.com/. It becomes the token audience and cannot be changed later." />}>
+        {(id) => <LimitedInput id={id} value={identifier} onChange={setIdentifier} max={600} required autoComplete="off" spellCheck={false} />}
       </Field>
       <SigningAlgorithmField value={alg} onChange={setAlg} hint="RS256: signed with the tenant's keys (published in the JWKS). HS256: signed with a secret shared with the API." />
       <ErrorBanner error={error} />

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { seg } from '../lib/api.ts';
 import { Link, navigate } from '../lib/router.tsx';
+import { apiPath } from '../lib/api-paths.ts';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, EmptyState, ErrorBanner, Loading, Page, TypedDeleteButton } from '../components/ui.tsx';
@@ -63,7 +64,7 @@ export function ApplicationPage({ params }: { params: Record<string, string> }) 
 
 /** The APIs this client may get client-credentials tokens for; changed from each API's page. */
 function AuthorizedApis({ clientId }: { clientId: string }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
   const loaded = useAsync(
     () => Promise.all([listAll<ClientGrant>(api, '/client-grants', { client_id: clientId }), listAll<ResourceServer>(api, '/resource-servers', { fields: 'id,name,identifier', include_fields: true })]),
     [api, clientId],
@@ -89,7 +90,7 @@ function AuthorizedApis({ clientId }: { clientId: string }) {
             const target = byIdentifier.get(g.audience);
             return (
               <li key={g.id}>
-                {target ? <Link to={`/apis/${seg(target.id)}?tab=m2m`}>{target.name}</Link> : <code>{g.audience}</code>}{' '}
+                {target ? <Link to={apiPath(target, config.audience, 'authorized-applications')}>{target.name}</Link> : <code>{g.audience}</code>}{' '}
                 <span className="hint">
                   {g.scope.length} {g.scope.length === 1 ? 'scope' : 'scopes'}
                 </span>

@@ -5,7 +5,12 @@ import { Link, navigate } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, CopyButton, EmptyState, ErrorBanner, Field, Loading, Page } from '../components/ui.tsx';
-import { APP_TYPES, appTypeLabel, isDashboardApp, listAll, TEST_APP_KEY, type AppType, type Client } from './wire.ts';
+import { APP_TYPES, appTypeLabel, isDashboardApp, listAll, TEST_APP_KEY, type AppType, type Client, type ClientGrant } from './wire.ts';
+import { AuthorizeOnCreate, NO_API, type GrantChoice } from './application/AuthorizeOnCreate.tsx';
+import { LengthHint, LimitedInput } from '../components/limits.tsx';
+
+/** Auth0's limit for an application name (the Management API refuses longer). */
+const NAME_MAX = 255;
 
 /** The list needs these fields only; asking for them keeps client_secret out of the answer. */
 const LIST_FIELDS = 'client_id,name,description,app_type,global,client_metadata';
@@ -71,8 +76,15 @@ export function ApplicationsPage(_props: { params: Record<string, string> }) {
               {data.map((c) => (
                 <tr key={c.client_id}>
                   <td>
-                    <Link to={`/applications/${seg(c.client_id)}`}>{c.name}</Link> <ClientBadges client={c} dashboardClientId={config.client_id} />
-                    {c.description && <div className="hint">{c.description}</div>}
+                    <Link to={`/applications/${seg(c.client_id)}`} className="clamp" title={c.name}>
+                      {c.name}
+                    </Link>{' '}
+                    <ClientBadges client={c} dashboardClientId={config.client_id} />
+                    {c.description && (
+                      <div className="hint clamp" title={c.description}>
+                        {c.description}
+                      </div>
+                    )}
                   </td>
                   <td data-label="Type">{appTypeLabel(c.app_type)}</td>
                   <td data-label="Client ID">
@@ -92,9 +104,12 @@ export function ApplicationsPage(_props: { params: Record<string, string> }) {
 }
 
 function CreateApplication({ onCancel }: { onCancel: () => void }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
   const [name, setName] = useState('');
   const [type, setType] = useState<AppType>('non_interactive');
+  // Auth0 offers its Management API first; "None for now" leaves the application unauthorized.
+  const [grant, setGrant] = useState<GrantChoice>(() => ({ audience: config.audience, scopes: new Set() }));
+  const [created, setCreated] = useState<Client>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const legendId = useId();
@@ -102,20 +117,25 @@ function CreateApplication({ onCancel }: { onCancel: () => void }) {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    // The answer carries the new secret (Auth0 wire); only the id is kept, the secret waits for Reveal.
-    api.post<Client>('/clients', { name: name.trim(), app_type: type, ...TYPE_DEFAULTS[type] }).then(
-      (created) => navigate(`/applications/${seg(created.client_id)}`),
-      (err: unknown) => {
-        setBusy(false);
-        setError(err);
-      },
-    );
+    const authorize = type === 'non_interactive' && grant.audience !== NO_API;
+    const work = async () => {
+      // The answer carries the new secret (Auth0 wire); only the id is kept, the secret waits for Reveal.
+      // A retry after a failed grant reuses the application made the first time.
+      const app = created ?? (await api.post<Client>('/clients', { name: name.trim(), app_type: type, ...TYPE_DEFAULTS[type] }));
+      setCreated(app);
+      if (authorize) await api.post<ClientGrant>('/client-grants', { client_id: app.client_id, audience: grant.audience, scope: [...grant.scopes] });
+      navigate(`/applications/${seg(app.client_id)}`);
+    };
+    work().catch((err: unknown) => {
+      setBusy(false);
+      setError(err);
+    });
   };
   return (
     <form className="panel" onSubmit={submit} aria-label="Create application">
       <h2>Create Application</h2>
-      <Field label="Name" hint="Shown to users on the login page; no < or >.">
-        {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={255} autoFocus autoComplete="off" />}
+      <Field label="Name" hint={<LengthHint value={name} max={NAME_MAX} what="Shown to users on the login page; no < or >." />}>
+        {(id) => <LimitedInput id={id} value={name} onChange={setName} max={NAME_MAX} required autoFocus autoComplete="off" disabled={created !== undefined} />}
       </Field>
       <fieldset className="app-types" aria-labelledby={legendId}>
         <legend id={legendId}>Application type</legend>
@@ -129,10 +149,17 @@ function CreateApplication({ onCancel }: { onCancel: () => void }) {
           </label>
         ))}
       </fieldset>
+      {type === 'non_interactive' && <AuthorizeOnCreate choice={grant} onChange={setGrant} />}
+      {created && (
+        <p className="warning" role="status">
+          The application <Link to={`/applications/${seg(created.client_id)}`}>{created.name}</Link> was created, but not authorized for the API: fix the error below and press{' '}
+          Create again, or open it and authorize it later.
+        </p>
+      )}
       <ErrorBanner error={error} />
       <div className="form-actions">
         <Button type="submit" variant="primary" disabled={busy || name.trim() === ''}>
-          Create
+          {type === 'non_interactive' && grant.audience !== NO_API ? 'Create and authorize' : 'Create'}
         </Button>
         <Button onClick={onCancel}>Cancel</Button>
       </div>

@@ -44,7 +44,8 @@ export function DebuggerPage(_props: { params: Record<string, string> }) {
           {text !== '' && <Button onClick={() => setText('')}>Clear</Button>}
         </div>
       </div>
-      <Tabs tabs={TABS} active={tab} onChange={setTab} />
+      <Tabs tabs={TABS} active={tab} onChange={setTab} idOf={(t) => `debugger-tab-${t}`} />
+      <div role="tabpanel" id={`debugger-tab-${tab}-panel`} aria-labelledby={`debugger-tab-${tab}`}>
       {tab === 'inspect' &&
         (decoded ? (
           <Inspect key={token} token={token} decoded={decoded} />
@@ -62,6 +63,7 @@ export function DebuggerPage(_props: { params: Record<string, string> }) {
           }}
         />
       )}
+      </div>
     </Page>
   );
 }

@@ -2,7 +2,8 @@
 // live tail polls every 2 s for events after the newest shown (from/take) and puts them on top.
 import { useEffect, useRef, useState } from 'react';
 import { formatDate } from '../lib/format.ts';
-import { describeLogType, EMPTY_FILTER, newestLogId, prependNewEvents, type LogFilter } from '../lib/log-filter.ts';
+import { describeLogType, EMPTY_FILTER, isDashboardSignIn, newestLogId, prependNewEvents, type LogFilter } from '../lib/log-filter.ts';
+import { listAll, type Client } from './wire.ts';
 import { useSession } from '../lib/session.tsx';
 import { useAsync } from '../lib/use-async.ts';
 import { Button, EmptyState, ErrorBanner, Loading, Page } from '../components/ui.tsx';
@@ -16,7 +17,11 @@ const PER_PAGE = 50;
 const TAIL_EVERY_MS = 2000;
 
 export function LogsPage(_props: { params: Record<string, string> }) {
-  const { api } = useSession();
+  const { api, config } = useSession();
+  const [showOwn, setShowOwn] = useState(false);
+  // Events name their application by id; some (sapi, feccft) carry no name: read the names once.
+  const clients = useAsync(() => listAll<Client>(api, '/clients', { fields: 'client_id,name', include_fields: true }), [api]);
+  const names = new Map((clients.data ?? []).map((c) => [c.client_id, c.name]));
   const [filter, setFilter] = useState<LogFilter>(EMPTY_FILTER);
   const [q, setQ] = useState<string>();
   const [page, setPage] = useState(0);
@@ -59,6 +64,9 @@ export function LogsPage(_props: { params: Record<string, string> }) {
     };
   }, [tail, q, api]);
 
+  const shownRows = showOwn ? rows : rows.filter((e) => !isDashboardSignIn(e, config.client_id));
+  const hiddenCount = rows.length - shownRows.length;
+
   const toggleTail = () => {
     if (!tail) setPage(0);
     setTailError(undefined);
@@ -94,12 +102,22 @@ export function LogsPage(_props: { params: Record<string, string> }) {
       )}
       <ErrorBanner error={error ?? tailError} />
       {loading && !data && <Loading />}
+      {rows.length > 0 && (
+        <label className="check log-own-toggle">
+          <input type="checkbox" checked={showOwn} onChange={(e) => setShowOwn(e.target.checked)} />
+          <span>
+            Show the dashboard&apos;s own sign-in (silent authentication and code exchange on each page load)
+            {!showOwn && hiddenCount > 0 && <span className="hint"> · {hiddenCount} hidden on this page</span>}
+          </span>
+        </label>
+      )}
       {data && rows.length === 0 && (
         <EmptyState title={q === undefined ? 'No log events yet.' : 'No event matches these filters.'}>
           <p>{q === undefined ? 'Sign-ins, token exchanges and Management API changes are recorded here.' : 'Widen the date range or reset the filters.'}</p>
         </EmptyState>
       )}
-      {rows.length > 0 && (
+      {rows.length > 0 && shownRows.length === 0 && <EmptyState title="Only the dashboard's own sign-in events here." />}
+      {shownRows.length > 0 && (
         <div className="table-wrap">
           <table className="list log-table" aria-label="Log events" aria-busy={loading}>
             <thead>
@@ -113,7 +131,7 @@ export function LogsPage(_props: { params: Record<string, string> }) {
               </tr>
             </thead>
             <tbody>
-              {rows.map((e) => (
+              {shownRows.map((e) => (
                 <tr key={e.log_id} className={e.type.startsWith('f') ? 'log-failure' : undefined}>
                   <td>
                     <button type="button" className="link-button" onClick={() => setOpen(e.log_id)} aria-label={`Open event of ${formatDate(e.date)}`}>
@@ -125,9 +143,17 @@ export function LogsPage(_props: { params: Record<string, string> }) {
                       {describeLogType(e.type)} <span className="badge">{e.type}</span>
                     </span>
                   </td>
-                  <td className="log-description">{e.description}</td>
-                  <td title={e.client_id}>{e.client_name || e.client_id || '—'}</td>
-                  <td title={e.user_id}>{e.user_name || e.user_id || '—'}</td>
+                  <td className="log-description">
+                    <span className="clamp" title={e.description}>
+                      {e.description}
+                    </span>
+                  </td>
+                  <td title={e.client_id}>
+                    <span className="clamp log-client">{e.client_name || names.get(e.client_id) || e.client_id || '—'}</span>
+                  </td>
+                  <td title={e.user_id}>
+                    <span className="clamp">{e.user_name || e.user_id || '—'}</span>
+                  </td>
                   <td>{e.ip || '—'}</td>
                 </tr>
               ))}

@@ -9,7 +9,7 @@ import { AdvancedSettings } from './settings/Advanced.tsx';
 
 type Errors = Partial<Record<keyof SettingsForm, string>>;
 
-export function TenantSettingsPage(_props: { params: Record<string, string> }) {
+export function TenantSettingsPage({ params }: { params: Record<string, string> }) {
   const { api } = useSession();
   const loaded = useAsync(() => api.get<TenantSettingsWire>('/tenants/settings'), [api]);
   const [settings, setSettings] = useState<TenantSettingsWire>();
@@ -25,6 +25,12 @@ export function TenantSettingsPage(_props: { params: Record<string, string> }) {
     setSettings(loaded.data);
     setForm(toForm(loaded.data));
   }, [loaded.data]);
+
+  // Auth0's #/account/advanced: the Advanced section, once it is on the page.
+  const advanced = params.section === 'advanced' && settings !== undefined;
+  useEffect(() => {
+    if (advanced) document.getElementById('advanced-title')?.scrollIntoView();
+  }, [advanced]);
 
   if (!settings || !form) {
     return (

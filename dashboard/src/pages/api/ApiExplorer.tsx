@@ -3,9 +3,10 @@
 // its token, "Token Expiration (Seconds)" and "Update & Regenerate Token". The token is a real
 // client-credentials token minted by POST /api/v2/scopeward/test-tokens; beyond Auth0 every such
 // token is listed below and can be revoked. Also offered for custom APIs.
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { seg } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
+import { apiPath } from '../../lib/api-paths.ts';
 import { useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { Button, CopyButton, ErrorBanner, Field, Loading, Notice } from '../../components/ui.tsx';
@@ -18,10 +19,12 @@ const MIN_EXPIRATION = 60;
 const MAX_EXPIRATION = 31536000;
 
 /**
- * The last token minted per API, in memory only: it survives switching tabs and pages, never a
- * reload, and is never written to storage (a bearer token in localStorage outlives the session).
+ * The expiration last chosen per API, in memory only, so that the token made on each visit lasts
+ * as long as the one made by hand before. Tokens themselves are never kept: each visit to the tab
+ * mints a fresh one (Auth0: "A token is automatically generated and displayed there"), and none is
+ * written to storage (a bearer token in localStorage outlives the session).
  */
-const lastMinted = new Map<string, TestToken>();
+const lastExpiration = new Map<string, number>();
 
 function scopeCount(scope: string): string {
   const n = scope ? scope.split(' ').length : 0;
@@ -48,8 +51,10 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
   const { api, config } = useSession();
   const loaded = useAsync(() => findTestApp(api, rs), [api, rs.identifier]);
   const { data, error, loading } = loaded;
-  const [token, setToken] = useState(() => lastMinted.get(rs.identifier));
-  const [expiration, setExpiration] = useState(String(token?.expires_in ?? DEFAULT_EXPIRATION));
+  const [token, setToken] = useState<TestToken>();
+  const [expiration, setExpiration] = useState(String(lastExpiration.get(rs.identifier) ?? DEFAULT_EXPIRATION));
+  // One automatic token per visit (a mount of this tab), once the test application and its grant are known.
+  const minted = useRef(false);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
@@ -74,11 +79,19 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
   };
   const mint = async (clientId: string, seconds: number) => {
     const minted = await api.post<TestToken>('/scopeward/test-tokens', { client_id: clientId, audience: rs.identifier, expires_in: seconds, name: name.trim() || 'API Explorer' });
-    lastMinted.set(rs.identifier, minted);
+    lastExpiration.set(rs.identifier, seconds);
     setToken(minted);
     setListVersion((v) => v + 1);
     setNotice(`New token generated; it expires in ${seconds} seconds.`);
   };
+  const grantFound = data?.grant !== undefined;
+  const testClientId = data?.client.client_id;
+  useEffect(() => {
+    if (minted.current || !grantFound || !testClientId) return;
+    minted.current = true;
+    run(() => mint(testClientId, lastExpiration.get(rs.identifier) ?? DEFAULT_EXPIRATION));
+    // run and mint are recreated on every render; the guard above makes this once per visit.
+  }, [grantFound, testClientId, rs.identifier]);
   const authorize = (clientId: string) => api.post<ClientGrant>('/client-grants', { client_id: clientId, audience: rs.identifier, scope: allScopes });
   const createTestApp = () =>
     run(async () => {
@@ -92,6 +105,7 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
         client_metadata: { [TEST_APP_KEY]: testAppMarker(rs) },
       });
       await authorize(created.client_id);
+      minted.current = true;
       await mint(created.client_id, DEFAULT_EXPIRATION);
       loaded.reload();
     });
@@ -113,7 +127,7 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
         <h2 id={`${tokenId}-start`}>Create & Authorize Test Application</h2>
         <p>
           To call {isManagementApi ? 'the Management API' : 'this API'} you need a token. Scopeward creates a Machine to Machine application,{' '}
-          <strong>{rs.name} (Test Application)</strong>, authorizes it for {allScopes.length === 0 ? 'this API' : `all ${allScopes.length} scopes of this API`} and
+          <strong>{rs.name} (Test Application)</strong>, authorizes it for {allScopes.length === 0 ? 'this API' : allScopes.length === 1 ? 'the one scope of this API' : `all ${allScopes.length} scopes of this API`} and
           shows a token for it here.
         </p>
         <ErrorBanner error={actionError} />
@@ -134,7 +148,7 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
           {grant ? (
             <span className="hint">
               {' '}
-              · authorized for {grant.scope.length} {grant.scope.length === 1 ? 'scope' : 'scopes'} (<Link to={`/apis/${seg(rs.id)}?tab=m2m`}>change</Link>)
+              · authorized for {grant.scope.length} {grant.scope.length === 1 ? 'scope' : 'scopes'} (<Link to={apiPath(rs, config.audience, 'authorized-applications')}>change</Link>)
             </span>
           ) : null}
         </p>
@@ -153,7 +167,7 @@ export function ApiExplorer({ rs }: { rs: ResourceServer }) {
             className="mono token-box"
             readOnly
             value={shown?.access_token ?? ''}
-            placeholder="No token shown yet: press Update & Regenerate Token to get one."
+            placeholder={busy ? 'Generating a token…' : grant ? 'No token yet: press Update & Regenerate Token.' : 'Authorize the test application to get a token.'}
             spellCheck={false}
             onFocus={(e) => e.currentTarget.select()}
           />

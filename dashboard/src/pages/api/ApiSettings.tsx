@@ -7,6 +7,7 @@ import { useSession } from '../../lib/session.tsx';
 import { Button, ErrorBanner, Field, Notice, Secret, TypedDeleteButton } from '../../components/ui.tsx';
 import { withoutSecret, type ResourceServer } from '../wire.ts';
 import { SigningAlgorithmField } from './SigningAlgorithm.tsx';
+import { LengthHint, LimitedInput } from '../../components/limits.tsx';
 
 const MAX_LIFETIME = 2592000;
 
@@ -51,7 +52,9 @@ export function ApiSettings({ rs, onSaved }: { rs: ResourceServer; onSaved: (rs:
       <form onSubmit={submit} aria-label="API settings">
         <fieldset className="panel plain" disabled={readOnly}>
           <h2>General Settings</h2>
-          <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoComplete="off" />}</Field>
+          <Field label="Name" hint={readOnly ? undefined : <LengthHint value={name} max={200} />}>
+            {(id) => <LimitedInput id={id} value={name} onChange={setName} max={200} required autoComplete="off" />}
+          </Field>
           <Field label="Token Expiration (Seconds)" hint={`Lifetime of access tokens for this API; at most ${MAX_LIFETIME} (30 days).`}>
             {(id) => <input id={id} type="number" min={1} max={MAX_LIFETIME} value={lifetime} onChange={(e) => setLifetime(e.target.value)} required />}
           </Field>

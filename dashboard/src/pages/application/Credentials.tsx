@@ -4,7 +4,7 @@ import { useCallback, useId, useState } from 'react';
 import { seg } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
 import { ConfirmButton, CopyButton, Notice, Secret } from '../../components/ui.tsx';
-import { formatDate } from '../../lib/format.ts';
+import { rotationFacts } from '../../lib/rotation-facts.ts';
 import type { Client } from '../wire.ts';
 
 /** `secretless`: the dashboard's own application has no secret at all (public, code + PKCE). */
@@ -48,12 +48,11 @@ export function Credentials({ client, protectedApp, secretless, onRotated }: { c
             </p>
           ) : null}
           <Secret key={generation} label="Client secret" load={loadSecret} />
-          {rotation?.previous_secret_expires_at && <p className="hint">The previous secret is still accepted until {formatDate(rotation.previous_secret_expires_at)}.</p>}
-          {rotation?.last_used_secret && (
-            <p className="hint">
-              Last authenticated with the {rotation.last_used_secret} secret{rotation.last_used_at ? ` at ${formatDate(rotation.last_used_at)}` : ''}.
+          {rotationFacts(rotation, Date.now()).map((fact) => (
+            <p key={fact} className="hint rotation-fact">
+              {fact}
             </p>
-          )}
+          ))}
         </dd>}
       </dl>
       {!protectedApp && (

@@ -3,6 +3,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { seg } from '../../lib/api.ts';
 import { useSession } from '../../lib/session.tsx';
+import { LengthHint, LimitedInput, LimitedTextarea } from '../../components/limits.tsx';
 import { Button, ErrorBanner, Field, Notice } from '../../components/ui.tsx';
 import { APP_TYPES, withoutSecret, type AuthMethod, type Client } from '../wire.ts';
 
@@ -107,9 +108,11 @@ export function SettingsForm({ client, readOnly, onSaved }: { client: Client; re
     <form onSubmit={submit} aria-label="Application settings">
       <fieldset className="panel plain" disabled={readOnly}>
         <h2>Settings</h2>
-        <Field label="Name">{(id) => <input id={id} value={draft.name} onChange={(e) => set({ name: e.target.value })} required maxLength={255} autoComplete="off" />}</Field>
-        <Field label="Description" hint="Up to 140 characters.">
-          {(id) => <textarea id={id} className="short" value={draft.description} onChange={(e) => set({ description: e.target.value })} maxLength={140} />}
+        <Field label="Name" hint={<LengthHint value={draft.name} max={255} />}>
+          {(id) => <LimitedInput id={id} value={draft.name} onChange={(name) => set({ name })} max={255} required autoComplete="off" />}
+        </Field>
+        <Field label="Description" hint={<LengthHint value={draft.description} max={140} />}>
+          {(id) => <LimitedTextarea id={id} className="short" value={draft.description} onChange={(description) => set({ description })} max={140} />}
         </Field>
         {!client.global && (
           <Field label="Application Type">

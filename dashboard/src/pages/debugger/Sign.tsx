@@ -74,7 +74,9 @@ export function Sign({ from, onInspect }: { from: DecodedJwt | undefined; onInsp
       <p className="hint">
         For a legacy Management API token: <code>aud</code> is the Global Client Id, <code>iss</code> is <code>{config.issuer}</code>, <code>scope</code> lists the scopes, and the secret is the Global Client Secret with “secret is base64 encoded” ticked. The secret is used in this page only; it is never sent.
       </p>
-      <Button onClick={legacyTemplate}>Fill in a legacy token template</Button>
+      <div className="form-actions">
+        <Button onClick={legacyTemplate}>Fill in a legacy token template</Button>
+      </div>
       <ErrorBanner error={templateError} />
       <div className="debugger-json">
         <JsonArea label="Header" value={header} onChange={setHeader} />
