@@ -1,8 +1,10 @@
 // The metrics facade on prom-client (issue 13): one Registry per instance (STYLE §6, no
 // module-level state: two apps in one test keep apart), Node's default process metrics and the
-// event-loop delay beside Scopeward's own. Labelled children are looked up once and kept, so the
-// hot path pays a Map lookup and an add, not prom-client's label hashing (decision 0012).
+// event-loop delay beside Scopeward's own. What is counted per request goes through
+// fast-metrics.ts (a Map lookup and an add); prom-client's own classes serve what is rare or read
+// at scrape time (decision 0012).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-metrics.ts';
 import type { CacheCounter, Metrics, NotificationStats, PoolStats, RefusalReason, RefusingApi } from './metrics.ts';
 
 export interface PrometheusOptions {
@@ -23,20 +25,6 @@ const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
 const NOTIFICATION_STATES: readonly NotificationStats['state'][] = ['local', 'listening', 'reconnecting'];
 
-/** prom-client children by their joined label values: looked up once, then reused. */
-function children<C>(make: (values: string[]) => C): (...values: string[]) => C {
-  const made = new Map<string, C>();
-  return (...values) => {
-    const key = values.join('\u0000');
-    let child = made.get(key);
-    if (child === undefined) {
-      child = make(values);
-      made.set(key, child);
-    }
-    return child;
-  };
-}
-
 export function createPrometheusMetrics(options: PrometheusOptions = {}): PrometheusMetrics {
   const registry = new Registry();
   const registers = [registry];
@@ -45,12 +33,12 @@ export function createPrometheusMetrics(options: PrometheusOptions = {}): Promet
   // monitorEventLoopDelay sampled every 10 ms.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
 
-  const requests = new Histogram({ name: 'scopeward_http_request_duration_seconds', help: 'HTTP requests by route template, method and status: _count is the request count.', labelNames: ['route', 'method', 'status'], buckets: SECONDS_BUCKETS, registers });
-  const tokens = new Counter({ name: 'scopeward_tokens_issued_total', help: 'Tokens issued by tenant, grant type and audience.', labelNames: clientLabels ? ['tenant', 'grant_type', 'audience', 'client_id'] : ['tenant', 'grant_type', 'audience'], registers });
-  const refusals = new Counter({ name: 'scopeward_refusals_total', help: 'Refused token requests (api="authentication") and bearer tokens (api="management") by reason.', labelNames: clientLabels ? ['api', 'reason', 'tenant', 'client_id'] : ['api', 'reason', 'tenant'], registers });
-  const rateLimits = new Counter({ name: 'scopeward_rate_limit_hits_total', help: 'Requests a rate-limit bucket refused, by tenant and bucket.', labelNames: ['tenant', 'bucket'], registers });
-  const hits = new Counter({ name: 'scopeward_cache_hits_total', help: 'Cache reads answered from memory, per cache.', labelNames: ['cache'], registers });
-  const misses = new Counter({ name: 'scopeward_cache_misses_total', help: 'Cache reads that loaded from the database, per cache.', labelNames: ['cache'], registers });
+  const requests = new FastHistogram('scopeward_http_request_duration_seconds', 'HTTP requests by route template, method and status: _count is the request count.', ['route', 'method', 'status'], SECONDS_BUCKETS, registry);
+  const tokens = new FastCounter('scopeward_tokens_issued_total', 'Tokens issued by tenant, grant type and audience.', clientLabels ? ['tenant', 'grant_type', 'audience', 'client_id'] : ['tenant', 'grant_type', 'audience'], registry);
+  const refusals = new FastCounter('scopeward_refusals_total', 'Refused token requests (api="authentication") and bearer tokens (api="management") by reason.', clientLabels ? ['api', 'reason', 'tenant', 'client_id'] : ['api', 'reason', 'tenant'], registry);
+  const rateLimits = new FastCounter('scopeward_rate_limit_hits_total', 'Requests a rate-limit bucket refused, by tenant and bucket.', ['tenant', 'bucket'], registry);
+  const hits = new FastCounter('scopeward_cache_hits_total', 'Cache reads answered from memory, per cache.', ['cache'], registry);
+  const misses = new FastCounter('scopeward_cache_misses_total', 'Cache reads that loaded from the database, per cache.', ['cache'], registry);
   const poolWaits = new Histogram({ name: 'scopeward_db_pool_wait_seconds', help: 'Time database requests waited for a free pool connection (PostgreSQL): _count is the number of waits.', buckets: SECONDS_BUCKETS, registers });
   const poolErrors = new Counter({ name: 'scopeward_db_pool_errors_total', help: 'Database pool connection failures: connect (could not open one), idle (an idle one died).', labelNames: ['kind'], registers });
   const lag = new Histogram({ name: 'scopeward_change_notification_lag_seconds', help: 'From another instance sending a change notification to this one hearing it.', buckets: LAG_BUCKETS, registers });
@@ -97,32 +85,34 @@ export function createPrometheusMetrics(options: PrometheusOptions = {}): Promet
     },
   });
 
-  const request = children((v) => requests.labels(...v));
-  const token = children((v) => tokens.labels(...v));
-  const refusal = children((v) => refusals.labels(...v));
-  const rateLimit = children((v) => rateLimits.labels(...v));
-  const cache = children(([name = '']): CacheCounter => {
-    const hit = hits.labels(name);
-    const miss = misses.labels(name);
-    return { hit: () => hit.inc(), miss: () => miss.inc() };
-  });
+  const cache = new Map<string, CacheCounter>();
+  const cacheCounter = (name: string): CacheCounter => {
+    let counter = cache.get(name);
+    if (!counter) {
+      const hit = hits.child([name]);
+      const miss = misses.child([name]);
+      counter = { hit: () => void hit.value++, miss: () => void miss.value++ };
+      cache.set(name, counter);
+    }
+    return counter;
+  };
 
   return {
     enabled: true,
     registry,
     request(route, method, status, seconds) {
-      request(route, method, String(status)).observe(seconds);
+      requests.observe(requests.child([route, method, String(status)]), seconds);
     },
     tokenIssued(tenantId, grantType, audience, clientId) {
-      (clientLabels ? token(tenantId, grantType, audience, clientId) : token(tenantId, grantType, audience)).inc();
+      tokens.child(clientLabels ? [tenantId, grantType, audience, clientId] : [tenantId, grantType, audience]).value++;
     },
     refused(api: RefusingApi, reason: RefusalReason, tenantId: string, clientId?: string) {
-      (clientLabels ? refusal(api, reason, tenantId, clientId ?? '') : refusal(api, reason, tenantId)).inc();
+      refusals.child(clientLabels ? [api, reason, tenantId, clientId ?? ''] : [api, reason, tenantId]).value++;
     },
     rateLimitHit(tenantId, bucket) {
-      rateLimit(tenantId, bucket).inc();
+      rateLimits.child([tenantId, bucket]).value++;
     },
-    cache: (name) => cache(name),
+    cache: cacheCounter,
     poolWait: (seconds) => poolWaits.observe(seconds),
     poolError: (kind) => poolErrors.inc({ kind }),
     watchPool: (read) => void pools.push(read),
