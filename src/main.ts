@@ -191,7 +191,9 @@ export async function serve(config: Config): Promise<void> {
     prepared = ready;
     if (config.workers > 1) {
       relayClusterChanges();
-      if (config.metricsPort !== undefined) await openMetrics(config, clusterScrape(), logger);
+      // The primary answers scrapes for every worker; it closes first on shutdown, since a
+      // scraper's kept-alive connection would otherwise keep the primary from exiting.
+      const metrics = config.metricsPort !== undefined ? await openMetrics(config, clusterScrape(), logger) : undefined;
       for (let i = 0; i < config.workers; i++) cluster.fork();
       let announced = false;
       cluster.on('message', (_worker, message: { type?: string; url?: string }) => {
@@ -212,6 +214,7 @@ export async function serve(config: Config): Promise<void> {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'shutting down: stopping the workers');
+        void metrics?.close();
         const workers = Object.values(cluster.workers ?? {});
         for (const w of workers) w?.process.kill('SIGTERM');
         // A worker still running after its own shutdown deadline is stuck; the primary exits

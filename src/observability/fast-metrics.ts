@@ -29,7 +29,10 @@ function labelsOf(names: readonly string[], values: readonly string[]): Labels {
 
 abstract class FastMetric<Child> {
   readonly aggregator = 'sum';
-  protected readonly children = new Map<string, Child>();
+  /** Every child, for get(). */
+  protected readonly children: Child[] = [];
+  /** Children by their label values, one Map level per label: no key string is built per call. */
+  readonly #tree = new Map<string, unknown>();
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly string[];
@@ -44,11 +47,21 @@ abstract class FastMetric<Child> {
 
   /** The child for these label values (in labelNames' order), made on first use and kept. */
   child(values: readonly string[]): Child {
-    const key = values.join('\u0000');
-    let child = this.children.get(key);
+    let node = this.#tree;
+    const last = values.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(values[i]!, next);
+      }
+      node = next;
+    }
+    let child = node.get(values[last]!) as Child | undefined;
     if (child === undefined) {
       child = this.make(labelsOf(this.labelNames, values));
-      this.children.set(key, child);
+      node.set(values[last]!, child);
+      this.children.push(child);
     }
     return child;
   }
@@ -69,7 +82,7 @@ export class FastCounter extends FastMetric<CounterChild> {
   }
 
   get(): Promise<MetricJson> {
-    const values = [...this.children.values()].map(({ labels, value }) => ({ labels, value }));
+    const values = this.children.map(({ labels, value }) => ({ labels, value }));
     return Promise.resolve({ name: this.name, help: this.help, type: 'counter', aggregator: 'sum', values });
   }
 }
@@ -107,7 +120,7 @@ export class FastHistogram extends FastMetric<HistogramChild> {
   get(): Promise<MetricJson> {
     const values: Value[] = [];
     const bucket = `${this.name}_bucket`;
-    for (const { labels, counts, sum, count } of this.children.values()) {
+    for (const { labels, counts, sum, count } of this.children) {
       let cumulative = 0;
       this.#bounds.forEach((le, i) => {
         cumulative += counts[i]!;
