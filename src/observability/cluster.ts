@@ -7,6 +7,8 @@ import type { PrometheusMetrics } from './prometheus.ts';
 
 /** In a worker: offer this registry to the primary's scrapes. */
 export function shareWithPrimary(metrics: PrometheusMetrics): void {
+  // Making one is what installs prom-client's listener for the primary's requests in a worker.
+  new AggregatorRegistry();
   AggregatorRegistry.setRegistries([metrics.registry]);
 }
 

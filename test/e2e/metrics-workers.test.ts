@@ -28,7 +28,9 @@ function token(): Promise<number> {
 describe('metrics with --workers 2 (issue 13)', () => {
   it('one scrape sums the tokens every worker issued', async () => {
     for (let i = 0; i < 6; i++) expect(await token()).toBe(200);
-    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
     const line = text.split('\n').find((l) => l.startsWith('scopeward_tokens_issued_total{'));
     expect(line).toBe(`scopeward_tokens_issued_total{tenant="${/tenant="([^"]+)"/.exec(line ?? '')?.[1]}",grant_type="client_credentials",audience="${s.init.audience}"} 6`);
     // The cluster hands connections out round-robin, so each worker issued about half: 6 is the sum.
