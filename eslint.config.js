@@ -17,12 +17,13 @@ import tseslint from 'typescript-eslint';
 //   tokens  ratelimit               JWT issuing, verification and signing keys; rate limits
 //   domain                          the rules and values of the model (clock, ids, tenants, users)
 //   crypto  storage                 envelope encryption and certificates; the storage ports and adapter
-//   schemas                         TypeBox shapes of the Auth0 resources
+//   schemas  observability          TypeBox shapes of the Auth0 resources; the metrics facade
+//                                   (prom-client) every layer above counts through
 //
 // Besides: only cli, main.ts and dev (its in-memory one) open the database (storage/kysely); everyone else uses the ports.
 // Fastify stays in http (and management/register.ts, the Management API's adapter), SQL in storage
 // (and the PostgreSQL change bus, cache/bus.ts, which speaks LISTEN/NOTIFY).
-const LAYERS = [['cli'], ['main.ts', 'dev'], ['config', 'runtime.ts', 'config-as-code'], ['http'], ['oauth', 'management', 'login'], ['provisioning', 'cache', 'audit'], ['tokens', 'ratelimit'], ['domain'], ['crypto', 'storage'], ['schemas']];
+const LAYERS = [['cli'], ['main.ts', 'dev'], ['config', 'runtime.ts', 'config-as-code'], ['http'], ['oauth', 'management', 'login'], ['provisioning', 'cache', 'audit'], ['tokens', 'ratelimit'], ['domain'], ['crypto', 'storage'], ['schemas', 'observability']];
 
 /** Packages each unit may not import, beyond the layers. */
 const NO_FASTIFY = { regex: '^fastify(/|$)', message: 'Fastify stays in http/ (and management/register.ts): the layers below take plain typed input.' };

@@ -14,6 +14,10 @@ import { createEnvelope, type Envelope } from './crypto/envelope.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { createApp, type App } from './http/app.ts';
 import { createLogger } from './http/logger.ts';
+import { clusterScrape, shareWithPrimary } from './observability/cluster.ts';
+import { listenForScrapes, type MetricsListener, type Scrape } from './observability/listener.ts';
+import { NO_METRICS, type Metrics } from './observability/metrics.ts';
+import { createPrometheusMetrics } from './observability/prometheus.ts';
 import { ensureLocalCa, fileHttps, localCaHttps } from './http/tls.ts';
 import { DefaultTenantElsewhere, ensureDefaultTenant } from './provisioning/default-tenant.ts';
 import { ensureTenantSystemRecords } from './provisioning/system-records.ts';
@@ -28,6 +32,8 @@ export interface RunningServer {
   url: string;
   port: number;
   caCertPath: string | undefined;
+  /** The /metrics listener's port, when --metrics-port is set and this process serves it. */
+  metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -77,9 +83,10 @@ async function defaultTenantOn(config: Config, storage: Storage, envelope: Envel
   if (before !== undefined && before !== config.domain) logger.warn({ from: before, to: config.domain }, 'moved the default tenant to another domain (--change-domain)');
 }
 
-async function changeBus(config: Config, logger: Logger): Promise<ChangeBus> {
+async function changeBus(config: Config, logger: Logger, metrics: Metrics): Promise<ChangeBus> {
   if (config.databaseUrl.startsWith('postgres')) {
     return postgresBus(config.databaseUrl, {
+      ...(metrics.enabled && { onDelivered: (lagMs: number) => metrics.notificationDelivered(lagMs / 1000) }),
       onError: (err) => logger.warn({ err }, 'a change notification could not be sent; other instances see the change at their next resync'),
       onLost: (err) => logger.warn({ err }, 'change notifications lost (database unreachable?); reconnecting. Cached entries keep serving meanwhile'),
       onRestored: (downMs) => logger.info({ downMs }, 'change notifications restored; every cache is dropped, since changes made meanwhile were not heard'),
@@ -93,14 +100,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const envelope = createEnvelope(loadMasterKey(config).key);
-  const raw = await createStorage(config.databaseUrl, { migrate: false });
-  const bus = await changeBus(config, logger);
+  // Off (NO_METRICS) unless --metrics-port is set: nothing is counted, no listener opens.
+  const prometheus = config.metricsPort !== undefined ? createPrometheusMetrics({ clientLabels: config.metricsClientLabels }) : undefined;
+  const metrics = prometheus ?? NO_METRICS;
+  const raw = await createStorage(config.databaseUrl, { migrate: false, metrics });
+  const bus = await changeBus(config, logger, metrics);
+  metrics.watchNotifications(() => bus.status());
   const runtime = await createRuntime({
     raw,
     bus,
     envelope,
     clock,
     logger,
+    metrics,
     redisUrl: config.redisUrl,
     logRetentionDays: config.logRetentionDays,
     logStreams: { timeoutMs: config.logStreamTimeoutSeconds * 1000, retryMaxMs: config.logStreamRetryMaxSeconds * 1000, suspendAfterMs: config.logStreamSuspendAfterSeconds * 1000 },
@@ -127,6 +139,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const timeouts = { handshakeSeconds: config.handshakeTimeoutSeconds, headersSeconds: config.headersTimeoutSeconds, requestSeconds: config.requestTimeoutSeconds, keepAliveSeconds: config.keepAliveTimeoutSeconds };
   const app = await createApp({
     ...runtime,
+    metrics,
     envelope,
     clock,
     logger,
@@ -141,6 +154,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const resync = setInterval(() => void registry.resync().catch((err: unknown) => logger.warn({ err }, 'cache resync could not reload tenants; cached entries keep serving')), config.cacheResyncSeconds * 1000);
   resync.unref();
 
+  let metricsListener: MetricsListener | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -150,6 +164,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       deadline.unref();
       await app.fastify.close();
       clearTimeout(deadline);
+      await metricsListener?.close();
       // Queued tenant-log events and secret-use notes are written before the database closes.
       await runtime.close();
       await bus.close();
@@ -159,13 +174,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
   try {
     await app.fastify.listen({ port: config.port, host: config.host });
+    // With --workers the primary answers scrapes for every worker (cluster.ts).
+    if (prometheus && cluster.isWorker) shareWithPrimary(prometheus);
+    else if (prometheus) metricsListener = await openMetrics(config, () => prometheus.scrape(), logger);
   } catch (error) {
     await close();
     throw isAddressInUse(error) ? new PortInUse(config.port, config.host) : error;
   }
   const port = (app.fastify.server.address() as AddressInfo).port;
   const url = `${https ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
-  return { app, url, port, caCertPath, close };
+  return { app, url, port, caCertPath, metricsPort: metricsListener?.port, close };
+}
+
+async function openMetrics(config: Config, scrape: Scrape, logger: Logger): Promise<MetricsListener> {
+  const listener = await listenForScrapes(scrape, config.metricsPort!, config.metricsHost, (err) => logger.error({ err }, 'metrics could not be collected'));
+  logger.info({ host: config.metricsHost, port: listener.port }, 'metrics at /metrics');
+  return listener;
 }
 
 /** The `init` command for this server's database: the options that point it there (issue 14). */
@@ -214,6 +238,9 @@ export async function serve(config: Config): Promise<void> {
     prepared = ready;
     if (config.workers > 1) {
       relayClusterChanges();
+      // The primary answers scrapes for every worker; it closes first on shutdown, since a
+      // scraper's kept-alive connection would otherwise keep the primary from exiting.
+      const metrics = config.metricsPort !== undefined ? await openMetrics(config, clusterScrape(), logger) : undefined;
       for (let i = 0; i < config.workers; i++) cluster.fork();
       let announced = false;
       cluster.on('message', (_worker, message: { type?: string; url?: string; message?: string }) => {
@@ -242,6 +269,7 @@ export async function serve(config: Config): Promise<void> {
         if (stopping) return;
         stopping = true;
         logger.info({ signal }, 'shutting down: stopping the workers');
+        void metrics?.close();
         const workers = Object.values(cluster.workers ?? {});
         for (const w of workers) w?.process.kill('SIGTERM');
         // A worker still running after its own shutdown deadline is stuck; the primary exits

@@ -11,6 +11,7 @@ import { notifyingStorage } from './cache/notifying-storage.ts';
 import { Registry } from './cache/registry.ts';
 import type { Envelope } from './crypto/envelope.ts';
 import type { Clock } from './domain/clock.ts';
+import { NO_METRICS, type Metrics } from './observability/metrics.ts';
 import { SecretUsage } from './oauth/token/secret-usage.ts';
 import { RateLimiter, type RateLimitSettings } from './ratelimit/limiter.ts';
 import { FallbackCounterStore, MemoryCounterStore, RedisCounterStore, type CounterStore } from './ratelimit/store.ts';
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   envelope: Envelope;
   clock: Clock;
   logger: Logger;
+  /** Cache hits and misses, rate-limit hits (default: off). */
+  metrics?: Metrics;
   /** Shared rate-limit counters; in memory when absent. */
   redisUrl?: string | undefined;
   /** Tenant log entries older than this are pruned (default 30). */
@@ -77,13 +80,14 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     storage,
     envelope: o.envelope,
     onError: (err) => o.logger.error({ err }, 'cache reload failed'),
+    metrics: o.metrics ?? NO_METRICS,
     ...(o.defaultRateLimits && { defaultRateLimits: o.defaultRateLimits }),
   });
   o.bus.subscribe((event) => registry.apply(event));
   // R2: changes made elsewhere while the channel was down were never heard; nothing cached is
   // trusted any more. This runs once the channel is back, so the database answers the reloads.
   o.bus.onMissed(() => void registry.dropAll().catch((err: unknown) => o.logger.warn({ err }, 'tenant reload after reconnection failed; the periodic resync retries')));
-  const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock);
+  const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock, o.metrics ?? NO_METRICS);
   const audit = new AuditLog({ storage, clock: o.clock, logger: o.logger });
   const logStreams = new LogStreamDelivery({ ...o.logStreams, storage, envelope: o.envelope, logger: o.logger });
   const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));

@@ -97,6 +97,8 @@ export interface PostgresBusOptions {
   onLost?: (error: Error) => void;
   /** The LISTEN connection is back after `downMs`; onMissed listeners run next. */
   onRestored?: (downMs: number) => void;
+  /** Another instance's change arrived `lagMs` after it was sent (by the two instances' clocks). */
+  onDelivered?: (lagMs: number) => void;
 }
 
 /**
@@ -130,9 +132,12 @@ export async function postgresBus(url: string, options: PostgresBusOptions): Pro
     const client = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5000 });
     client.on('notification', (msg) => {
       try {
-        const parsed = JSON.parse(msg.payload ?? '') as { origin?: string; event?: unknown };
+        const parsed = JSON.parse(msg.payload ?? '') as { origin?: string; event?: unknown; at?: unknown };
         const event = parseEvent(parsed.event);
-        if (event && parsed.origin !== origin) local.deliver(event);
+        if (event && parsed.origin !== origin) {
+          local.deliver(event);
+          if (typeof parsed.at === 'number') options.onDelivered?.(Math.max(0, Date.now() - parsed.at));
+        }
       } catch {
         // Not ours; ignore.
       }
@@ -187,8 +192,10 @@ export async function postgresBus(url: string, options: PostgresBusOptions): Pro
   return {
     publish(event) {
       local.deliver(event);
-      let payload = JSON.stringify({ origin, event });
-      if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ origin, event: { tenantId: event.tenantId, kind: event.kind } });
+      // `at` lets the receivers measure the channel's lag (the metrics' change_notification_lag).
+      const at = Date.now();
+      let payload = JSON.stringify({ origin, event, at });
+      if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ origin, event: { tenantId: event.tenantId, kind: event.kind }, at });
       pool.query('select pg_notify($1, $2)', [channel, payload]).catch(options.onError);
     },
     subscribe: (l) => local.subscribe(l),

@@ -9,6 +9,8 @@
 //   while the database does not answer (`usable(error)`) the old value is still served, exactly
 //   as it would have been had the resync not run.
 
+import type { CacheCounter } from '../observability/metrics.ts';
+
 interface Entry<V> {
   value: V;
   /** The freshness epoch it was loaded in; older than the cache's epoch = stale. */
@@ -20,9 +22,12 @@ export class LoadingCache<K, V> {
   #generation = 0;
   #epoch = 0;
   readonly #max: number;
+  readonly #counter: CacheCounter | undefined;
 
-  constructor(max: number) {
+  /** `counter` hears every read-through (`get`): a hit, or a miss that loads. */
+  constructor(max: number, counter?: CacheCounter) {
     this.#max = max;
+    this.#counter = counter;
   }
 
   peek(key: K): V | undefined {
@@ -41,7 +46,11 @@ export class LoadingCache<K, V> {
    */
   async get(key: K, load: () => Promise<V>, keep: (value: V) => boolean = () => true, serveStale: (error: unknown) => boolean = () => false): Promise<V> {
     const entry = this.#entries.get(key);
-    if (entry?.epoch === this.#epoch) return entry.value;
+    if (entry?.epoch === this.#epoch) {
+      this.#counter?.hit();
+      return entry.value;
+    }
+    this.#counter?.miss();
     const generation = this.#generation;
     let value: V;
     try {

@@ -4,6 +4,7 @@
 // no database round trip.
 import { createHash } from 'node:crypto';
 import { DecryptionError, digestsEqual, type Envelope } from '../crypto/envelope.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { rateLimitsOf, type RateLimitSettings } from '../ratelimit/limiter.ts';
 import type { LegacyKey } from '../tokens/verify.ts';
 import { legacyTokensOn, tenantFrom, type Tenant } from '../domain/tenant.ts';
@@ -63,6 +64,8 @@ export interface RegistryOptions {
   onError?: (error: unknown) => void;
   /** Limits for tenants whose settings name none (default: DEFAULT_RATE_LIMITS). */
   defaultRateLimits?: RateLimitSettings;
+  /** Cache hits and misses (default: off). */
+  metrics?: Metrics;
 }
 
 export class Registry {
@@ -70,6 +73,7 @@ export class Registry {
   readonly #envelope: Envelope;
   readonly #onError: (error: unknown) => void;
   readonly #defaultLimits: RateLimitSettings | undefined;
+  readonly #metrics: Metrics | undefined;
   #byHost = new Map<string, Tenant>();
   #byId = new Map<string, Tenant>();
   #caches = new Map<string, TenantCaches>();
@@ -81,6 +85,7 @@ export class Registry {
     this.#envelope = options.envelope;
     this.#onError = options.onError ?? (() => undefined);
     this.#defaultLimits = options.defaultRateLimits;
+    this.#metrics = options.metrics;
   }
 
   /** Loads every tenant; call before serving. */
@@ -122,7 +127,7 @@ export class Registry {
   #for(tenantId: string): TenantCaches {
     let c = this.#caches.get(tenantId);
     if (!c) {
-      c = new TenantCaches();
+      c = new TenantCaches(this.#metrics);
       this.#caches.set(tenantId, c);
     }
     return c;

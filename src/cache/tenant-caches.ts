@@ -3,6 +3,7 @@
 // kind. Whatever is left keeps serving the hot paths from memory, also while the database is down.
 import type { ChangeEvent, ChangeIds } from './change-event.ts';
 import { LoadingCache } from './loading-cache.ts';
+import { NO_METRICS, type Metrics } from '../observability/metrics.ts';
 import type { ClientGrantRecord, ClientRecord } from '../storage/ports.ts';
 import type { KeyRing } from '../tokens/keys.ts';
 import type { CachedApi, CachedClient, Denylist, LegacySigning } from './registry.ts';
@@ -16,20 +17,36 @@ export function grantKey(clientId: string, audience: string): string {
 }
 
 export class TenantCaches {
-  readonly clients = new LoadingCache<string, CachedClient | null>(MAX_ENTRIES);
+  readonly clients: LoadingCache<string, CachedClient | null>;
   /** Ids looked up and not found, kept apart so a flood of made-up ids cannot evict real clients. */
-  readonly missingClients = new LoadingCache<string, true>(MISSING_ENTRIES);
-  readonly grants = new LoadingCache<string, ClientGrantRecord | null>(MAX_ENTRIES);
-  readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
-  readonly keys = new LoadingCache<'ring', KeyRing>(1);
-  readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
-  readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
+  readonly missingClients: LoadingCache<string, true>;
+  readonly grants: LoadingCache<string, ClientGrantRecord | null>;
+  readonly apis: LoadingCache<string, CachedApi | null>;
+  readonly keys: LoadingCache<'ring', KeyRing>;
+  readonly origins: LoadingCache<'all', ReadonlySet<string>>;
+  readonly clientList: LoadingCache<'all', readonly ClientRecord[] | null>;
   /** Serialized GET /clients answers without secrets, by visibility and query. */
-  readonly clientViews = new LoadingCache<string, string>(64);
-  readonly legacy = new LoadingCache<'key', LegacySigning | null>(1);
-  readonly denylist = new LoadingCache<'all', Denylist>(1);
+  readonly clientViews: LoadingCache<string, string>;
+  readonly legacy: LoadingCache<'key', LegacySigning | null>;
+  readonly denylist: LoadingCache<'all', Denylist>;
 
-  readonly #all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientList, this.clientViews, this.legacy, this.denylist];
+  /** `metrics` counts hits and misses per cache, summed over tenants (the cache's name is the label). */
+  constructor(metrics: Metrics = NO_METRICS) {
+    const counted = (name: string) => (metrics.enabled ? metrics.cache(name) : undefined);
+    this.clients = new LoadingCache(MAX_ENTRIES, counted('clients'));
+    this.missingClients = new LoadingCache(MISSING_ENTRIES, counted('missing_clients'));
+    this.grants = new LoadingCache(MAX_ENTRIES, counted('grants'));
+    this.apis = new LoadingCache(MAX_ENTRIES, counted('apis'));
+    this.keys = new LoadingCache(1, counted('keys'));
+    this.origins = new LoadingCache(1, counted('origins'));
+    this.clientList = new LoadingCache(1, counted('client_list'));
+    this.clientViews = new LoadingCache(64, counted('client_views'));
+    this.legacy = new LoadingCache(1, counted('legacy'));
+    this.denylist = new LoadingCache(1, counted('denylist'));
+    this.#all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientList, this.clientViews, this.legacy, this.denylist];
+  }
+
+  readonly #all: readonly Pick<LoadingCache<unknown, unknown>, 'clear' | 'markStale'>[];
 
   /** Drops what an event names (events of kind `tenants` are the registry's own business). */
   apply({ kind, ids }: ChangeEvent): void {

@@ -80,6 +80,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const c = values as unknown as Config;
   if (c.port < 1 || c.port > 65535) problems.push(`--port: ${c.port} is not a TCP port (1-65535)`);
   if (!LOG_LEVELS.includes(c.logLevel)) problems.push(`--log-level: expected one of ${LOG_LEVELS.join(', ')}`);
+  if (c.metricsPort !== undefined && (c.metricsPort < 1 || c.metricsPort > 65535)) problems.push(`--metrics-port: ${c.metricsPort} is not a TCP port (1-65535)`);
+  if (c.metricsPort !== undefined && c.metricsPort === c.port) problems.push('--metrics-port: must differ from --port (metrics have a listener of their own)');
   if (c.workers < 1 || c.workers > 64) problems.push('--workers: expected 1 to 64');
   if (c.cacheResyncSeconds < 1) problems.push('--cache-resync-seconds: expected at least 1');
   if (c.logRetentionDays < 1) problems.push('--log-retention-days: expected at least 1');

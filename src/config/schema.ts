@@ -54,6 +54,11 @@ export interface Config {
   headersTimeoutSeconds: number;
   requestTimeoutSeconds: number;
   keepAliveTimeoutSeconds: number;
+  /** The /metrics listener's port; undefined: no listener, metrics off (issue 13). */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** Label tokens and refusals with the client id (one series per client). */
+  metricsClientLabels: boolean;
 }
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
@@ -84,4 +89,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { key: 'headersTimeoutSeconds', flag: '--headers-timeout-seconds', env: ['SCOPEWARD_HEADERS_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.headersSeconds, description: 'A request line and headers must arrive within this many seconds (a connection that sends no request, or trickles its headers, gets 408 and is closed; checked every second). At most --request-timeout-seconds.' },
   { key: 'requestTimeoutSeconds', flag: '--request-timeout-seconds', env: ['SCOPEWARD_REQUEST_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.requestSeconds, description: 'A whole request, headers and body, must arrive within this many seconds (else 408 and closed); a connection with no traffic either way for this long is closed too.' },
   { key: 'keepAliveTimeoutSeconds', flag: '--keep-alive-timeout-seconds', env: ['SCOPEWARD_KEEP_ALIVE_TIMEOUT_SECONDS'], kind: 'integer', default: DEFAULT_HTTP_TIMEOUTS.keepAliveSeconds, description: 'A keep-alive connection idle this many seconds after its last response is closed (Node adds 1 s of grace).' },
+  { key: 'metricsPort', flag: '--metrics-port', env: ['SCOPEWARD_METRICS_PORT'], kind: 'integer', description: 'Serve Prometheus metrics at `/metrics` on this port, a listener of its own (plain HTTP). Unset: metrics are off, no listener opens and nothing is counted.' },
+  { key: 'metricsHost', flag: '--metrics-host', env: ['SCOPEWARD_METRICS_HOST'], kind: 'string', default: '127.0.0.1', description: 'Interface the metrics listener binds: loopback unless you name another (it has no authentication; keep it off public networks).' },
+  { key: 'metricsClientLabels', flag: '--metrics-client-labels', env: ['SCOPEWARD_METRICS_CLIENT_LABELS'], kind: 'boolean', default: false, description: 'Add a `client_id` label to the token and refusal counters: one series per application, so only for a bounded number of them.' },
 ];

@@ -22,6 +22,7 @@ import type { Envelope } from '../crypto/envelope.ts';
 import type { Clock } from '../domain/clock.ts';
 import { BearerAuthenticator } from '../management/auth.ts';
 import { ManagementError } from '../management/errors.ts';
+import { NO_METRICS, type Metrics } from '../observability/metrics.ts';
 import type { Storage } from '../storage/ports.ts';
 import { PasswordHasher } from '../domain/passwords.ts';
 import { authenticationApi } from './auth-api.ts';
@@ -35,6 +36,7 @@ import { healthApi } from './health.ts';
 import { hostProblem } from './host.ts';
 import { loginPages } from './login-pages.ts';
 import { managementApi } from './management-api.ts';
+import { installRequestMetrics } from './request-metrics.ts';
 import { decorateTenant, useTenantScope } from './tenant-scope.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
@@ -64,13 +66,16 @@ export interface AppDeps {
   dashboardDir?: string;
   /** Absolute path of the local CA's ca.crt when the server's certificate is signed by it. */
   localCaCertPath?: string;
+  /** Prometheus metrics (main.ts, with --metrics-port); off when absent. */
+  metrics?: Metrics;
 }
 
 export interface App {
   fastify: FastifyInstance;
 }
 
-export async function createApp(deps: AppDeps): Promise<App> {
+export async function createApp(given: AppDeps): Promise<App> {
+  const deps = { ...given, metrics: given.metrics ?? NO_METRICS };
   // Typed as serving http.Server whether or not it serves HTTPS (timeouts.ts says why that holds).
   const options: FastifyHttpOptions<Server> = {
     loggerInstance: deps.logger,
@@ -106,6 +111,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const ambiguous = hostProblem(request.raw);
     done(ambiguous === undefined ? undefined : new ManagementError(400, ambiguous));
   });
+  installRequestMetrics(app, deps.metrics);
   if (deps.accessLog) {
     app.addHook('onResponse', (request, reply, done) => {
       request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -14,6 +14,7 @@ import { bearerChallenge } from './auth.ts';
 import { ERROR_CODE, ManagementError, TEXT } from './errors.ts';
 import { callerOf, type AuthContext, type ConfinedRequest, type Confinement, type ManagementDeps, type ManagementRoute } from './route.ts';
 import { ipKey, rateLimitHeaders, type WindowRule } from '../ratelimit/limiter.ts';
+import { refusalReason } from './refusal-reason.ts';
 import { routeSecrets } from './secret-fields.ts';
 
 export const API_PREFIX = API_PREFIX_PATH;
@@ -151,6 +152,8 @@ function recordSuccess(deps: ManagementDeps, request: FastifyRequest, route: Man
 
 /** A refused call (401/403) is logged as `fapi`, at most ten a minute per address. */
 async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: FastifyRequest, route: ManagementRoute, error: ManagementError): Promise<void> {
+  // The client id only from a token that verified (managementAuth is set once it has).
+  deps.metrics?.refused('management', refusalReason(error), tenant.id, request[AUTH]?.clientId);
   if (error.statusCode !== 401 && error.statusCode !== 403) return;
   const allowed = await deps.limiter.consume(`${tenant.id}:fapi:${ipKey(request.ip)}`, { limit: 10, window_seconds: 60 });
   if (!allowed.allowed) return;
@@ -161,11 +164,12 @@ async function recordRefusal(deps: ManagementDeps, tenant: Tenant, request: Fast
   });
 }
 
-async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: FastifyRequest, reply: FastifyReply, key: string, rule: WindowRule): Promise<void> {
+async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit' | 'metrics'>, request: FastifyRequest, reply: FastifyReply, key: string, rule: WindowRule): Promise<void> {
   const tenant = request.tenant;
   const limit = await deps.limiter.consume(key, rule);
   reply.headers(rateLimitHeaders(limit));
   if (limit.allowed) return;
+  deps.metrics?.refused('management', 'rate_limited', tenant.id);
   if (limit.firstRefusal) deps.audit.record(tenant, originOf(request), { type: 'api_limit', description: TEXT.rateLimited });
   throw new ManagementError(429, TEXT.rateLimited, { errorCode: ERROR_CODE.tooManyRequests });
 }
@@ -174,7 +178,7 @@ async function spend(deps: Pick<ManagementDeps, 'limiter' | 'audit'>, request: F
  * The Management API's per-tenant limit, for calls whose token authenticated (issue 9, S4: nobody
  * without a token of the tenant can spend its budget). Sets x-ratelimit-*, throws 429 past it.
  */
-export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit' | 'metrics'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const tenant = request.tenant;
   await spend(deps, request, reply, `${tenant.id}:mgmt`, deps.registry.rateLimits(tenant.id).management_api);
 }
@@ -184,7 +188,7 @@ export async function countTenantCall(deps: Pick<ManagementDeps, 'limiter' | 're
  * that names no route. They count against their address (per tenant), so a flood of them is
  * refused with Auth0's 429 while the tenant's own callers, elsewhere, go on (issue 9, S4).
  */
-export async function countAddressCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function countAddressCall(deps: Pick<ManagementDeps, 'limiter' | 'registry' | 'audit' | 'metrics'>, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const tenant = request.tenant;
   await spend(deps, request, reply, `${tenant.id}:mgmt:anon:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).management_api_unauthenticated_per_ip);
 }

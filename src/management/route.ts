@@ -9,6 +9,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { PasswordHasher } from '../domain/passwords.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { VerifiedToken } from '../tokens/verify.ts';
 import type { SecretField } from './secret-fields.ts';
 
@@ -31,6 +32,8 @@ export interface ManagementDeps {
   audit: AuditLog;
   /** argon2id with bounded concurrency (one per app). */
   passwords: PasswordHasher;
+  /** Refusals by reason (absent: off). */
+  metrics?: Metrics;
 }
 
 export interface Reply {

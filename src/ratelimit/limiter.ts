@@ -6,6 +6,7 @@
 // Retry-After (spec §3.3).
 import { BlockList, isIP } from 'node:net';
 import type { Clock } from '../domain/clock.ts';
+import { NO_METRICS, type Metrics } from '../observability/metrics.ts';
 import type { CounterStore } from './store.ts';
 
 export interface WindowRule {
@@ -177,13 +178,46 @@ function holdFor(prior: number, rule: RateLimitSettings['failed_client_authentic
   return over > 0 ? Math.min(MAX_HOLD_MS, 250 * over) : 0;
 }
 
+/**
+ * The metrics label of a counter key (`${tenantId}:${bucket}…`): the name of its rule, from a
+ * fixed set, never the address or client the key also holds. undefined for counters that are no
+ * caller's limit (the throttle on logging refused Management API calls).
+ */
+export function bucketOf(key: string): { tenantId: string; bucket: string } | undefined {
+  const [tenantId = '', kind = '', sub = ''] = key.split(':', 3);
+  const bucket = BUCKETS.get(`${kind}:${sub}`) ?? BUCKETS.get(kind);
+  return bucket === null ? undefined : { tenantId, bucket: bucket ?? 'other' };
+}
+
+const BUCKETS = new Map<string, string | null>(Object.entries({
+  'token:ip': 'token_endpoint_per_ip',
+  'token:client': 'token_endpoint',
+  authfail: 'failed_client_authentication',
+  'login:ip': 'login_per_ip',
+  'signup:ip': 'signup_per_ip',
+  'authorize:ip': 'authorize_per_ip',
+  key_rotation: 'signing_key_rotations',
+  'mgmt:': 'management_api',
+  'mgmt:anon': 'management_api_unauthenticated_per_ip',
+  public: 'public_documents_per_ip',
+  fapi: null,
+}));
+
 export class RateLimiter {
   readonly #store: CounterStore;
   readonly #clock: Clock;
+  readonly #metrics: Metrics;
 
-  constructor(store: CounterStore, clock: Clock) {
+  constructor(store: CounterStore, clock: Clock, metrics: Metrics = NO_METRICS) {
     this.#store = store;
     this.#clock = clock;
+    this.#metrics = metrics;
+  }
+
+  /** A refusal, counted in the metrics under its bucket's name. */
+  #hit(key: string): void {
+    const named = this.#metrics.enabled ? bucketOf(key) : undefined;
+    if (named) this.#metrics.rateLimitHit(named.tenantId, named.bucket);
   }
 
   /** Counts one request against `rule` for `key` (already namespaced by tenant and bucket). */
@@ -191,6 +225,7 @@ export class RateLimiter {
     const now = this.#clock.now();
     const { count, resetAt } = await this.#store.increment(key, rule.window_seconds * 1000, now);
     const allowed = count <= rule.limit;
+    if (!allowed) this.#hit(key);
     return {
       allowed,
       limit: rule.limit,
@@ -210,6 +245,7 @@ export class RateLimiter {
     const now = this.#clock.now();
     const { count, resetAt } = await this.#store.increment(key, rule.window_seconds * 1000, now);
     const prior = count - 1;
+    if (prior >= rule.block_after) this.#hit(key);
     return { holdMs: holdFor(prior, rule), blocked: prior >= rule.block_after, retryAfter: Math.max(1, Math.ceil((resetAt - now) / 1000)) };
   }
 
@@ -217,6 +253,7 @@ export class RateLimiter {
   async take(key: string, rule: BucketRule): Promise<BucketResult> {
     const interval = Math.max(1, Math.round(rule.rate));
     const { allowed, debtMs } = await this.#store.take(key, interval, rule.max_attempts, 1, this.#clock.now());
+    if (!allowed) this.#hit(key);
     if (!allowed) return { allowed, remaining: 0, retryAfter: Math.max(1, Math.ceil((debtMs + interval - rule.max_attempts * interval) / 1000)) };
     return { allowed, remaining: Math.max(0, Math.floor((rule.max_attempts * interval - debtMs) / interval)), retryAfter: 0 };
   }

@@ -20,6 +20,7 @@ import { ensureTenantSystemRecords } from '../../src/provisioning/system-records
 import { tenantFrom, type Tenant } from '../../src/domain/tenant.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
+import type { Metrics } from '../../src/observability/metrics.ts';
 import { frozenClock, type FrozenClock } from './clock.ts';
 import type { Dialect } from './dialects.ts';
 import { createPgSchema } from './pg.ts';
@@ -67,6 +68,8 @@ export interface TestServerOptions {
   localCaCertPath?: string;
   /** Log stream delivery settings (small backoff and timeouts in tests). */
   logStreams?: RuntimeOptions['logStreams'];
+  /** Metrics to count into (default: off). */
+  metrics?: Metrics;
 }
 
 /** Limits no ordinary test reaches (the frozen clock never ends a window). */
@@ -99,13 +102,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const pg = options.dialect === 'postgres' ? await createPgSchema() : undefined;
   const databaseUrl = pg?.url ?? options.databaseUrl ?? 'sqlite::memory:';
   const pgSchema = pg?.schema ?? options.pgSchema;
-  const raw = options.storage ?? (await createStorage(databaseUrl, pgSchema ? { pgSchema } : {}));
-  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }), ...(options.logStreams && { logStreams: options.logStreams }) });
+  const raw = options.storage ?? (await createStorage(databaseUrl, { ...(pgSchema && { pgSchema }), ...(options.metrics && { metrics: options.metrics }) }));
+  const runtime = await createRuntime({ raw, bus, envelope, clock, logger, ...(options.metrics && { metrics: options.metrics }), defaultRateLimits: options.rateLimits ?? UNLIMITED, ...(options.redisUrl && { redisUrl: options.redisUrl }), ...(options.logStreams && { logStreams: options.logStreams }) });
   const { storage, registry } = runtime;
   const record = await ensureDefaultTenant(storage, envelope, clock, DOMAIN);
   await ensureTenantSystemRecords(storage, envelope, clock);
   await registry.start();
-  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }), ...(options.localCaCertPath && { localCaCertPath: options.localCaCertPath }) });
+  const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: options.trustProxy ?? [], accessLog: true, ...(options.dashboardDir && { dashboardDir: options.dashboardDir }), ...(options.localCaCertPath && { localCaCertPath: options.localCaCertPath }), ...(options.metrics && { metrics: options.metrics }) });
   const server: TestServer = {
     app,
     fastify: app.fastify,

@@ -52,6 +52,9 @@ describe('loadConfig: sources and defaults', () => {
       headersTimeoutSeconds: 15,
       requestTimeoutSeconds: 30,
       keepAliveTimeoutSeconds: 5,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      metricsClientLabels: false,
     });
   });
 

@@ -8,6 +8,7 @@ import { ipKey, rateLimitHeaders } from '../../ratelimit/limiter.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import { OAuthError, TOKEN_TEXT } from '../errors.ts';
 import type { TokenAnswer, TokenDeps, TokenExchange, TokenRequest, TokenStep } from './exchange.ts';
+import { refusalReason } from './refusal-reason.ts';
 import { recordRefusal, TOKEN_STEPS } from './steps.ts';
 
 export interface AddressRequest {
@@ -21,11 +22,12 @@ export interface AddressRequest {
  * address before its body is read, so floods of unreadable or unauthenticated requests stop here.
  * Returns the x-ratelimit-* headers; past the limit throws 429 carrying them.
  */
-export async function admitAddress(request: AddressRequest, deps: Pick<TokenDeps, 'limiter' | 'registry' | 'audit'>): Promise<Record<string, string>> {
+export async function admitAddress(request: AddressRequest, deps: Pick<TokenDeps, 'limiter' | 'registry' | 'audit' | 'metrics'>): Promise<Record<string, string>> {
   const { tenant } = request;
   const limit = await deps.limiter.consume(`${tenant.id}:token:ip:${ipKey(request.ip)}`, deps.registry.rateLimits(tenant.id).token_endpoint_per_ip);
   const headers = rateLimitHeaders(limit);
   if (limit.allowed) return headers;
+  deps.metrics?.refused('authentication', 'rate_limited', tenant.id);
   if (limit.firstRefusal) {
     // Logged once per window: a flood must not flood the log.
     deps.audit.record(tenant, request, { type: 'api_limit', description: TOKEN_TEXT.rateLimited, details: { error: 'too_many_requests', status: 429 } });
@@ -35,6 +37,7 @@ export async function admitAddress(request: AddressRequest, deps: Pick<TokenDeps
 
 export async function handleTokenRequest(request: TokenRequest, deps: TokenDeps): Promise<TokenAnswer> {
   const exchange = await runSteps(TOKEN_STEPS, { request, headers: {} }, deps);
+  deps.metrics?.tokenIssued(request.tenant.id, exchange.grant!.grantType, exchange.outcome!.audience, exchange.client!.client.clientId);
   return exchange.answer!;
 }
 
@@ -49,6 +52,8 @@ export async function runSteps(steps: readonly TokenStep[], exchange: TokenExcha
     } catch (error) {
       if (error instanceof OAuthError) {
         Object.assign(error.headers, exchange.headers);
+        // The client id only once it authenticated: a claimed one is the caller's to choose.
+        deps.metrics?.refused('authentication', refusalReason(step.name, error), exchange.request.tenant.id, exchange.client?.client.clientId);
         if (step.logsRefusal) await recordRefusal(exchange, deps, error, exchange.grant!.log.failure);
       }
       throw error;

@@ -3,6 +3,7 @@
 // one context, run the same for every grant.
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Tenant } from '../../domain/tenant.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import type { RateLimiter } from '../../ratelimit/limiter.ts';
 import type { Params } from '../params.ts';
 import type { IdentifiedClient } from './client-auth.ts';
@@ -22,6 +23,8 @@ export interface TokenDeps extends GrantDeps {
   limiter: RateLimiter;
   audit: AuditLog;
   secretUsage: SecretUsage;
+  /** Tokens issued and refusals by reason (absent: off). */
+  metrics?: Metrics;
 }
 
 /** The success response: its body, and its headers (RFC 6749 §5.1 no-store, the client's x-ratelimit-*). */

@@ -4,12 +4,16 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Metrics } from '../../observability/metrics.ts';
+import { instrumentPool } from './pool-metrics.ts';
 import type { Database } from './schema.ts';
 
 export interface OpenOptions {
   /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /** Pool waits, errors and size (PostgreSQL; off when absent or disabled). */
+  metrics?: Metrics;
 }
 
 export interface Opened {
@@ -66,9 +70,10 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: adaptNodeSqlite(target) }) }), dialect: 'sqlite' };
   }
   const { default: pg } = await import('pg');
+  const max = options.pgPoolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.pgPoolSize ?? 10,
+    max,
     // Notices a peer that vanished without closing (a network partition) instead of waiting forever.
     keepAlive: true,
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
@@ -80,5 +85,6 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   // discards it on release because it is no longer queryable.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
+  if (options.metrics?.enabled) instrumentPool(pool, max, options.metrics);
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }
