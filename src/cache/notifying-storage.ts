@@ -45,6 +45,7 @@ const WRITES: { readonly [S in CachedStore]: StorePlan<Storage[S]> } = {
   clients: {
     list: 'read',
     listAfter: 'read',
+    listKeys: 'read',
     get: 'read',
     create: (_s, record) => [event(record.tenantId, 'clients', { clients: [record.clientId] })],
     update: (_s, tenantId, clientId) => [event(tenantId, 'clients', { clients: [clientId] })],

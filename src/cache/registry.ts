@@ -15,6 +15,8 @@ import type { ChangeEvent } from './bus.ts';
 import { globalClientCredentials } from '../domain/global-client.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { grantKey, TenantCaches } from './tenant-caches.ts';
+import { ClientOrder } from './client-order.ts';
+import { findDashboardClient } from '../domain/dashboard-client.ts';
 
 export interface CachedClient {
   clientId: string;
@@ -53,9 +55,6 @@ export interface LegacySigning extends LegacyKey {
 
 /** jti → audiences (or '' for "any") whose tokens are refused. */
 export type Denylist = ReadonlyMap<string, ReadonlySet<string>>;
-
-/** Tenants with more applications than this are listed from the database, not from memory. */
-export const CLIENT_LIST_CACHE_LIMIT = 10_000;
 
 export interface RegistryOptions {
   storage: Storage;
@@ -122,7 +121,7 @@ export class Registry {
   #for(tenantId: string): TenantCaches {
     let c = this.#caches.get(tenantId);
     if (!c) {
-      c = new TenantCaches();
+      c = new TenantCaches(new ClientOrder(this.#storage, tenantId, this.#onError));
       this.#caches.set(tenantId, c);
     }
     return c;
@@ -184,15 +183,14 @@ export class Registry {
     return this.#for(tenantId).keys.get('ring', async () => loadKeyRing(this.#envelope, await this.#storage.signingKeys.list(tenantId)), always, unavailable);
   }
 
-  /**
-   * Every application of a tenant in list order (created_at, client_id), or null when the tenant
-   * has too many to keep in memory. GET /api/v2/clients pages through this without a query.
-   */
-  clientRecords(tenantId: string): Promise<readonly ClientRecord[] | null> {
-    return this.#for(tenantId).clientList.get('all', async () => {
-      const { items } = await this.#storage.clients.list(tenantId, {}, { offset: 0, limit: CLIENT_LIST_CACHE_LIMIT + 1, withTotal: false });
-      return items.length > CLIENT_LIST_CACHE_LIMIT ? null : items;
-    }, always, unavailable);
+  /** The tenant's applications in list order, as keys: GET /api/v2/clients pages through it (decision 0011). */
+  clientOrder(tenantId: string): ClientOrder {
+    return this.#for(tenantId).clientOrder;
+  }
+
+  /** The tenant's dashboard application id (/dashboard/config.json), or null while it has none. */
+  dashboardClientId(tenantId: string): Promise<string | null> {
+    return this.#for(tenantId).dashboardClient.get('id', async () => (await findDashboardClient(this.#storage, tenantId))?.clientId ?? null, always, unavailable);
   }
 
   /**

@@ -3,7 +3,9 @@
 // kind. Whatever is left keeps serving the hot paths from memory, also while the database is down.
 import type { ChangeEvent, ChangeIds } from './change-event.ts';
 import { LoadingCache } from './loading-cache.ts';
-import type { ClientGrantRecord, ClientRecord } from '../storage/ports.ts';
+import type { ClientGrantRecord } from '../storage/ports.ts';
+import type { ClientOrder } from './client-order.ts';
+import { ClientViews } from './client-views.ts';
 import type { KeyRing } from '../tokens/keys.ts';
 import type { CachedApi, CachedClient, Denylist, LegacySigning } from './registry.ts';
 
@@ -23,13 +25,20 @@ export class TenantCaches {
   readonly apis = new LoadingCache<string, CachedApi | null>(MAX_ENTRIES);
   readonly keys = new LoadingCache<'ring', KeyRing>(1);
   readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
-  readonly clientList = new LoadingCache<'all', readonly ClientRecord[] | null>(1);
-  /** Serialized GET /clients answers without secrets, by visibility and query. */
-  readonly clientViews = new LoadingCache<string, string>(64);
+  /** The applications in list order, as keys (no rows): page/per_page → keyset, totals, filters. */
+  readonly clientOrder: ClientOrder;
+  /** Serialized GET /clients answers without secrets. */
+  readonly clientViews = new ClientViews();
+  /** The dashboard application's id (null: none yet). */
+  readonly dashboardClient = new LoadingCache<'id', string | null>(1);
   readonly legacy = new LoadingCache<'key', LegacySigning | null>(1);
   readonly denylist = new LoadingCache<'all', Denylist>(1);
 
-  readonly #all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientList, this.clientViews, this.legacy, this.denylist];
+  readonly #all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientViews, this.dashboardClient, this.legacy, this.denylist];
+
+  constructor(clientOrder: ClientOrder) {
+    this.clientOrder = clientOrder;
+  }
 
   /** Drops what an event names (events of kind `tenants` are the registry's own business). */
   apply({ kind, ids }: ChangeEvent): void {
@@ -38,9 +47,10 @@ export class TenantCaches {
         this.#dropClients(ids?.clients);
         break;
       case 'client_usage':
-        // Bookkeeping shown in list views only; single clients keep their entries.
-        this.clientList.clear();
-        this.clientViews.clear();
+        // Bookkeeping shown only where client_secret_rotation is asked for: single clients, the
+        // list order and every other view keep their entries (issue 13: a trickle of tokens no
+        // longer drops the list every flush).
+        this.clientViews.dropUsage();
         break;
       case 'grants':
         this.#dropGrants(ids);
@@ -69,14 +79,17 @@ export class TenantCaches {
         this.clients.delete(id);
         this.missingClients.delete(id);
       }
+      this.clientOrder.changed(clientIds);
     } else {
       this.clients.clear();
       this.missingClients.clear();
+      this.clientOrder.clear();
     }
     // Derived from every client: CORS origins and list views.
     this.origins.clear();
-    this.clientList.clear();
     this.clientViews.clear();
+    const dashboard = this.dashboardClient.peek('id');
+    if (!clientIds || !dashboard || clientIds.includes(dashboard)) this.dashboardClient.clear();
     // The legacy key is the global client's secret: it goes only when that client may have changed.
     const legacy = this.legacy.peek('key');
     if (!clientIds || !legacy || clientIds.includes(legacy.globalClientId)) this.legacy.clear();
@@ -107,10 +120,12 @@ export class TenantCaches {
   /** Changes may have been missed (the notification channel was down): forget everything. */
   clear(): void {
     for (const cache of this.#all) cache.clear();
+    this.clientOrder.clear();
   }
 
   /** The periodic resync: reload on next use, keep serving while the database does not answer. */
   markStale(): void {
     for (const cache of this.#all) cache.markStale();
+    this.clientOrder.markStale();
   }
 }

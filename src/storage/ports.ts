@@ -115,10 +115,22 @@ export interface ClientFilter {
   appTypes?: string[];
 }
 
+/** A client's place in the list order and the columns list filters read (issue 13: no rows kept for lists). */
+export interface ClientListKey {
+  clientId: string;
+  createdAt: string;
+  appType: string | null;
+  isGlobal: boolean;
+  isFirstParty: boolean;
+  previousSecretExpiresAt: string | null;
+}
+
 export interface ClientStore {
   list(tenantId: string, filter: ClientFilter, page: PageRequest): Promise<ListResult<ClientRecord>>;
   /** Checkpoint pagination: items strictly after `after` in (createdAt, clientId) order. */
   listAfter(tenantId: string, filter: ClientFilter, after: Cursor | undefined, limit: number): Promise<ClientRecord[]>;
+  /** The list keys of every client of the tenant in (createdAt, clientId) order, or of these clients only. */
+  listKeys(tenantId: string, clientIds?: readonly string[]): Promise<ClientListKey[]>;
   get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
   create(record: ClientRecord): Promise<void>;
   /** false when there is no such client, or when `ifSecretMac` is given and no longer matches. */

@@ -39,7 +39,8 @@ export function clientGrantStore(db: Kysely<Database>): ClientGrantStore {
     async listAfter(tenantId, filter, after, limit) {
       let q = filtered(db, tenantId, filter);
       if (after) {
-        q = q.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)])]));
+        // Row-value comparison: the (tenant, created_at, id) index seeks straight to it (issue 13).
+        q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)));
       }
       const rows = await q.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute();
       return rows.map(toRecord);
