@@ -75,6 +75,7 @@ for (const size of sizes) {
     server = await startScopeward({ dataDir, port, transport: 'http', workers: 1 });
     const startMs = Math.round(performance.now() - t0);
     const pid = server.pid;
+    const startCpuMs = cpuMs(pid);
     const { access_token: token } = await requestJson<{ access_token: string }>(e, 'POST', '/oauth/token', {
       form: { grant_type: 'client_credentials', client_id: s.clientId, client_secret: s.clientSecret, audience: s.audience },
     });
@@ -109,6 +110,7 @@ for (const size of sizes) {
     const row = {
       applications: total,
       startMs,
+      startCpuMs,
       rssIdleMb: rssIdle,
       rssAfterListsMb: rssAfter,
       firstListCpuMs: first.cpu,

@@ -2,8 +2,8 @@
 // GET /api/v2/clients needs to turn page/per_page into a keyset position, to apply its filters
 // and to count include_totals, without keeping any application in memory (issue 13, decision
 // 0011). The page's rows are then read by keyset from the database.
-import type { ClientFilter, ClientListKey, Cursor, Storage } from '../storage/ports.ts';
-import { OrderedIndex, type OrderKey } from './ordered-index.ts';
+import type { ClientFilter, ClientListKey, Storage } from '../storage/ports.ts';
+import { OrderedIndex, pagePlan, type OrderKey, type PagePlan } from './ordered-index.ts';
 
 export interface ClientKey extends OrderKey {
   appType: string | null;
@@ -32,14 +32,6 @@ export function keyMatches(filter: ClientFilter): ((k: ClientKey) => boolean) | 
     (types === undefined || (k.appType !== null && types.has(k.appType)));
 }
 
-/** Where a page starts: after the key before it, or at the start. */
-export interface PagePlan {
-  after: Cursor | undefined;
-  /** How many rows the page holds (0: past the end, no query needed). */
-  count: number;
-  total: number;
-}
-
 export class ClientOrder {
   readonly #index: OrderedIndex<ClientKey>;
   #graceEndsAt = 0;
@@ -49,6 +41,7 @@ export class ClientOrder {
       {
         all: async () => (await storage.clients.listKeys(tenantId)).map(toKey),
         some: async (ids) => (await storage.clients.listKeys(tenantId, ids)).map(toKey),
+        version: () => storage.clients.listVersion(tenantId),
       },
       {
         ...(onError && { onError }),
@@ -63,21 +56,7 @@ export class ClientOrder {
 
   /** The page `offset`..`offset + limit` of the applications `filter` keeps, as a keyset plan. */
   async page(filter: ClientFilter, offset: number, limit: number): Promise<PagePlan> {
-    const keys = await this.#index.keys();
-    const keep = keyMatches(filter);
-    if (!keep) {
-      const count = Math.max(0, Math.min(limit, keys.length - offset));
-      return { after: cursorOf(keys[offset - 1]), count, total: keys.length };
-    }
-    // A filtered page: one pass over the keys (no rows), counting the total on the way.
-    let seen = 0;
-    let previous: ClientKey | undefined;
-    for (const k of keys) {
-      if (!keep(k)) continue;
-      if (seen === offset - 1) previous = k;
-      seen++;
-    }
-    return { after: cursorOf(previous), count: Math.max(0, Math.min(limit, seen - offset)), total: seen };
+    return pagePlan(await this.#index.keys(), keyMatches(filter), offset, limit);
   }
 
   /** Whether an old secret is still accepted somewhere at `now` (list answers change when it ends). */
@@ -102,5 +81,3 @@ export class ClientOrder {
     return this.#index.size;
   }
 }
-
-const cursorOf = (k: ClientKey | undefined): Cursor | undefined => k && { createdAt: k.createdAt, id: k.id };

@@ -20,8 +20,18 @@ export interface OrderKey {
 export interface OrderSource<E extends OrderKey> {
   /** Every key, in (createdAt, id) order. */
   all(): Promise<E[]>;
-  /** The keys of these ids that still exist (any order). */
-  some(ids: string[]): Promise<E[]>;
+  /** The keys the changes name that still exist (any order). */
+  some(changes: string[]): Promise<E[]>;
+  /**
+   * Whether a held key is one of those the changes name (default: a change names a key by its id).
+   * Grants are named by application and audience, not by their own ids.
+   */
+  named?(key: E, changes: ReadonlySet<string>): boolean;
+  /**
+   * A cheap summary that changes whenever a key may have (a count and latest timestamps over an
+   * index): the periodic resync reloads only when it differs from the one read with the last load.
+   */
+  version?(): Promise<string>;
 }
 
 /** Past this many changed ids, a full reload is cheaper than settling them one by one. */
@@ -40,6 +50,8 @@ export class OrderedIndex<E extends OrderKey> {
   /** Bumped by clear(): work that started before it stores nothing. */
   #generation = 0;
   #stale = false;
+  /** The source's version read just before the current keys were loaded. */
+  #version: string | undefined;
   /** The one load or refresh in flight; every mutation of #keys happens in it. */
   #busy: Promise<void> | undefined;
 
@@ -61,7 +73,7 @@ export class OrderedIndex<E extends OrderKey> {
     return this.#keys;
   }
 
-  /** A change named these ids: settled by the next read. */
+  /** A change named these ids (or what `named` reads): settled by the next read. */
   changed(ids: readonly string[]): void {
     for (const id of ids) this.#pending.set(id, ++this.#changes);
   }
@@ -94,7 +106,7 @@ export class OrderedIndex<E extends OrderKey> {
   #reloadInBackground(): void {
     this.#stale = false;
     this.#busy = this.#run(
-      this.#load().catch((error: unknown) => {
+      this.#revalidate().catch((error: unknown) => {
         // The current order keeps answering; the next read tries again.
         this.#stale = true;
         this.#onError(error);
@@ -102,12 +114,25 @@ export class OrderedIndex<E extends OrderKey> {
     );
   }
 
+  /** The resync: nothing to do when the source's version is the one loaded (most resyncs). */
+  async #revalidate(): Promise<void> {
+    if (this.#source.version && this.#version !== undefined) {
+      const generation = this.#generation;
+      const version = await this.#source.version();
+      if (version === this.#version && generation === this.#generation) return;
+    }
+    await this.#load();
+  }
+
   async #load(): Promise<void> {
     const generation = this.#generation;
     const upTo = this.#changes;
+    // Read before the keys: a change between the two makes the next resync reload, never miss.
+    const version = await this.#source.version?.();
     const keys = await this.#source.all();
     if (generation !== this.#generation) return;
     this.#keys = keys;
+    this.#version = version;
     this.#settle(upTo, null);
     this.#derive?.(keys);
   }
@@ -119,7 +144,8 @@ export class OrderedIndex<E extends OrderKey> {
     const found = await this.#source.some(ids);
     if (generation !== this.#generation || !this.#keys) return;
     const gone = new Set(ids);
-    const keys = this.#keys.filter((k) => !gone.has(k.id));
+    const source = this.#source;
+    const keys = this.#keys.filter((k) => !(source.named ? source.named(k, gone) : gone.has(k.id)));
     for (const key of found) keys.splice(insertionPoint(keys, key), 0, key);
     this.#keys = keys;
     this.#settle(upTo, gone);
@@ -130,6 +156,29 @@ export class OrderedIndex<E extends OrderKey> {
   #settle(upTo: number, ids: ReadonlySet<string> | null): void {
     for (const [id, change] of this.#pending) if (change <= upTo && (!ids || ids.has(id))) this.#pending.delete(id);
   }
+}
+
+/** Where a page starts (after the key before it, or at the start), how many rows it has, and the total. */
+export interface PagePlan {
+  after: OrderKey | undefined;
+  /** How many rows the page holds (0: past the end, no query needed). */
+  count: number;
+  total: number;
+}
+
+/** The page `offset`..`offset + limit` of the keys `keep` accepts (all without it), as a keyset plan. */
+export function pagePlan<E extends OrderKey>(keys: readonly E[], keep: ((k: E) => boolean) | undefined, offset: number, limit: number): PagePlan {
+  const cursor = (k: E | undefined) => k && { createdAt: k.createdAt, id: k.id };
+  if (!keep) return { after: cursor(keys[offset - 1]), count: Math.max(0, Math.min(limit, keys.length - offset)), total: keys.length };
+  // A filtered page: one pass over the keys (no rows), counting the total on the way.
+  let seen = 0;
+  let previous: E | undefined;
+  for (const k of keys) {
+    if (!keep(k)) continue;
+    if (seen === offset - 1) previous = k;
+    seen++;
+  }
+  return { after: cursor(previous), count: Math.max(0, Math.min(limit, seen - offset)), total: seen };
 }
 
 /** Where `key` goes in the ordered `keys` (binary search). */

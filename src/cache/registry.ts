@@ -16,6 +16,7 @@ import { globalClientCredentials } from '../domain/global-client.ts';
 import { StorageUnavailable } from '../storage/errors.ts';
 import { grantKey, TenantCaches } from './tenant-caches.ts';
 import { ClientOrder } from './client-order.ts';
+import { GrantOrder } from './grant-order.ts';
 import { findDashboardClient } from '../domain/dashboard-client.ts';
 
 export interface CachedClient {
@@ -121,7 +122,7 @@ export class Registry {
   #for(tenantId: string): TenantCaches {
     let c = this.#caches.get(tenantId);
     if (!c) {
-      c = new TenantCaches(new ClientOrder(this.#storage, tenantId, this.#onError));
+      c = new TenantCaches({ clients: new ClientOrder(this.#storage, tenantId, this.#onError), grants: new GrantOrder(this.#storage, tenantId, this.#onError) });
       this.#caches.set(tenantId, c);
     }
     return c;
@@ -186,6 +187,11 @@ export class Registry {
   /** The tenant's applications in list order, as keys: GET /api/v2/clients pages through it (decision 0011). */
   clientOrder(tenantId: string): ClientOrder {
     return this.#for(tenantId).clientOrder;
+  }
+
+  /** The tenant's client grants in list order, as keys: GET /api/v2/client-grants pages through it. */
+  grantOrder(tenantId: string): GrantOrder {
+    return this.#for(tenantId).grantOrder;
   }
 
   /** The tenant's dashboard application id (/dashboard/config.json), or null while it has none. */

@@ -5,6 +5,7 @@ import type { ChangeEvent, ChangeIds } from './change-event.ts';
 import { LoadingCache } from './loading-cache.ts';
 import type { ClientGrantRecord } from '../storage/ports.ts';
 import type { ClientOrder } from './client-order.ts';
+import type { GrantOrder } from './grant-order.ts';
 import { ClientViews } from './client-views.ts';
 import type { KeyRing } from '../tokens/keys.ts';
 import type { CachedApi, CachedClient, Denylist, LegacySigning } from './registry.ts';
@@ -27,6 +28,8 @@ export class TenantCaches {
   readonly origins = new LoadingCache<'all', ReadonlySet<string>>(1);
   /** The applications in list order, as keys (no rows): page/per_page → keyset, totals, filters. */
   readonly clientOrder: ClientOrder;
+  /** The client grants in list order, as keys: page/per_page → keyset, totals, filters. */
+  readonly grantOrder: GrantOrder;
   /** Serialized GET /clients answers without secrets. */
   readonly clientViews = new ClientViews();
   /** The dashboard application's id (null: none yet). */
@@ -36,8 +39,9 @@ export class TenantCaches {
 
   readonly #all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientViews, this.dashboardClient, this.legacy, this.denylist];
 
-  constructor(clientOrder: ClientOrder) {
-    this.clientOrder = clientOrder;
+  constructor(orders: { clients: ClientOrder; grants: GrantOrder }) {
+    this.clientOrder = orders.clients;
+    this.grantOrder = orders.grants;
   }
 
   /** Drops what an event names (events of kind `tenants` are the registry's own business). */
@@ -96,6 +100,7 @@ export class TenantCaches {
   }
 
   #dropGrants(ids: ChangeIds | undefined): void {
+    this.grantOrder.changed(ids);
     if (!ids) return this.grants.clear();
     for (const { clientId, audience } of ids.grants ?? []) this.grants.delete(grantKey(clientId, audience));
     const clients = new Set(ids.clients ?? []);
@@ -121,11 +126,13 @@ export class TenantCaches {
   clear(): void {
     for (const cache of this.#all) cache.clear();
     this.clientOrder.clear();
+    this.grantOrder.clear();
   }
 
   /** The periodic resync: reload on next use, keep serving while the database does not answer. */
   markStale(): void {
     for (const cache of this.#all) cache.markStale();
     this.clientOrder.markStale();
+    this.grantOrder.markStale();
   }
 }

@@ -3,9 +3,10 @@
 // OFFSET/LIMIT reads, with the same total, also after creates, updates and deletes named by id.
 import { beforeEach, expect, it } from 'vitest';
 import { ClientOrder } from '../../src/cache/client-order.ts';
-import type { ClientFilter, ClientRecord, Storage, TenantRecord } from '../../src/storage/ports.ts';
+import { GrantOrder } from '../../src/cache/grant-order.ts';
+import type { ClientFilter, ClientRecord, GrantFilter, Storage, TenantRecord } from '../../src/storage/ports.ts';
 import { forEachDialect } from '../helpers/dialects.ts';
-import { at, clientData, seedClient, seedTenant } from './records.ts';
+import { at, clientData, grantRecord, seedClient, seedTenant } from './records.ts';
 
 const ids = (items: ClientRecord[]): string[] => items.map((c) => c.clientId);
 const TYPES = ['spa', 'native', 'regular_web', 'non_interactive', undefined] as const;
@@ -72,5 +73,51 @@ forEachDialect('ClientOrder', (storage) => {
     const keys = await storage.clients.listKeys(t.id, ['c01', 'c02', 'other-tenant', 'missing']);
     expect(keys.map((k) => k.clientId).sort()).toEqual(['c01', 'c02']);
     expect(keys.find((k) => k.clientId === 'c01')).toEqual({ clientId: 'c01', createdAt: at(0), appType: 'native', isGlobal: false, isFirstParty: true, previousSecretExpiresAt: null });
+  });
+});
+
+forEachDialect('GrantOrder', (storage) => {
+  let t: TenantRecord;
+  const FILTERS_G: GrantFilter[] = [{}, { clientId: 'c01' }, { audience: 'https://b/' }, { subjectType: 'user' }, { allowAnyOrganization: true }];
+
+  async function compareGrants(order: GrantOrder): Promise<void> {
+    for (const filter of FILTERS_G) {
+      for (const limit of [1, 4]) {
+        const { total } = await storage.grants.list(t.id, filter, { offset: 0, limit: 1, withTotal: true });
+        for (let offset = 0; offset <= (total ?? 0) + limit; offset += limit) {
+          const expected = await storage.grants.list(t.id, filter, { offset, limit, withTotal: true });
+          const plan = await order.page(filter, offset, limit);
+          const got = plan.count > 0 ? await storage.grants.listAfter(t.id, filter, plan.after, plan.count) : [];
+          expect({ filter, offset, limit, items: got.map((g) => g.id), total: plan.total }).toEqual({ filter, offset, limit, items: expected.items.map((g) => g.id), total: expected.total });
+        }
+      }
+    }
+  }
+
+  beforeEach(async () => {
+    t = await seedTenant(storage);
+    for (let i = 0; i < 6; i++) await seedClient(storage, t.id, { clientId: `c0${i}`, createdAt: at(i) });
+    let n = 0;
+    for (const audience of ['https://a/', 'https://b/']) {
+      for (let i = 0; i < 6; i++) {
+        await storage.grants.create(grantRecord(t.id, `c0${i}`, { id: `g${String(n).padStart(2, '0')}`, audience, createdAt: at(n % 5), subjectType: i % 3 === 0 ? 'user' : 'client', extra: i === 2 ? { allow_any_organization: true } : {} }));
+        n++;
+      }
+    }
+  });
+
+  it('page plans read the same pages and totals as OFFSET, also after changes named by application, audience and pair', async () => {
+    const order = new GrantOrder(storage, t.id);
+    await compareGrants(order);
+    await storage.grants.removeForClient(t.id, 'c01');
+    await storage.grants.create(grantRecord(t.id, 'c01', { id: 'g-new', audience: 'https://c/', createdAt: at(1) }));
+    await storage.grants.renameAudience(t.id, 'https://b/', 'https://b2/');
+    const g = (await storage.grants.find(t.id, 'c03', 'https://a/', 'user'))!;
+    await storage.grants.remove(t.id, g.id);
+    order.changed({ clients: ['c01'] });
+    order.changed({ audiences: ['https://b/', 'https://b2/'] });
+    order.changed({ grants: [{ clientId: 'c03', audience: 'https://a/' }] });
+    await compareGrants(order);
+    expect(order.size).toBe(10); // 12 - c01's 2 + 1 new - 1 removed
   });
 });

@@ -175,6 +175,24 @@ describe('OrderedIndex', () => {
     expect(ids(await index.keys())).toEqual(['a', 'b']);
   });
 
+  it('resync with a version: no reload while the version is the one loaded, a reload once it differs', async () => {
+    const t = table([row('a', '1')]);
+    let version = 'v1';
+    const index = new OrderedIndex({ ...t.source, version: async () => version });
+    await index.keys();
+    index.markStale();
+    await index.keys();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.calls.all).toBe(1);
+    t.rows.push(row('b', '2'));
+    version = 'v2';
+    index.markStale();
+    await index.keys();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.calls.all).toBe(2);
+    expect(ids(await index.keys())).toEqual(['a', 'b']);
+  });
+
   it('derive runs on every new order', async () => {
     const t = table([row('a', '1')]);
     const seen: number[] = [];

@@ -80,6 +80,14 @@ export function clientStore(db: Kysely<Database>): ClientStore {
       }
       return keys;
     },
+    async listVersion(tenantId) {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('created_at').as('created'), eb.fn.max('updated_at').as('updated')])
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      return `${Number(row.n)} ${row.created ?? ''} ${row.updated ?? ''}`;
+    },
     async get(tenantId, clientId) {
       const row = await db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
       return row && toRecord(row);
