@@ -1,0 +1,27 @@
+// The tenant's signing keys, opened: what every token signature and verification uses. Any key
+// change reloads the whole ring (a handful of keys).
+import { loadKeyRing, type KeyRing } from '../tokens/keys.ts';
+import { always, unavailable, type CacheContext } from './cache-context.ts';
+import { LoadingCache } from './loading-cache.ts';
+
+export class KeyRingCache {
+  readonly #ctx: CacheContext;
+  readonly #ring = new LoadingCache<'ring', KeyRing>(1);
+
+  constructor(ctx: CacheContext) {
+    this.#ctx = ctx;
+  }
+
+  get(): Promise<KeyRing> {
+    const { storage, envelope, tenantId } = this.#ctx;
+    return this.#ring.get('ring', async () => loadKeyRing(envelope, await storage.signingKeys.list(tenantId)), always, unavailable);
+  }
+
+  clear(): void {
+    this.#ring.clear();
+  }
+
+  markStale(): void {
+    this.#ring.markStale();
+  }
+}
