@@ -89,7 +89,10 @@ for (const size of sizes) {
     const total = size + 7;
     const lastPage = Math.floor((total - 1) / 50);
 
-    const first = await timed(pid, 1, () => read('/api/v2/clients?include_totals=true'));
+    const first = await timed(pid, 1, async () => {
+      const { total: listed } = (await read('/api/v2/clients?include_totals=true')) as { total: number };
+      if (listed !== total) throw new Error(`include_totals says ${listed} applications, ${total} expected`);
+    });
     const warm = await timed(pid, 50, () => read('/api/v2/clients?include_totals=true'));
     const patchOnly = await timed(pid, 20, (i) => touch(i));
     const afterChange = await timed(pid, 20, async (i) => {
@@ -104,7 +107,10 @@ for (const size of sizes) {
       const body = (await read(`/api/v2/clients?take=50${next ? `&from=${next}` : ''}`)) as { next?: string };
       next = body.next;
     });
-    const grantsFirst = await timed(pid, 20, () => adminGet('/api/v2/client-grants?include_totals=true'));
+    const grantsFirst = await timed(pid, 20, async () => {
+      const { total: grants } = (await adminGet('/api/v2/client-grants?include_totals=true')) as { total: number };
+      if (grants < size) throw new Error(`include_totals says ${grants} grants, at least ${size} expected`);
+    });
     const grantPages = await timed(pid, 40, (i) => adminGet(`/api/v2/client-grants?include_totals=true&page=${pages[i]}`));
     const rssAfter = rssMb(pid);
     const row = {

@@ -15,6 +15,8 @@ const toRecord = (row: Selectable<ClientGrantsTable>): ClientGrantRecord => ({
 
 /** Values per `IN (...)` or pairs per `OR` (well under both dialects' bound-parameter limits). */
 const PER_QUERY = 200;
+/** Keys per query of a full load. */
+const KEYS_PER_QUERY = 10_000;
 const KEY_COLUMNS = ['id', 'created_at', 'client_id', 'audience', 'subject_type', 'allow_any_organization'] as const;
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -71,7 +73,18 @@ export function clientGrantStore(db: Kysely<Database>): ClientGrantStore {
         };
       };
       const base = db.selectFrom('client_grants').select(KEY_COLUMNS).where('tenant_id', '=', tenantId);
-      if (!selection) return (await base.orderBy('created_at').orderBy('id').execute()).map(toKey);
+      if (!selection) {
+        // In chunks, by keyset: a load of 100,000 keys never holds 100,000 driver rows at once.
+        const keys: GrantListKey[] = [];
+        for (let after: GrantListKey | undefined; ; ) {
+          const last = after;
+          const q = last ? base.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(last.createdAt, last.id))) : base;
+          const rows = await q.orderBy('created_at').orderBy('id').limit(KEYS_PER_QUERY).execute();
+          for (const row of rows) keys.push(toKey(row));
+          after = keys.at(-1);
+          if (rows.length < KEYS_PER_QUERY) return keys;
+        }
+      }
       const found = new Map<string, GrantListKey>();
       const add = (rows: Pick<Selectable<ClientGrantsTable>, (typeof KEY_COLUMNS)[number]>[]) => {
         for (const row of rows) found.set(row.id, toKey(row));

@@ -26,6 +26,8 @@ const indexed = (data: ClientData) => ({
 
 /** Ids per `IN (...)` (well under SQLite's and PostgreSQL's bound-parameter limits). */
 const IDS_PER_QUERY = 500;
+/** Keys per query of a full load. */
+const KEYS_PER_QUERY = 10_000;
 
 const KEY_COLUMNS = ['client_id', 'created_at', 'app_type', 'is_global', 'is_first_party', 'previous_secret_expires_at'] as const;
 
@@ -72,7 +74,19 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     },
     async listKeys(tenantId, clientIds) {
       const base = db.selectFrom('clients').select(KEY_COLUMNS).where('tenant_id', '=', tenantId);
-      if (!clientIds) return (await base.orderBy('created_at').orderBy('client_id').execute()).map(toKey);
+      if (!clientIds) {
+        // In chunks, by keyset: the rows of one chunk are garbage before the next is read, so a
+        // load of 100,000 keys never holds 100,000 driver rows at once (peak RSS).
+        const keys: ClientListKey[] = [];
+        for (let after: ClientListKey | undefined; ; ) {
+          const last = after;
+          const q = last ? base.where((eb) => eb(eb.refTuple('created_at', 'client_id'), '>', eb.tuple(last.createdAt, last.clientId))) : base;
+          const rows = await q.orderBy('created_at').orderBy('client_id').limit(KEYS_PER_QUERY).execute();
+          for (const row of rows) keys.push(toKey(row));
+          after = keys.at(-1);
+          if (rows.length < KEYS_PER_QUERY) return keys;
+        }
+      }
       const keys: ClientListKey[] = [];
       for (let i = 0; i < clientIds.length; i += IDS_PER_QUERY) {
         const ids = clientIds.slice(i, i + IDS_PER_QUERY);
