@@ -21,7 +21,7 @@ const cpuMs = (pid: number): number => cpuSeconds(pid) * 1000;
 const rssMb = (pid: number): number => Math.round((rssBytes(pid) ?? 0) / 1024 / 1024);
 
 /** Clones the seeded web application `n` times (and gives each clone a grant on the Management API). */
-function grow(dbFile: string, n: number): void {
+function grow(dbFile: string, n: number): number {
   const db = new DatabaseSync(dbFile);
   const template = db.prepare("SELECT * FROM clients WHERE app_type = 'spa' AND data NOT LIKE '%scopeward_system%' LIMIT 1").get() as Record<string, unknown>;
   const grant = db.prepare('SELECT * FROM client_grants LIMIT 1').get() as Record<string, unknown>;
@@ -44,7 +44,9 @@ function grow(dbFile: string, n: number): void {
     insertGrant.run(...gcols.map((c) => g[c as keyof typeof g] as string | number | null));
   }
   db.exec('COMMIT');
+  const { count } = db.prepare('SELECT count(*) AS count FROM clients').get() as { count: number };
   db.close();
+  return count;
 }
 
 async function timed(pid: number, times: number, request: (i: number) => Promise<unknown>): Promise<{ cpu: number; wall: number; worst: number }> {
@@ -69,7 +71,7 @@ for (const size of sizes) {
     const e: Endpoint = { scheme: 'http', port };
     const s = await seed(e, init, 4);
     await server.stop();
-    grow(path.join(dataDir, 'scopeward.db'), size);
+    const total = grow(path.join(dataDir, 'scopeward.db'), size);
 
     const t0 = performance.now();
     server = await startScopeward({ dataDir, port, transport: 'http', workers: 1 });
@@ -86,7 +88,6 @@ for (const size of sizes) {
     const adminGet = (p: string) => requestJson<unknown>(e, 'GET', p, { headers: { authorization: `Bearer ${admin}` } });
     const touch = (i: number) => requestJson(e, 'PATCH', `/api/v2/clients/${s.clientId}`, { headers: { authorization: `Bearer ${admin}` }, json: { description: `touched ${i}` } });
     const rssIdle = rssMb(pid);
-    const total = size + 7;
     const lastPage = Math.floor((total - 1) / 50);
 
     const first = await timed(pid, 1, async () => {
