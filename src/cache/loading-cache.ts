@@ -17,17 +17,29 @@ interface Entry<V> {
   epoch: number;
 }
 
+/** A bound on the sum of the entries' weights (bytes of a serialized answer, say), beside the count. */
+export interface Weigher<V> {
+  weigh(value: V): number;
+  max: number;
+}
+
 export class LoadingCache<K, V> {
   #entries = new Map<K, Entry<V>>();
   #generation = 0;
   #epoch = 0;
   readonly #max: number;
   readonly #counter: CacheCounter | undefined;
+  readonly #weigher: Weigher<V> | undefined;
+  #weight = 0;
 
-  /** `counter` hears every read-through (`get`): a hit, or a miss that loads. */
-  constructor(max: number, counter?: CacheCounter) {
+  /**
+   * `weigher` bounds the cache by total weight as well as by count; `counter` hears every
+   * read-through (`get`): a hit, or a miss that loads.
+   */
+  constructor(max: number, options: { weigher?: Weigher<V> | undefined; counter?: CacheCounter | undefined } = {}) {
     this.#max = max;
-    this.#counter = counter;
+    this.#weigher = options.weigher;
+    this.#counter = options.counter;
   }
 
   peek(key: K): V | undefined {
@@ -77,24 +89,36 @@ export class LoadingCache<K, V> {
   }
 
   set(key: K, value: V): void {
-    if (this.#entries.size >= this.#max && !this.#entries.has(key)) {
-      // Evict the oldest insertion (Map keeps insertion order).
+    const weight = this.#weigher?.weigh(value) ?? 0;
+    this.#remove(key);
+    if (this.#weigher && weight > this.#weigher.max) return; // would evict everything and still not fit
+    // Evict the oldest insertions (Map keeps insertion order) until it fits.
+    while (this.#entries.size >= this.#max || (this.#weigher && this.#weight + weight > this.#weigher.max)) {
       const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      if (oldest.done) break;
+      this.#remove(oldest.value);
     }
     this.#entries.set(key, { value, epoch: this.#epoch });
+    this.#weight += weight;
+  }
+
+  #remove(key: K): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    if (this.#weigher) this.#weight -= this.#weigher.weigh(entry.value);
   }
 
   /** Forgets one entry; loads in flight (for any key) do not store what they read. */
   delete(key: K): void {
     this.#generation++;
-    this.#entries.delete(key);
+    this.#remove(key);
   }
 
   /** Forgets every entry whose key matches. */
   deleteWhere(matches: (key: K) => boolean): void {
     this.#generation++;
-    for (const key of this.#entries.keys()) if (matches(key)) this.#entries.delete(key);
+    for (const key of [...this.#entries.keys()]) if (matches(key)) this.#remove(key);
   }
 
   /**
@@ -104,12 +128,16 @@ export class LoadingCache<K, V> {
   update(key: K, change: (value: V) => V): void {
     this.#generation++;
     const entry = this.#entries.get(key);
-    if (entry) entry.value = change(entry.value);
+    if (!entry) return;
+    const was = this.#weigher?.weigh(entry.value) ?? 0;
+    entry.value = change(entry.value);
+    this.#weight += (this.#weigher?.weigh(entry.value) ?? 0) - was;
   }
 
   clear(): void {
     this.#generation++;
     this.#entries.clear();
+    this.#weight = 0;
   }
 
   /** Every entry is reloaded on its next read, and served meanwhile only as `get` allows. */
@@ -119,5 +147,10 @@ export class LoadingCache<K, V> {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The sum of the entries' weights (0 without a weigher). */
+  get weight(): number {
+    return this.#weight;
   }
 }

@@ -45,6 +45,8 @@ const WRITES: { readonly [S in CachedStore]: StorePlan<Storage[S]> } = {
   clients: {
     list: 'read',
     listAfter: 'read',
+    listKeys: 'read',
+    listVersion: 'read',
     get: 'read',
     create: (_s, record) => [event(record.tenantId, 'clients', { clients: [record.clientId] })],
     update: (_s, tenantId, clientId) => [event(tenantId, 'clients', { clients: [clientId] })],
@@ -55,6 +57,8 @@ const WRITES: { readonly [S in CachedStore]: StorePlan<Storage[S]> } = {
   grants: {
     list: 'read',
     listAfter: 'read',
+    listKeys: 'read',
+    listVersion: 'read',
     get: 'read',
     find: 'read',
     create: (_s, record) => [event(record.tenantId, 'grants', { grants: [{ clientId: record.clientId, audience: record.audience }] })],

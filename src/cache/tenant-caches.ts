@@ -1,124 +1,99 @@
-// The caches of one tenant, and what a change event removes from them (R3): only the entries the
-// event names, plus the derived lists that contain them. An event without ids removes the whole
-// kind. Whatever is left keeps serving the hot paths from memory, also while the database is down.
-import type { ChangeEvent, ChangeIds } from './change-event.ts';
-import { LoadingCache } from './loading-cache.ts';
-import { NO_METRICS, type Metrics } from '../observability/metrics.ts';
-import type { ClientGrantRecord, ClientRecord } from '../storage/ports.ts';
-import type { KeyRing } from '../tokens/keys.ts';
-import type { CachedApi, CachedClient, Denylist, LegacySigning } from './registry.ts';
-
-const MAX_ENTRIES = 50_000;
-const MISSING_ENTRIES = 10_000;
-
-/** The grants cache key: one client-credentials grant (client, audience). */
-export function grantKey(clientId: string, audience: string): string {
-  return `${clientId}\n${audience}`;
-}
+// The caches of one tenant, each with one job (issue 13), and what a change event removes from
+// them (R3): only the entries the event names, plus the derived values that contain them. An event
+// without ids removes the whole kind. Whatever is left keeps serving the hot paths from memory,
+// also while the database is down.
+import { ApiCache } from './api-cache.ts';
+import type { CacheContext } from './cache-context.ts';
+import type { ChangeEvent } from './change-event.ts';
+import { ClientCache } from './client-cache.ts';
+import { ClientOrder } from './client-order.ts';
+import { ClientViews } from './client-views.ts';
+import { DashboardClientCache } from './dashboard-client-cache.ts';
+import { DenylistCache } from './denylist-cache.ts';
+import { GrantCache } from './grant-cache.ts';
+import { GrantOrder } from './grant-order.ts';
+import { KeyRingCache } from './key-ring-cache.ts';
+import { LegacyKeyCache } from './legacy-key-cache.ts';
+import { OriginCache } from './origin-cache.ts';
 
 export class TenantCaches {
-  readonly clients: LoadingCache<string, CachedClient | null>;
-  /** Ids looked up and not found, kept apart so a flood of made-up ids cannot evict real clients. */
-  readonly missingClients: LoadingCache<string, true>;
-  readonly grants: LoadingCache<string, ClientGrantRecord | null>;
-  readonly apis: LoadingCache<string, CachedApi | null>;
-  readonly keys: LoadingCache<'ring', KeyRing>;
-  readonly origins: LoadingCache<'all', ReadonlySet<string>>;
-  readonly clientList: LoadingCache<'all', readonly ClientRecord[] | null>;
-  /** Serialized GET /clients answers without secrets, by visibility and query. */
-  readonly clientViews: LoadingCache<string, string>;
-  readonly legacy: LoadingCache<'key', LegacySigning | null>;
-  readonly denylist: LoadingCache<'all', Denylist>;
+  /** Applications by client_id (token endpoint, login). */
+  readonly clients: ClientCache;
+  /** Client-credentials grants by (application, audience). */
+  readonly grants: GrantCache;
+  /** APIs by identifier. */
+  readonly apis: ApiCache;
+  readonly keys: KeyRingCache;
+  /** CORS origins of every application. */
+  readonly origins: OriginCache;
+  /** The applications in list order, as keys (no rows): page/per_page → keyset, totals, filters. */
+  readonly clientOrder: ClientOrder;
+  /** The client grants in list order, as keys. */
+  readonly grantOrder: GrantOrder;
+  /** Serialized GET /clients answers without secrets. */
+  readonly clientViews: ClientViews;
+  readonly dashboardClient: DashboardClientCache;
+  readonly legacy: LegacyKeyCache;
+  readonly denylist: DenylistCache;
 
-  /** `metrics` counts hits and misses per cache, summed over tenants (the cache's name is the label). */
-  constructor(metrics: Metrics = NO_METRICS) {
-    const counted = (name: string) => (metrics.enabled ? metrics.cache(name) : undefined);
-    this.clients = new LoadingCache(MAX_ENTRIES, counted('clients'));
-    this.missingClients = new LoadingCache(MISSING_ENTRIES, counted('missing_clients'));
-    this.grants = new LoadingCache(MAX_ENTRIES, counted('grants'));
-    this.apis = new LoadingCache(MAX_ENTRIES, counted('apis'));
-    this.keys = new LoadingCache(1, counted('keys'));
-    this.origins = new LoadingCache(1, counted('origins'));
-    this.clientList = new LoadingCache(1, counted('client_list'));
-    this.clientViews = new LoadingCache(64, counted('client_views'));
-    this.legacy = new LoadingCache(1, counted('legacy'));
-    this.denylist = new LoadingCache(1, counted('denylist'));
-    this.#all = [this.clients, this.missingClients, this.grants, this.apis, this.keys, this.origins, this.clientList, this.clientViews, this.legacy, this.denylist];
+  readonly #all: { clear(): void; markStale(): void }[];
+
+  constructor(ctx: CacheContext) {
+    this.clients = new ClientCache(ctx);
+    this.grants = new GrantCache(ctx);
+    this.apis = new ApiCache(ctx);
+    this.keys = new KeyRingCache(ctx);
+    this.origins = new OriginCache(ctx);
+    this.clientOrder = new ClientOrder(ctx.storage, ctx.tenantId, ctx.onError);
+    this.grantOrder = new GrantOrder(ctx.storage, ctx.tenantId, ctx.onError);
+    this.clientViews = new ClientViews(ctx.counter?.('client_views'));
+    this.dashboardClient = new DashboardClientCache(ctx);
+    this.legacy = new LegacyKeyCache(ctx);
+    this.denylist = new DenylistCache(ctx);
+    this.#all = [this.clients, this.grants, this.apis, this.keys, this.origins, this.clientOrder, this.grantOrder, this.clientViews, this.dashboardClient, this.legacy, this.denylist];
   }
-
-  readonly #all: readonly Pick<LoadingCache<unknown, unknown>, 'clear' | 'markStale'>[];
 
   /** Drops what an event names (events of kind `tenants` are the registry's own business). */
   apply({ kind, ids }: ChangeEvent): void {
     switch (kind) {
-      case 'clients':
-        this.#dropClients(ids?.clients);
-        break;
-      case 'client_usage':
-        // Bookkeeping shown in list views only; single clients keep their entries.
-        this.clientList.clear();
+      case 'clients': {
+        const clientIds = ids?.clients;
+        this.clients.changed(clientIds);
+        if (clientIds) this.clientOrder.changed(clientIds);
+        else this.clientOrder.clear();
+        // Derived from every client: CORS origins and list answers.
+        this.origins.clear();
         this.clientViews.clear();
+        this.dashboardClient.clientsChanged(clientIds);
+        // The legacy key is the global client's secret: it goes only when that client may have changed.
+        this.legacy.clientsChanged(clientIds);
+        break;
+      }
+      case 'client_usage':
+        // Bookkeeping shown only where client_secret_rotation is asked for: single clients, the
+        // list order and every other answer keep their entries (issue 13: a trickle of tokens no
+        // longer drops the list at every flush).
+        this.clientViews.dropUsage();
         break;
       case 'grants':
-        this.#dropGrants(ids);
+        this.grants.changed(ids);
+        this.grantOrder.changed(ids);
         break;
       case 'resource_servers':
-        if (ids?.audiences) for (const identifier of ids.audiences) this.apis.delete(identifier);
-        else this.apis.clear();
+        this.apis.changed(ids?.audiences);
         break;
       case 'keys':
         this.keys.clear();
-        this.clientViews.clear(); // views carry the current signing certificate
+        this.clientViews.clear(); // answers carry the current signing certificate
         break;
       case 'denylist':
-        this.#addDenied(ids?.tokens);
+        this.denylist.added(ids?.tokens);
         break;
       case 'tenants':
         // The legacy key hangs on tenant settings; reloading the tenant is the registry's part.
         this.legacy.clear();
         break;
     }
-  }
-
-  #dropClients(clientIds: string[] | undefined): void {
-    if (clientIds) {
-      for (const id of clientIds) {
-        this.clients.delete(id);
-        this.missingClients.delete(id);
-      }
-    } else {
-      this.clients.clear();
-      this.missingClients.clear();
-    }
-    // Derived from every client: CORS origins and list views.
-    this.origins.clear();
-    this.clientList.clear();
-    this.clientViews.clear();
-    // The legacy key is the global client's secret: it goes only when that client may have changed.
-    const legacy = this.legacy.peek('key');
-    if (!clientIds || !legacy || clientIds.includes(legacy.globalClientId)) this.legacy.clear();
-  }
-
-  #dropGrants(ids: ChangeIds | undefined): void {
-    if (!ids) return this.grants.clear();
-    for (const { clientId, audience } of ids.grants ?? []) this.grants.delete(grantKey(clientId, audience));
-    const clients = new Set(ids.clients ?? []);
-    const audiences = new Set(ids.audiences ?? []);
-    if (clients.size + audiences.size === 0) return;
-    this.grants.deleteWhere((key) => {
-      const cut = key.indexOf('\n');
-      return clients.has(key.slice(0, cut)) || audiences.has(key.slice(cut + 1));
-    });
-  }
-
-  /** Denylist entries only ever get added by a write: add them, or reload the whole list. */
-  #addDenied(tokens: ChangeIds['tokens']): void {
-    if (!tokens) return this.denylist.clear();
-    this.denylist.update('all', (list) => {
-      const next = new Map([...list].map(([jti, auds]) => [jti, new Set(auds)]));
-      for (const { jti, aud } of tokens) next.set(jti, new Set([...(next.get(jti) ?? []), aud]));
-      return next;
-    });
   }
 
   /** Changes may have been missed (the notification channel was down): forget everything. */

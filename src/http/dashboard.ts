@@ -13,7 +13,6 @@ import { promisify } from 'node:util';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from '../cache/registry.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
-import { findDashboardClient, isDashboardClient } from '../domain/dashboard-client.ts';
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import { errorPage } from '../login/pages.ts';
@@ -100,11 +99,9 @@ export interface DashboardDeps {
   localCaCertPath?: string | undefined;
 }
 
-/** The tenant's dashboard application id: from the in-memory client list when the tenant has one. */
+/** The tenant's dashboard application id, kept by the registry until a client change may move it. */
 async function dashboardClientId(deps: DashboardDeps, tenant: Tenant): Promise<string | undefined> {
-  const cached = await deps.registry.clientRecords(tenant.id);
-  if (cached) return cached.find((r) => isDashboardClient(r.data))?.clientId;
-  return (await findDashboardClient(deps.storage, tenant.id))?.clientId;
+  return (await deps.registry.dashboardClientId(tenant.id)) ?? undefined;
 }
 
 function preferredEncoding(request: FastifyRequest): 'br' | 'gzip' | undefined {

@@ -58,9 +58,12 @@ const list = route({
         body: { client_grants: items.map(renderGrant), ...(rows.length > take && last ? { next: encodeCursor({ createdAt: last.createdAt, id: last.id }) } : {}) },
       };
     }
+    // page/per_page by keyset (issue 13): the in-memory order names the row before the page and
+    // counts the total; the page is read from there, however deep.
     const page = pageOf(q);
-    const { items, total } = await ctx.deps.storage.grants.list(ctx.tenant.id, filter, page);
-    return { status: 200, body: listBody('client_grants', items.map(renderGrant), page, total) };
+    const plan = await ctx.deps.registry.grantOrder(ctx.tenant.id).page(filter, page.offset, page.limit);
+    const items = plan.count > 0 ? await ctx.deps.storage.grants.listAfter(ctx.tenant.id, filter, plan.after, plan.count) : [];
+    return { status: 200, body: listBody('client_grants', items.map(renderGrant), page, plan.total) };
   },
 });
 

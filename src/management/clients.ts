@@ -7,8 +7,9 @@ import { sealClientSecret } from '../domain/secret-locations.ts';
 import { originProblem, redirectUrlProblem } from '../domain/urls.ts';
 import { Client, ClientCreate, ClientListQuery, ClientUpdate, type ClientData } from '../schemas/client.ts';
 import { FieldsQuery, IdParam, ListOf, PageQuery, CheckpointQuery } from '../schemas/common.ts';
-import type { ClientFilter, ClientRecord, Cursor, ListResult, PageRequest } from '../storage/ports.ts';
+import type { ClientFilter, ClientRecord } from '../storage/ports.ts';
 import { applyAuthenticationMethods } from './client-auth-methods.ts';
+import { ClientViews } from '../cache/client-views.ts';
 import { DEFAULT_REFRESH_TOKEN, newClientData, readVisibility, renderClient, writeVisibility, type Visibility } from './client-view.ts';
 import { badRequest, conflict, ERROR_CODE, ManagementError, notFound, TEXT } from './errors.ts';
 import { projection } from './fields.ts';
@@ -53,7 +54,7 @@ export function checkUrls(body: Record<string, unknown>): void {
 type ListQuery = { page?: number; per_page?: number; include_totals?: boolean; from?: string; take?: number; fields?: string; include_fields?: boolean; is_global?: boolean; is_first_party?: boolean; app_type?: string };
 
 /** The list body: page/per_page (array or totals object) or from/take ({clients, next?}). */
-async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibility): Promise<unknown> {
+async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibility, rotationAsked: boolean): Promise<unknown> {
   const q = ctx.query as ListQuery;
   const appTypes = q.app_type?.split(',').map((s) => s.trim()).filter(Boolean);
   const filter: ClientFilter = {
@@ -61,13 +62,11 @@ async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibi
     ...(q.is_first_party !== undefined && { isFirstParty: q.is_first_party }),
     ...(appTypes && { appTypes }),
   };
-  const cached = await ctx.deps.registry.clientRecords(ctx.tenant.id);
   const keys = visibility.credentials ? await ctx.deps.registry.keys(ctx.tenant.id) : undefined;
   const project = projection(q.fields, q.include_fields);
   const now = ctx.deps.clock.now();
   // The list is what configuration-as-code tools read and write back (issue 12, E3): Scopeward's
   // client_secret_rotation appears in it only when `fields` asks for it (GET /clients/{id} shows it).
-  const rotationAsked = q.include_fields !== false && (q.fields ?? '').split(',').some((f) => f.trim() === 'client_secret_rotation');
   const view = (r: ClientRecord) => {
     const { client_secret_rotation: rotation, ...client } = renderClient(r, visibility, ctx.deps.envelope, keys, now);
     return project(rotationAsked && rotation !== undefined ? { ...client, client_secret_rotation: rotation } : client);
@@ -77,33 +76,17 @@ async function listClients(ctx: HandlerContext<RouteSchemas>, visibility: Visibi
     const take = q.take ?? DEFAULT_PER_PAGE;
     const after = q.from ? decodeCursor(q.from) : undefined;
     // One more than asked tells whether a next page exists (no `next` on the last page).
-    const rows = cached ? afterInMemory(cached, filter, after, take + 1) : await ctx.deps.storage.clients.listAfter(ctx.tenant.id, filter, after, take + 1);
+    const rows = await ctx.deps.storage.clients.listAfter(ctx.tenant.id, filter, after, take + 1);
     const items = rows.slice(0, take);
     const last = items.at(-1);
     return { clients: items.map(view), ...(rows.length > take && last ? { next: encodeCursor({ createdAt: last.createdAt, id: last.clientId }) } : {}) };
   }
+  // page/per_page is served by keyset (issue 13): the in-memory order names the row before the
+  // page and counts the total; the page itself is read from there, however deep it is.
   const page = pageOf(q);
-  const { items, total } = cached ? pageInMemory(cached, filter, page) : await ctx.deps.storage.clients.list(ctx.tenant.id, filter, page);
-  return listBody('clients', items.map(view), page, total);
-}
-
-function matches(filter: ClientFilter): (r: ClientRecord) => boolean {
-  return ({ data }) =>
-    (filter.isGlobal === undefined || data.global === filter.isGlobal) &&
-    (filter.isFirstParty === undefined || (data.is_first_party !== false) === filter.isFirstParty) &&
-    (filter.appTypes === undefined || (data.app_type !== undefined && filter.appTypes.includes(data.app_type)));
-}
-
-function afterInMemory(all: readonly ClientRecord[], filter: ClientFilter, after: Cursor | undefined, limit: number): ClientRecord[] {
-  const keep = matches(filter);
-  const later = (r: ClientRecord) => !after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.clientId > after.id);
-  return all.filter((r) => later(r) && keep(r)).slice(0, limit);
-}
-
-/** The same filter and order as the storage query, over the registry's in-memory list. */
-function pageInMemory(all: readonly ClientRecord[], filter: ClientFilter, page: PageRequest): ListResult<ClientRecord> {
-  const matching = all.filter(matches(filter));
-  return { items: matching.slice(page.offset, page.offset + page.limit), ...(page.withTotal && { total: matching.length }) };
+  const plan = await ctx.deps.registry.clientOrder(ctx.tenant.id).page(filter, page.offset, page.limit);
+  const items = plan.count > 0 ? await ctx.deps.storage.clients.listAfter(ctx.tenant.id, filter, plan.after, plan.count) : [];
+  return listBody('clients', items.map(view), page, plan.total);
 }
 
 async function load(deps: ManagementDeps, tenantId: string, clientId: string): Promise<ClientRecord> {
@@ -136,15 +119,16 @@ const list = route({
   },
   async handler(ctx) {
     const visibility = readVisibility(ctx.auth, ctx.secrets);
+    const q = ctx.query;
+    const rotationAsked = q.include_fields !== false && (q.fields ?? '').split(',').some((f) => f.trim() === 'client_secret_rotation');
     // Answers without secrets are kept serialized until the next client or key change; an answer
     // with secrets never is (security catalogue §2.10: no secret in caches). Nor while a rotation
     // grace period runs: the answer changes when it ends, with no change to announce it.
-    if (visibility.secret) return { status: 200, body: await listClients(ctx, visibility) };
-    const now = ctx.deps.clock.now();
-    const records = await ctx.deps.registry.clientRecords(ctx.tenant.id);
-    if (!records || records.some((r) => r.previousSecretExpiresAt && Date.parse(r.previousSecretExpiresAt) > now)) return { status: 200, body: await listClients(ctx, visibility) };
-    const key = `${visibility.config ? 'c' : '-'}${visibility.credentials ? 'k' : '-'}${JSON.stringify(ctx.query)}`;
-    return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, async () => JSON.stringify(await listClients(ctx, visibility))) };
+    if (visibility.secret || (await ctx.deps.registry.clientOrder(ctx.tenant.id).graceRunning(ctx.deps.clock.now()))) {
+      return { status: 200, body: await listClients(ctx, visibility, rotationAsked) };
+    }
+    const key = ClientViews.key({ config: visibility.config, credentials: visibility.credentials, showsUsage: rotationAsked, query: q });
+    return { status: 200, json: await ctx.deps.registry.clientView(ctx.tenant.id, key, async () => JSON.stringify(await listClients(ctx, visibility, rotationAsked))) };
   },
 });
 

@@ -124,10 +124,24 @@ export interface ClientFilter {
   appTypes?: string[];
 }
 
+/** A client's place in the list order and the columns list filters read (issue 13: no rows kept for lists). */
+export interface ClientListKey {
+  clientId: string;
+  createdAt: string;
+  appType: string | null;
+  isGlobal: boolean;
+  isFirstParty: boolean;
+  previousSecretExpiresAt: string | null;
+}
+
 export interface ClientStore {
   list(tenantId: string, filter: ClientFilter, page: PageRequest): Promise<ListResult<ClientRecord>>;
   /** Checkpoint pagination: items strictly after `after` in (createdAt, clientId) order. */
   listAfter(tenantId: string, filter: ClientFilter, after: Cursor | undefined, limit: number): Promise<ClientRecord[]>;
+  /** The list keys of every client of the tenant in (createdAt, clientId) order, or of these clients only. */
+  listKeys(tenantId: string, clientIds?: readonly string[]): Promise<ClientListKey[]>;
+  /** Changes whenever a list key may have (count, latest created_at and updated_at). */
+  listVersion(tenantId: string): Promise<string>;
   get(tenantId: string, clientId: string): Promise<ClientRecord | undefined>;
   create(record: ClientRecord): Promise<void>;
   /** false when there is no such client, or when `ifSecretMac` is given and no longer matches. */
@@ -153,8 +167,29 @@ export interface GrantFilter {
   allowAnyOrganization?: boolean;
 }
 
+/** A grant's place in the list order and the columns list filters read (issue 13). */
+export interface GrantListKey {
+  id: string;
+  createdAt: string;
+  clientId: string;
+  audience: string;
+  subjectType: 'client' | 'user';
+  allowAnyOrganization: boolean;
+}
+
+/** Grants named by a change: of these applications, for these audiences, or these (application, audience). */
+export interface GrantSelection {
+  clientIds: readonly string[];
+  audiences: readonly string[];
+  pairs: readonly { clientId: string; audience: string }[];
+}
+
 export interface ClientGrantStore {
   list(tenantId: string, filter: GrantFilter, page: PageRequest): Promise<ListResult<ClientGrantRecord>>;
+  /** The list keys of every grant of the tenant in (createdAt, id) order, or of the selected grants only (any order). */
+  listKeys(tenantId: string, selection?: GrantSelection): Promise<GrantListKey[]>;
+  /** Changes whenever a list key may have (count and latest created_at; the key columns are never updated). */
+  listVersion(tenantId: string): Promise<string>;
   /** Checkpoint pagination: items strictly after `after`, in (createdAt, id) order. */
   listAfter(tenantId: string, filter: GrantFilter, after: Cursor | undefined, limit: number): Promise<ClientGrantRecord[]>;
   get(tenantId: string, id: string): Promise<ClientGrantRecord | undefined>;

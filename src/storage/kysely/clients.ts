@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { ClientData } from '../../schemas/client.ts';
-import type { ClientFilter, ClientRecord, ClientStore, SecretUse } from '../ports.ts';
+import type { ClientFilter, ClientListKey, ClientRecord, ClientStore, SecretUse } from '../ports.ts';
 import type { ClientsTable, Database } from './schema.ts';
 
 const toRecord = (row: Selectable<ClientsTable>): ClientRecord => ({
@@ -35,6 +35,22 @@ const indexed = (data: ClientData) => ({
   is_first_party: data.is_first_party === false ? 0 : 1,
 });
 
+/** Ids per `IN (...)` (well under SQLite's and PostgreSQL's bound-parameter limits). */
+const IDS_PER_QUERY = 500;
+/** Keys per query of a full load. */
+const KEYS_PER_QUERY = 10_000;
+
+const KEY_COLUMNS = ['client_id', 'created_at', 'app_type', 'is_global', 'is_first_party', 'previous_secret_expires_at'] as const;
+
+const toKey = (row: Pick<Selectable<ClientsTable>, (typeof KEY_COLUMNS)[number]>): ClientListKey => ({
+  clientId: row.client_id,
+  createdAt: row.created_at,
+  appType: row.app_type,
+  isGlobal: Number(row.is_global) === 1,
+  isFirstParty: Number(row.is_first_party) === 1,
+  previousSecretExpiresAt: row.previous_secret_expires_at,
+});
+
 type ClientQuery = SelectQueryBuilder<Database, 'clients', object>;
 
 function filtered(db: Kysely<Database>, tenantId: string, filter: ClientFilter): ClientQuery {
@@ -60,10 +76,42 @@ export function clientStore(db: Kysely<Database>): ClientStore {
     async listAfter(tenantId, filter, after, limit) {
       let q = filtered(db, tenantId, filter);
       if (after) {
-        q = q.where((eb) => eb.or([eb('created_at', '>', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('client_id', '>', after.id)])]));
+        // A row-value comparison: both SQLite and PostgreSQL seek the (tenant, created_at, client_id)
+        // index to it, so a page deep in the list costs what the first one does.
+        q = q.where((eb) => eb(eb.refTuple('created_at', 'client_id'), '>', eb.tuple(after.createdAt, after.id)));
       }
       const rows = await q.selectAll().orderBy('created_at').orderBy('client_id').limit(limit).execute();
       return rows.map(toRecord);
+    },
+    async listKeys(tenantId, clientIds) {
+      const base = db.selectFrom('clients').select(KEY_COLUMNS).where('tenant_id', '=', tenantId);
+      if (!clientIds) {
+        // In chunks, by keyset: the rows of one chunk are garbage before the next is read, so a
+        // load of 100,000 keys never holds 100,000 driver rows at once (peak RSS).
+        const keys: ClientListKey[] = [];
+        for (let after: ClientListKey | undefined; ; ) {
+          const last = after;
+          const q = last ? base.where((eb) => eb(eb.refTuple('created_at', 'client_id'), '>', eb.tuple(last.createdAt, last.clientId))) : base;
+          const rows = await q.orderBy('created_at').orderBy('client_id').limit(KEYS_PER_QUERY).execute();
+          for (const row of rows) keys.push(toKey(row));
+          after = keys.at(-1);
+          if (rows.length < KEYS_PER_QUERY) return keys;
+        }
+      }
+      const keys: ClientListKey[] = [];
+      for (let i = 0; i < clientIds.length; i += IDS_PER_QUERY) {
+        const ids = clientIds.slice(i, i + IDS_PER_QUERY);
+        if (ids.length > 0) keys.push(...(await base.where('client_id', 'in', ids).execute()).map(toKey));
+      }
+      return keys;
+    },
+    async listVersion(tenantId) {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('created_at').as('created'), eb.fn.max('updated_at').as('updated')])
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      return `${Number(row.n)} ${row.created ?? ''} ${row.updated ?? ''}`;
     },
     async get(tenantId, clientId) {
       const row = await db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();

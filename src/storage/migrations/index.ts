@@ -14,6 +14,7 @@ import * as m0005 from './0005_dashboard.ts';
 import * as m0006 from './0006_search_guard.ts';
 import * as m0009 from './0009_log_streams.ts';
 import * as m0010 from './0010_client_credentials.ts';
+import * as m0008 from './0008_client_list.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_search_guard': m0006,
   '0009_log_streams': m0009,
   '0010_client_credentials': m0010,
+  '0008_client_list': m0008,
 };
 
 /** Every migration this version knows, in order (a restore refuses a database made by a newer one). */
