@@ -142,6 +142,7 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     loginFailures: s.loginFailures,
     tenantAdmins: s.tenantAdmins,
     mintedTokens: s.mintedTokens,
+    tokenQuotaCounters: s.tokenQuotaCounters,
     async transaction(work) {
       const pending: ChangeEvent[] = [];
       const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));

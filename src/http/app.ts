@@ -35,6 +35,7 @@ import { hostProblem } from './host.ts';
 import { loginPages } from './login-pages.ts';
 import { managementApi } from './management-api.ts';
 import { decorateTenant, useTenantScope } from './tenant-scope.ts';
+import type { TokenQuotaCounter } from '../ratelimit/token-quota-counter.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
@@ -53,6 +54,8 @@ export interface AppDeps {
   /** Connection time limits (default: those of `scopeward serve`). */
   timeouts?: HttpTimeouts;
   limiter: RateLimiter;
+  /** Token quotas (issue 15), counted in Redis or the database. */
+  quotas: TokenQuotaCounter;
   audit: AuditLog;
   secretUsage: SecretUsage;
   /** How this process hears other instances' changes (/readyz). */

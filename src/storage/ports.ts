@@ -6,10 +6,12 @@ import type { ResourceServerData } from '../schemas/resource-server.ts';
 import type { MintedTokenStore, TenantAdminStore } from './ports/dashboard.ts';
 import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
 import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
+import type { TokenQuotaCounterStore } from './ports/quotas.ts';
 
 export type * from './ports/dashboard.ts';
 export type * from './ports/login.ts';
 export type * from './ports/users.ts';
+export type * from './ports/quotas.ts';
 
 export interface TenantRecord {
   id: string;
@@ -246,6 +248,7 @@ export interface Storage {
   readonly loginFailures: LoginFailureStore;
   readonly tenantAdmins: TenantAdminStore;
   readonly mintedTokens: MintedTokenStore;
+  readonly tokenQuotaCounters: TokenQuotaCounterStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

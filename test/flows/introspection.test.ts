@@ -33,7 +33,7 @@ beforeEach(async () => {
 afterEach(async () => s.close());
 
 function introspect(who: M2M | undefined, fields: Record<string, string>, options: { basic?: boolean; host?: string } = {}): Promise<LightMyRequestResponse> {
-  const auth = who && !options.basic ? { client_id: who.clientId, client_secret: who.clientSecret } : {};
+  const auth: Record<string, string> = who && !options.basic ? { client_id: who.clientId, client_secret: who.clientSecret } : {};
   return s.inject({
     method: 'POST',
     url: '/oauth/introspect',

@@ -15,6 +15,7 @@ import { signingKeyStore } from './signing-keys.ts';
 import { tenantStore } from './tenants.ts';
 import { userStore } from './users.ts';
 import { denylistStore } from './denylist.ts';
+import { tokenQuotaCounterStore } from './token-quotas.ts';
 import { logStore } from './logs.ts';
 import { loginFailureStore, loginSessionStore, loginTransactionStore } from './login-sessions.ts';
 import { authCodeStore, refreshTokenStore } from './login-tokens.ts';
@@ -69,6 +70,7 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     loginFailures: mapped(loginFailureStore(db)),
     tenantAdmins: mapped(tenantAdminStore(db)),
     mintedTokens: mapped(mintedTokenStore(db)),
+    tokenQuotaCounters: mapped(tokenQuotaCounterStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

@@ -251,4 +251,13 @@ export interface Database {
   login_failures: LoginFailuresTable;
   tenant_admins: TenantAdminsTable;
   minted_tokens: MintedTokensTable;
+  token_quota_counters: TokenQuotaCountersTable;
+}
+
+export interface TokenQuotaCountersTable {
+  tenant_id: string;
+  bucket: string;
+  window_start: string;
+  issued: number;
+  expires_at: string;
 }
