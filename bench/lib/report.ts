@@ -51,7 +51,7 @@ export interface Target {
   gate: boolean;
 }
 
-export const TARGETS = { tokenShareOfSignRate: 0.85, clientsRps: 8000, idleRssBytes: 120 * 1024 * 1024 };
+export const TARGETS = { tokenShareOfSignRate: 0.85, clientsRps: 8000, idleRssBytes: 120 * 1024 * 1024, introspectShareOfClients: 0.8 };
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -71,12 +71,15 @@ export function evaluateTargets(signRate: number, reports: TransportReport[]): T
   for (const t of reports) {
     const tokens = t.scenarios.find((s) => s.key === 'scopeward-1-token');
     const clients = t.scenarios.find((s) => s.key === 'scopeward-1-clients');
+    const introspect = t.scenarios.find((s) => s.key === 'scopeward-1-introspect');
     const at = (name: string, value: number, threshold: number, comparison: Target['comparison']): void => {
       const pass = comparison === '>=' ? value >= threshold : value < threshold;
       targets.push({ transport: t.transport, name, value, threshold, comparison, pass, gate: t.transport === gate });
     };
     if (tokens) at('tokens/s (1 process) >= 0.85 x bare RS256 signing rate', tokens.median.rps, TARGETS.tokenShareOfSignRate * signRate, '>=');
     if (clients) at('GET /api/v2/clients req/s (1 process) >= 8,000', clients.median.rps, TARGETS.clientsRps, '>=');
+    // Issue 15: introspection at least 80 % of GET /api/v2/clients' rate, measured on the same server.
+    if (introspect && clients) at('POST /oauth/introspect req/s (1 process) >= 0.8 x GET /api/v2/clients', introspect.median.rps, TARGETS.introspectShareOfClients * clients.median.rps, '>=');
     if (t.rss.scopewardIdle !== undefined) at('idle RSS (1 process) < 120 MB', t.rss.scopewardIdle, TARGETS.idleRssBytes, '<');
   }
   return targets;

@@ -6,6 +6,7 @@
 // audience; anything else, and anything dead, is answered exactly {"active":false} (§2.2), so the
 // answer never tells why. The client authenticates as at /oauth/token (the same function, the same
 // failed-authentication brake); a failure is RFC 6749 §5.2's 401 invalid_client (§2.1).
+import { createHash } from 'node:crypto';
 import type { Registry } from '../cache/registry.ts';
 import { nowSeconds } from '../domain/clock.ts';
 import { opaqueDigest } from '../domain/opaque.ts';
@@ -20,6 +21,8 @@ import { authenticateClient, type ClientAuthDeps } from './token/client-auth.ts'
 
 /** D3: the same 30 s of leeway as the Management API, so both agree on when a token died. */
 const LEEWAY_SECONDS = 30;
+/** Verified tokens kept at most (the Management API's bound). */
+const CACHE_MAX = 10_000;
 /** Longer than any token we issue: longer ones are answered inactive without parsing. */
 const MAX_TOKEN_LENGTH = 8 * 1024;
 
@@ -44,42 +47,75 @@ export type Introspection = { active: false } | ({ active: true } & Record<strin
 
 const INACTIVE: Introspection = { active: false };
 
-export async function introspect({ tenant, body, authorization, ip }: IntrospectRequest, deps: IntrospectDeps): Promise<Introspection> {
-  const params = readParams(body, {});
-  let callerId: string;
-  try {
-    callerId = (await authenticateClient({ tenant, params, authorization, ip }, deps)).client.clientId;
-  } catch (error) {
-    // The token endpoint answers a failed authentication with Auth0's 401 access_denied; RFC 7662
-    // §2.1 points at RFC 6749 §5.2, whose answer is invalid_client (same headers, same brake).
-    if (error instanceof OAuthError && error.status === 401) throw new OAuthError(401, 'invalid_client', INTROSPECT_TEXT.invalidClient, { headers: error.headers });
-    throw error;
+/**
+ * One per app (STYLE §6): holds the verified-token cache. A verification is cached until the token
+ * expires, keyed by a hash of tenant and token (as the Management API's, DESIGN "Hot paths"); a hit
+ * still re-checks expiry and that the signing key is still published, and every later check
+ * (visibility, denylist, client, client grant) runs on every request, so a death counts at once.
+ */
+export class Introspector {
+  readonly #deps: IntrospectDeps;
+  readonly #verified = new Map<string, { claims: JsonObject; kid: string; exp: number }>();
+
+  constructor(deps: IntrospectDeps) {
+    this.#deps = deps;
   }
-  const token = params.get('token');
-  if (token === undefined) throw invalidRequest(TOKEN_TEXT.missingParameter('token'));
-  // §2.1: token_type_hint is only a hint; an unknown value is not an error, and both kinds are tried.
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return INACTIVE;
-  if (looksLikeJws(token)) return accessToken(tenant, token, callerId, deps);
-  return refreshToken(tenant, token, callerId, deps);
+
+  async introspect({ tenant, body, authorization, ip }: IntrospectRequest): Promise<Introspection> {
+    const deps = this.#deps;
+    const params = readParams(body, {});
+    let callerId: string;
+    try {
+      callerId = (await authenticateClient({ tenant, params, authorization, ip }, deps)).client.clientId;
+    } catch (error) {
+      // The token endpoint answers a failed authentication with Auth0's 401 access_denied; RFC 7662
+      // §2.1 points at RFC 6749 §5.2, whose answer is invalid_client (same headers, same brake).
+      if (error instanceof OAuthError && error.status === 401) throw new OAuthError(401, 'invalid_client', INTROSPECT_TEXT.invalidClient, { headers: error.headers });
+      throw error;
+    }
+    const token = params.get('token');
+    if (token === undefined) throw invalidRequest(TOKEN_TEXT.missingParameter('token'));
+    // §2.1: token_type_hint is only a hint; an unknown value is not an error, and both kinds are tried.
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return INACTIVE;
+    if (!looksLikeJws(token)) return refreshToken(tenant, token, callerId, deps);
+    const claims = await this.#verify(tenant, token);
+    return claims ? accessToken(tenant, claims, callerId, deps) : INACTIVE;
+  }
+
+  /** The token's claims once verified (tokens/verify.ts), or undefined: never one of ours, or dead by its own claims or key. */
+  async #verify(tenant: Tenant, token: string): Promise<JsonObject | undefined> {
+    const now = nowSeconds(this.#deps.clock);
+    const ring = await this.#deps.registry.keys(tenant.id);
+    const key = createHash('sha256').update(tenant.id).update('\n').update(token).digest('base64');
+    const hit = this.#verified.get(key);
+    if (hit) {
+      if (now <= hit.exp + LEEWAY_SECONDS && ring.verifying.has(hit.kid)) return hit.claims;
+      this.#verified.delete(key);
+      return undefined;
+    }
+    // The audience is checked afterwards against what the caller may see; verifyToken still
+    // requires a well-formed one, so it is given the token's first.
+    const audience = peekAudience(token);
+    if (audience === undefined) return undefined;
+    try {
+      const { claims, header, exp } = verifyToken(token, { issuer: tenant.issuer, audience, now, leeway: LEEWAY_SECONDS, keys: ring });
+      if (exp !== undefined && typeof header.kid === 'string') {
+        if (this.#verified.size >= CACHE_MAX) this.#verified.delete(this.#verified.keys().next().value!);
+        this.#verified.set(key, { claims, kid: header.kid, exp });
+      }
+      return claims;
+    } catch (error) {
+      if (error instanceof TokenRejected) return undefined;
+      throw error;
+    }
+  }
 }
 
 const stringClaim = (claims: JsonObject, name: string): string | undefined => (typeof claims[name] === 'string' ? claims[name] : undefined);
 const audiencesOf = (aud: unknown): string[] => (typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : []);
 
-async function accessToken(tenant: Tenant, token: string, callerId: string, deps: IntrospectDeps): Promise<Introspection> {
-  const now = nowSeconds(deps.clock);
-  let claims: JsonObject;
-  try {
-    // The audience is checked below against what the caller may see; verifyToken still requires a
-    // well-formed one, so it is given the token's first.
-    const ring = await deps.registry.keys(tenant.id);
-    const unverifiedAud = peekAudience(token);
-    if (unverifiedAud === undefined) return INACTIVE;
-    ({ claims } = verifyToken(token, { issuer: tenant.issuer, audience: unverifiedAud, now, leeway: LEEWAY_SECONDS, keys: ring }));
-  } catch (error) {
-    if (error instanceof TokenRejected) return INACTIVE;
-    throw error;
-  }
+/** The deaths that come after verification, and the caller's right to know (decision 0017). */
+async function accessToken(tenant: Tenant, claims: JsonObject, callerId: string, deps: IntrospectDeps): Promise<Introspection> {
   const clientId = stringClaim(claims, 'azp') ?? stringClaim(claims, 'client_id');
   const audiences = audiencesOf(claims.aud);
   if (!(await mayIntrospect(tenant, callerId, clientId, audiences, deps))) return INACTIVE;

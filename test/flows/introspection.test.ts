@@ -106,8 +106,9 @@ describe('every way a token dies → exactly {"active":false}', () => {
     expectInactive(await introspect(caller, { token }));
   });
 
-  test('denylisted through POST /api/v2/blacklists/tokens', async () => {
+  test('denylisted through POST /api/v2/blacklists/tokens (after an answer that cached its verification)', async () => {
     const token = await ordersToken();
+    expect((await introspect(caller, { token })).json()).toMatchObject({ active: true });
     const ops = await mgmtToken(s, ['blacklist:tokens']);
     const res = await s.inject({ method: 'POST', url: '/api/v2/blacklists/tokens', headers: { authorization: `Bearer ${ops}` }, payload: { aud: API, jti: decodeSegment(token, 1).jti } });
     expect(res.statusCode).toBe(204);
@@ -131,8 +132,9 @@ describe('every way a token dies → exactly {"active":false}', () => {
     expectInactive(await introspect(resource, { token }));
   });
 
-  test('its client grant deleted', async () => {
+  test('its client grant deleted (after an answer that cached its verification)', async () => {
     const token = await ordersToken();
+    expect((await introspect(caller, { token })).json()).toMatchObject({ active: true });
     const [grant] = await admin.ok<{ id: string }[]>('GET', `/client-grants?client_id=${encodeURIComponent(caller.clientId)}&audience=${encodeURIComponent(API)}`);
     await admin.ok('DELETE', `/client-grants/${grant!.id}`);
     expectInactive(await introspect(caller, { token }));
