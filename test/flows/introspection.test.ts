@@ -3,6 +3,7 @@
 // exact error bodies and headers of the endpoint's refusals.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { opaqueDigest } from '../../src/domain/opaque.ts';
 import { currentSigningKey, decodeSegment, signRs256 } from '../helpers/craft-jwt.ts';
 import { seedM2M, type M2M } from '../helpers/fixtures.ts';
@@ -181,13 +182,13 @@ describe('decision 0017: who may see a token', () => {
 
 describe('refresh tokens (opaque)', () => {
   async function seedRefresh(clientId: string, extra: Partial<{ revokedAt: string; expiresAt: string }> = {}): Promise<string> {
-    const token = `rt-${clientId.slice(0, 8)}-${Math.random().toString(36).slice(2)}`.padEnd(43, 'x');
+    const token = randomBytes(32).toString('base64url');
     const now = new Date(s.clock.now()).toISOString();
     await s.storage.refreshTokens.create({
       tenantId: s.tenant.id,
-      id: `dcr_${Math.random().toString(36).slice(2)}`,
+      id: `dcr_${randomBytes(8).toString('hex')}`,
       tokenHash: opaqueDigest(token),
-      familyId: `fam_${Math.random().toString(36).slice(2)}`,
+      familyId: `fam_${randomBytes(8).toString('hex')}`,
       clientId,
       userId: 'auth0|u1',
       audience: API,

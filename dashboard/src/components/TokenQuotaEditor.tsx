@@ -71,7 +71,7 @@ export function TokenQuotaEditor({ id, title, intro, value, readOnly, onSave }: 
           <Button type="submit" variant="primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save quota'}
           </Button>
-          <Button onClick={() => run(null, 'Token quota removed.')} disabled={busy || value == null}>
+          <Button onClick={() => run(null, 'Token quota removed.')} disabled={busy || value === null || value === undefined}>
             Remove quota
           </Button>
         </div>

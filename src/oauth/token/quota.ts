@@ -5,7 +5,7 @@
 // limit an enforced quota refuses with 429 and Retry-After, one that is not enforced only logs. Each
 // request over a quota is logged: api_limit when refused, api_limit_warning when let through.
 import type { ClientData } from '../../schemas/client.ts';
-import type { TokenQuotaClientCredentials } from '../../schemas/token-quota.ts';
+import type { DefaultTokenQuota } from '../../schemas/token-quota.ts';
 import { OAuthError, TOKEN_TEXT } from '../errors.ts';
 import type { TokenDeps, TokenExchange } from './exchange.ts';
 
@@ -34,7 +34,8 @@ export interface EffectiveQuota {
  */
 export function effectiveQuota(client: Pick<ClientData, 'token_quota'>, tenantSettings: Record<string, unknown>): EffectiveQuota | undefined {
   const own = client.token_quota?.client_credentials;
-  const fallback = ((tenantSettings.default_token_quota ?? undefined) as { clients?: { client_credentials?: TokenQuotaClientCredentials } } | undefined)?.clients?.client_credentials;
+  const defaults = tenantSettings.default_token_quota as DefaultTokenQuota | null | undefined;
+  const fallback = defaults?.clients?.client_credentials;
   const chosen = own ?? fallback;
   if (!chosen || (chosen.per_hour === undefined && chosen.per_day === undefined)) return undefined;
   return { enforce: chosen.enforce !== false, per_hour: chosen.per_hour, per_day: chosen.per_day, source: own ? 'client' : 'tenant' };

@@ -12,7 +12,7 @@ interface DefaultQuota {
 
 export function DefaultTokenQuota({ settings, onSaved }: { settings: TenantSettingsWire; onSaved: (s: TenantSettingsWire) => void }) {
   const { api } = useSession();
-  const current = (settings.default_token_quota ?? undefined) as DefaultQuota | undefined;
+  const current = settings.default_token_quota as DefaultQuota | null | undefined;
   const save = async (next: TokenQuotaWire | null) => {
     const organizations = current?.organizations;
     const value = next || organizations !== undefined ? { ...(next && { clients: next }), ...(organizations !== undefined && { organizations }) } : null;
