@@ -3,7 +3,7 @@
 // switch is reported once per outage, and Redis is tried again after its pause.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TokenQuotaCounter } from '../../src/ratelimit/token-quota-counter.ts';
-import { MemoryCounterStore, type CounterStore } from '../../src/ratelimit/store.ts';
+import { MemoryCounterStore } from '../../src/ratelimit/store.ts';
 import { createStorage } from '../../src/storage/kysely/index.ts';
 import type { Storage } from '../../src/storage/ports.ts';
 import { seedTenant } from '../storage/records.ts';
@@ -44,7 +44,7 @@ describe('TokenQuotaCounter', () => {
     vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
     const redis = new SwitchableStore();
     const events: string[] = [];
-    const counter = new TokenQuotaCounter(storage.tokenQuotaCounters, redis as CounterStore, { onFallback: () => events.push('fallback'), onRecover: () => events.push('recover') });
+    const counter = new TokenQuotaCounter(storage.tokenQuotaCounters, redis, { onFallback: () => events.push('fallback'), onRecover: () => events.push('recover') });
     expect((await counter.increment(tenantId, 'b', HOUR, NOW)).count).toBe(1);
     expect(await storage.tokenQuotaCounters.prune('9999-12-31T00:00:00.000Z')).toBe(0);
 
