@@ -9,7 +9,7 @@ import path from 'node:path';
 import { peekJwt, requestJson, type Endpoint } from './lib/http.ts';
 import { freePort, installExitCleanup, removeTempDirs, rssBytes, runNodeJson, sleep, stopAll, trackTempDir, childPids, type Child } from './lib/proc.ts';
 import { evaluateTargets, machine, median, render, writeJson, type RssReport, type ScenarioResult, type TransportReport } from './lib/report.ts';
-import { clientsScenario, processTree, runScenarios, tokenScenario } from './lib/scenarios.ts';
+import { clientsScenario, introspectScenario, processTree, runScenarios, tokenScenario } from './lib/scenarios.ts';
 import { initScopeward, prepareTls, seed, startCeiling, startOidcProvider, startScopeward, type InitResult, type Seeded, type Transport } from './lib/servers.ts';
 import { CPUS, cpuLabel, estimateSeconds, measuresWorkers, pinTo, readSettings, type Settings } from './lib/settings.ts';
 import type { SignRate } from './sign-rate.ts';
@@ -31,6 +31,12 @@ async function getToken(e: Endpoint, fields: Record<string, string>, audience: s
     throw new Error(`${who} issued an unexpected token: ${JSON.stringify({ header, payload })}`);
   }
   return access_token;
+}
+
+/** The introspection the scenario repeats answers active, for the token's own client (issue 15). */
+async function checkIntrospection(e: Endpoint, fields: Record<string, string>): Promise<void> {
+  const answer = await requestJson<{ active?: boolean }>(e, 'POST', '/oauth/introspect', { form: fields });
+  if (answer.active !== true) throw new Error(`POST /oauth/introspect answered ${JSON.stringify(answer)}, expected an active token`);
 }
 
 async function checkClients(e: Endpoint, token: string, atLeast: number): Promise<void> {
@@ -89,6 +95,8 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
     const token = await getToken(ours, oursFields, s.audience, 'Scopeward');
     await getToken(theirs, theirFields, s.audience, 'oidc-provider');
     await checkClients(ours, token, s.seededClients);
+    const introspectFields = { client_id: s.clientId, client_secret: s.clientSecret, token, token_type_hint: 'access_token' };
+    await checkIntrospection(ours, introspectFields);
     await warmThenIdle([() => getToken(ours, oursFields, s.audience, 'Scopeward'), () => checkClients(ours, token, 0), () => getToken(theirs, theirFields, s.audience, 'oidc-provider')]);
     rss.scopewardIdle = rssBytes(server.pid);
     rss.oidcProviderIdle = rssBytes(oidc.pid);
@@ -99,6 +107,7 @@ async function benchTransport(transport: Transport, ctx: Context): Promise<Trans
         tokenScenario(at('scopeward-1-token', 'Scopeward tokens (1 process)', server), ours, oursFields),
         tokenScenario(at('oidc-provider-token', 'oidc-provider tokens (1 process)', oidc), theirs, theirFields),
         clientsScenario(at('scopeward-1-clients', 'Scopeward GET /api/v2/clients (1 process)', server), ours, token),
+        introspectScenario(at('scopeward-1-introspect', 'Scopeward POST /oauth/introspect (1 process)', server), ours, introspectFields),
         tokenScenario(at('ceiling-token', 'ceiling: node:http + signing only', ceiling), probe, oursFields),
       ])),
     );

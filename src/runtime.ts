@@ -14,7 +14,8 @@ import type { Clock } from './domain/clock.ts';
 import { NO_METRICS, type Metrics } from './observability/metrics.ts';
 import { SecretUsage } from './oauth/token/secret-usage.ts';
 import { RateLimiter, type RateLimitSettings } from './ratelimit/limiter.ts';
-import { FallbackCounterStore, MemoryCounterStore, RedisCounterStore, type CounterStore } from './ratelimit/store.ts';
+import { FallbackCounterStore, MemoryCounterStore, RedisCounterStore, type CounterStore, type RedisLike } from './ratelimit/store.ts';
+import { TokenQuotaCounter } from './ratelimit/token-quota-counter.ts';
 import type { Storage } from './storage/ports.ts';
 
 export interface RuntimeOptions {
@@ -42,6 +43,8 @@ export interface Runtime {
   storage: Storage;
   registry: Registry;
   limiter: RateLimiter;
+  /** Token quotas (issue 15): Redis when configured, else the database; never this process alone. */
+  quotas: TokenQuotaCounter;
   audit: AuditLog;
   secretUsage: SecretUsage;
   /** Delivers the tenant log to its log streams (started by start()). */
@@ -56,9 +59,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-async function counterStore(redisUrl: string | undefined, logger: Logger): Promise<CounterStore> {
-  const memory = new MemoryCounterStore();
-  if (!redisUrl) return memory;
+async function connectRedis(redisUrl: string | undefined, logger: Logger): Promise<RedisLike | undefined> {
+  if (!redisUrl) return undefined;
   const { Redis } = await import('ioredis');
   // Commands fail fast while Redis is unreachable (no offline queue), so the fallback answers.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (n) => Math.min(n * 250, 5000) });
@@ -68,6 +70,12 @@ async function counterStore(redisUrl: string | undefined, logger: Logger): Promi
     reported = true;
   });
   redis.on('ready', () => (reported = false));
+  return redis;
+}
+
+function counterStore(redis: RedisLike | undefined, logger: Logger): CounterStore {
+  const memory = new MemoryCounterStore();
+  if (!redis) return memory;
   return new FallbackCounterStore(new RedisCounterStore(redis), memory, {
     onFallback: (err) => logger.warn({ err }, 'Redis unavailable: rate limits are counted in this process until it returns'),
     onRecover: () => logger.info('Redis is back: rate limits are shared again'),
@@ -87,7 +95,13 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
   // R2: changes made elsewhere while the channel was down were never heard; nothing cached is
   // trusted any more. This runs once the channel is back, so the database answers the reloads.
   o.bus.onMissed(() => void registry.dropAll().catch((err: unknown) => o.logger.warn({ err }, 'tenant reload after reconnection failed; the periodic resync retries')));
-  const limiter = new RateLimiter(await counterStore(o.redisUrl, o.logger), o.clock, o.metrics ?? NO_METRICS);
+  const redis = await connectRedis(o.redisUrl, o.logger);
+  const limiter = new RateLimiter(counterStore(redis, o.logger), o.clock, o.metrics ?? NO_METRICS);
+  // Quotas share the connection but not the fallback: without Redis they count in the database.
+  const quotas = new TokenQuotaCounter(storage.tokenQuotaCounters, redis && new RedisCounterStore(redis, 'scopeward:quota:'), {
+    onFallback: (err) => o.logger.warn({ err }, 'Redis unavailable: token quotas are counted in the database until it returns'),
+    onRecover: () => o.logger.info('Redis is back: token quotas are counted there again'),
+  });
   const audit = new AuditLog({ storage, clock: o.clock, logger: o.logger });
   const logStreams = new LogStreamDelivery({ ...o.logStreams, storage, envelope: o.envelope, logger: o.logger });
   const secretUsage = new SecretUsage(storage, (err) => o.logger.warn({ err }, 'could not record secret use'));
@@ -103,7 +117,8 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
       const denied = await storage.denylist.prune(new Date(now).toISOString());
       // Ids of expired client assertions: an expired assertion is refused for its exp anyway.
       const jtis = await storage.assertionJtis.prune(new Date(now).toISOString());
-      if (logs + denied + jtis > 0) o.logger.info({ logs, denylist: denied, assertionJtis: jtis }, 'pruned expired entries');
+      const quotaWindows = await storage.tokenQuotaCounters.prune(new Date(now).toISOString());
+      if (logs + denied + jtis + quotaWindows > 0) o.logger.info({ logs, denylist: denied, assertionJtis: jtis, quotaWindows }, 'pruned expired entries');
     } catch (err) {
       o.logger.warn({ err }, 'pruning failed; will retry');
     }
@@ -123,6 +138,7 @@ export async function createRuntime(o: RuntimeOptions): Promise<Runtime> {
     storage,
     registry,
     limiter,
+    quotas,
     audit,
     secretUsage,
     logStreams,

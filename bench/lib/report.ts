@@ -59,6 +59,8 @@ export const TARGETS = {
   unpinnedOverPinned: 1.6,
   /** Issue 13: the one-core token path over the ceiling probe (node:http + signing only). */
   tokenShareOfCeiling: 0.9,
+  /** Issue 15: introspection over GET /api/v2/clients on the same server. */
+  introspectShareOfClients: 0.8,
 };
 
 export function median(values: number[]): number {
@@ -79,12 +81,15 @@ export function evaluateTargets(signRate: number, reports: TransportReport[]): T
   for (const t of reports) {
     const tokens = t.scenarios.find((s) => s.key === 'scopeward-1-token');
     const clients = t.scenarios.find((s) => s.key === 'scopeward-1-clients');
+    const introspect = t.scenarios.find((s) => s.key === 'scopeward-1-introspect');
     const at = (name: string, value: number, threshold: number, comparison: Target['comparison']): void => {
       const pass = comparison === '>=' ? value >= threshold : value < threshold;
       targets.push({ transport: t.transport, name, value, threshold, comparison, pass, gate: t.transport === gate });
     };
     if (tokens) at('tokens/s (1 process) >= 0.85 x bare RS256 signing rate', tokens.median.rps, TARGETS.tokenShareOfSignRate * signRate, '>=');
     if (clients) at('GET /api/v2/clients req/s (1 process) >= 8,000', clients.median.rps, TARGETS.clientsRps, '>=');
+    // Issue 15: introspection at least 80 % of GET /api/v2/clients' rate, measured on the same server.
+    if (introspect && clients) at('POST /oauth/introspect req/s (1 process) >= 0.8 x GET /api/v2/clients', introspect.median.rps, TARGETS.introspectShareOfClients * clients.median.rps, '>=');
     if (t.rss.scopewardIdle !== undefined) at('idle RSS (1 process) < 120 MB', t.rss.scopewardIdle, TARGETS.idleRssBytes, '<');
     const ceiling = t.scenarios.find((s) => s.key === 'ceiling-token');
     if (tokens && ceiling) at('tokens/s (1 process) / ceiling probe >= 0.90', tokens.median.rps / ceiling.median.rps, TARGETS.tokenShareOfCeiling, '>=');

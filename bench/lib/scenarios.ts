@@ -35,6 +35,12 @@ export function clientsScenario(at: Placement, e: Endpoint, token: string): Scen
   return { ...at, spec: { url: loopbackUrl(e, '/api/v2/clients'), method: 'GET', headers: { host: hostHeader(e), authorization: `Bearer ${token}` } } };
 }
 
+/** POST /oauth/introspect (RFC 7662) about a live token, the client authenticating with client_secret_post. */
+export function introspectScenario(at: Placement, e: Endpoint, fields: Record<string, string>): Scenario {
+  const headers = { host: hostHeader(e), 'content-type': 'application/x-www-form-urlencoded' };
+  return { ...at, spec: { url: loopbackUrl(e, '/oauth/introspect'), method: 'POST', headers, body: new URLSearchParams(fields).toString() } };
+}
+
 function load(settings: Settings, s: Scenario, seconds: number): Promise<LoadResult> {
   const spec: LoadSpec = { ...s.spec, connections: settings.connections, duration: seconds };
   const cpus = pinTo(settings, CPUS.load);

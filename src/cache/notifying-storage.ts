@@ -150,6 +150,7 @@ export function notifyingStorage(inner: Storage, publish: Publish): Storage {
     // Read from the database at each client assertion: a deleted or expired credential is refused at once, everywhere.
     clientCredentials: s.clientCredentials,
     assertionJtis: s.assertionJtis,
+    tokenQuotaCounters: s.tokenQuotaCounters,
     async transaction(work) {
       const pending: ChangeEvent[] = [];
       const result = await s.transaction((tx) => work(wrap(tx, (e) => pending.push(e))));

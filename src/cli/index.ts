@@ -15,6 +15,7 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
+import { quotaCommand } from './commands/quota.ts';
 import { scopesForCommand } from './commands/scopes-for.ts';
 import { tenantsCommand } from './commands/tenants.ts';
 import { tokenCommand } from './commands/token.ts';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   decodeCommand(program);
   scopesForCommand(program);
   keysCommand(program);
+  quotaCommand(program);
   backupCommand(program);
   exportCommand(program);
   importCommand(program);

@@ -38,6 +38,7 @@ import { loginPages } from './login-pages.ts';
 import { managementApi } from './management-api.ts';
 import { installRequestMetrics } from './request-metrics.ts';
 import { decorateTenant, useTenantScope } from './tenant-scope.ts';
+import type { TokenQuotaCounter } from '../ratelimit/token-quota-counter.ts';
 import { DEFAULT_HTTP_TIMEOUTS, serverTimeoutOptions, type HttpTimeouts } from './timeouts.ts';
 import { compileValidator } from './validation.ts';
 
@@ -56,6 +57,8 @@ export interface AppDeps {
   /** Connection time limits (default: those of `scopeward serve`). */
   timeouts?: HttpTimeouts;
   limiter: RateLimiter;
+  /** Token quotas (issue 15), counted in Redis or the database. */
+  quotas: TokenQuotaCounter;
   audit: AuditLog;
   secretUsage: SecretUsage;
   /** How this process hears other instances' changes (/readyz). */

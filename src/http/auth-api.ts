@@ -6,7 +6,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerChallenge } from '../management/auth.ts';
 import { discoveryDocument } from '../oauth/discovery.ts';
-import { OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { NO_STORE, OAuthError, TOKEN_TEXT } from '../oauth/errors.ts';
+import { Introspector } from '../oauth/introspect.ts';
 import { revokeToken, type RevokeDeps } from '../oauth/revoke.ts';
 import { admitAddress, handleTokenRequest } from '../oauth/token/endpoint.ts';
 import type { TokenDeps } from '../oauth/token/exchange.ts';
@@ -111,4 +112,12 @@ const oauthPaths: FastifyPluginAsync<{ deps: AuthApiDeps }> = async (app, { deps
     return reply.code(200).header('cache-control', 'no-store').send();
   });
   app.options('/revoke', preflight(deps.registry, 'POST'));
+
+  // RFC 7662: counted in the token endpoint's address bucket (token_endpoint_per_ip: an API may ask
+  // once per request it serves); the answer describes a token, so it is never cached.
+  const introspector = new Introspector(deps);
+  app.post('/introspect', { bodyLimit: FORM_LIMIT, onRequest: countAddress }, async (request, reply) => {
+    const answer = await introspector.introspect({ tenant: request.tenant, body: request.body, authorization: request.headers.authorization, ip: request.ip });
+    return reply.headers(NO_STORE).type('application/json; charset=utf-8').send(JSON.stringify(answer));
+  });
 };

@@ -208,6 +208,7 @@ const update = route({
     const encoded = record.data.jwt_configuration?.secret_encoded;
     if (sentJwt && sentJwt.secret_encoded === undefined && encoded !== undefined) data.jwt_configuration = { ...sentJwt, secret_encoded: encoded };
     if (settings.refresh_token === null) data.refresh_token = { ...DEFAULT_REFRESH_TOKEN };
+    if (settings.token_quota === null) delete data.token_quota;
     const patch: Parameters<ManagementDeps['storage']['clients']['update']>[2] = { data, updatedAt: isoNow(ctx.deps.clock) };
     if (typeof secret === 'string') Object.assign(patch, sealClientSecret(ctx.deps.envelope, ctx.tenant.id, record.clientId, secret));
     // A new secret replaces the one read, or nothing: two concurrent changes cannot both "win".

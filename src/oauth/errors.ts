@@ -58,6 +58,9 @@ export const TOKEN_TEXT = {
   bodyTooLarge: 'The request body is too large',
   methodNotAllowed: 'The token endpoint accepts only POST',
   rateLimited: 'Rate limit exceeded. Please retry after some time.',
+  // Issue 15: Auth0 documents the 429 and its headers but not this text (docs/introspection-and-quotas.md).
+  quotaExceeded: 'Token quota exceeded for this client. Check the Auth0-Client-Quota-Limit header for when it resets.',
+  quotaExceededNotEnforced: 'Token quota exceeded for this client (not enforced: the token was issued)',
   tooManyFailures: (seconds: number) => `Too many failed authentication attempts for this client from your address; retry in ${seconds} seconds`,
   unavailable: 'The service is temporarily unavailable. Please retry.',
   internal: 'Internal error',

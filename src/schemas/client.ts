@@ -1,6 +1,7 @@
 // Applications (Auth0 "clients"), spec §3.5.1. Field names are Auth0's, end to end.
 import { Type, type Static } from 'typebox';
 import { Nullable, StringList } from './common.ts';
+import { TokenQuota } from './token-quota.ts';
 
 export const APP_TYPES = ['native', 'spa', 'regular_web', 'non_interactive'] as const;
 export const AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
@@ -103,6 +104,8 @@ const settings = {
   oidc_backchannel_logout: Type.Optional(Opaque),
   require_pushed_authorization_requests: Type.Optional(Type.Boolean()),
   require_proof_of_possession: Type.Optional(Type.Boolean()),
+  /** Issue 15: quotas on this client's client-credentials tokens (null removes them; the tenant default then applies). */
+  token_quota: Nullable(TokenQuota),
 };
 
 export const ClientCreate = Type.Object({ name: Name, ...settings }, { additionalProperties: false, $id: 'ClientCreate' });

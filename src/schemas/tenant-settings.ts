@@ -3,6 +3,7 @@
 // effect), plus `rate_limits` (a Scopeward extension, T-RL). Unknown keys are refused with 400
 // invalid_body.
 import { Type, type Static } from 'typebox';
+import { DefaultTokenQuota } from './token-quota.ts';
 
 const Url = Type.String({ maxLength: 2048 });
 const Window = Type.Object(
@@ -81,7 +82,7 @@ const settings = {
   guardian_mfa_page: Type.Optional(Stored('MFA page {enabled, html}.')),
   error_page: Type.Optional(Stored('Error page {html, show_log_link, url}.')),
   device_flow: Type.Optional(Stored('Device flow {charset, mask}.')),
-  default_token_quota: Type.Optional(Stored('Token quotas {clients, organizations}.')),
+  default_token_quota: Type.Optional(Type.Union([DefaultTokenQuota, Type.Null()])),
   security_headers: Type.Optional(Stored('Security headers.')),
   session_cookie: Type.Optional(Stored('Session cookie {mode}.')),
   sessions: Type.Optional(Stored('Sessions {oidc_logout_prompt_enabled, anonymous}.')),

@@ -8,12 +8,14 @@ import type { MintedTokenStore, TenantAdminStore } from './ports/dashboard.ts';
 import type { LogStreamStore } from './ports/log-streams.ts';
 import type { AuthCodeStore, LoginFailureStore, LoginSessionStore, LoginTransactionStore, RefreshTokenStore } from './ports/login.ts';
 import type { ConnectionStore, DeviceCredentialStore, UserStore } from './ports/users.ts';
+import type { TokenQuotaCounterStore } from './ports/quotas.ts';
 
 export type * from './ports/client-credentials.ts';
 export type * from './ports/dashboard.ts';
 export type * from './ports/log-streams.ts';
 export type * from './ports/login.ts';
 export type * from './ports/users.ts';
+export type * from './ports/quotas.ts';
 
 export interface TenantRecord {
   id: string;
@@ -297,6 +299,7 @@ export interface Storage {
   readonly logStreams: LogStreamStore;
   readonly clientCredentials: ClientCredentialStore;
   readonly assertionJtis: AssertionJtiStore;
+  readonly tokenQuotaCounters: TokenQuotaCounterStore;
   /** Runs `work` atomically; the Storage it receives must be used for every call inside. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   /** Throws when the database cannot be reached. */

@@ -172,6 +172,8 @@ describe('spec §2.7: discovery', () => {
       userinfo_endpoint: `${base}userinfo`,
       jwks_uri: `${base}.well-known/jwks.json`,
       revocation_endpoint: `${base}oauth/revoke`,
+      introspection_endpoint: `${base}oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'offline_access'],
       response_types_supported: ['code', 'token', 'id_token', 'token id_token'],
       response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],

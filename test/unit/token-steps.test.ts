@@ -14,10 +14,10 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('the steps of POST /oauth/token', () => {
   it('run in this order for every grant', () => {
-    expect(TOKEN_STEPS.map((s) => s.name)).toStrictEqual(['read-parameters', 'choose-grant', 'authenticate-client', 'limit-client', 'check-grant-type', 'grant', 'answer', 'record']);
+    expect(TOKEN_STEPS.map((s) => s.name)).toStrictEqual(['read-parameters', 'choose-grant', 'authenticate-client', 'limit-client', 'check-grant-type', 'grant', 'token-quota', 'answer', 'record']);
   });
 
-  it("log a refusal as the grant's failure only once the grant is known, and not the per-client limit's (api_limit, its own)", () => {
+  it("log a refusal as the grant's failure only once the grant is known, and not the per-client limit's or the token quota's (api_limit, their own)", () => {
     expect(Object.fromEntries(TOKEN_STEPS.map((s) => [s.name, s.logsRefusal]))).toStrictEqual({
       'read-parameters': false,
       'choose-grant': false,
@@ -25,6 +25,7 @@ describe('the steps of POST /oauth/token', () => {
       'limit-client': false,
       'check-grant-type': true,
       grant: true,
+      'token-quota': false,
       answer: false,
       record: false,
     });

@@ -11,6 +11,7 @@ import { ClientBadges } from './Applications.tsx';
 import { Credentials } from './application/Credentials.tsx';
 import { PrivateKeyJwt } from './application/PrivateKeyJwt.tsx';
 import { SettingsForm } from './application/SettingsForm.tsx';
+import { ApplicationTokenQuota } from './application/TokenQuota.tsx';
 import { appTypeLabel, CLIENT_FIELDS, isDashboardApp, listAll, type Client, type ClientGrant, type ResourceServer } from './wire.ts';
 
 export function ApplicationPage({ params }: { params: Record<string, string> }) {
@@ -51,6 +52,7 @@ export function ApplicationPage({ params }: { params: Record<string, string> }) 
       {!protectedApp && client.token_endpoint_auth_method !== 'none' && <PrivateKeyJwt client={client} onChanged={setClient} />}
       <SettingsForm key={`${client.client_id}:${client.token_endpoint_auth_method ?? 'private_key_jwt'}`} client={client} readOnly={isDashboard} onSaved={setClient} />
       {(client.app_type === 'non_interactive' || client.grant_types?.includes('client_credentials')) && !client.global && <AuthorizedApis clientId={client.client_id} />}
+      {client.grant_types?.includes('client_credentials') && !client.global && <ApplicationTokenQuota client={client} readOnly={isDashboard} onSaved={setClient} />}
       {!protectedApp && (
         <section className="panel danger-zone" aria-labelledby="danger-h">
           <h2 id="danger-h">Danger Zone</h2>

@@ -6,6 +6,7 @@ import { useAsync } from '../lib/use-async.ts';
 import { settingsPatch, toForm, type SettingsForm, type TenantSettingsWire } from '../lib/settings-form.ts';
 import { Button, ErrorBanner, Field, Loading, Notice, Page } from '../components/ui.tsx';
 import { AdvancedSettings } from './settings/Advanced.tsx';
+import { DefaultTokenQuota } from './settings/DefaultTokenQuota.tsx';
 
 type Errors = Partial<Record<keyof SettingsForm, string>>;
 
@@ -106,6 +107,7 @@ export function TenantSettingsPage({ params }: { params: Record<string, string> 
           </Button>
         </div>
       </form>
+      <DefaultTokenQuota settings={settings} onSaved={setSettings} />
       {/* The switch changes flags only: edits in progress above stay as they are. */}
       <AdvancedSettings settings={settings} onSaved={setSettings} />
     </Page>

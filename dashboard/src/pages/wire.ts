@@ -1,5 +1,6 @@
 // The Management API shapes the Applications and APIs pages read (spec §3.5.1–3.5.3, plus the
 // Scopeward test-token extension), and the paging helper they share. Field names are Auth0's.
+import type { TokenQuotaWire } from '../lib/token-quota.ts';
 import type { ApiClient, Query } from '../lib/api.ts';
 
 export type AppType = 'non_interactive' | 'spa' | 'regular_web' | 'native';
@@ -23,6 +24,7 @@ export interface Client {
   client_authentication_methods?: { private_key_jwt?: { credentials: { id: string }[] } };
   client_metadata?: Record<string, string>;
   client_secret_rotation?: { previous_secret_expires_at?: string; last_used_secret?: 'current' | 'previous'; last_used_at?: string };
+  token_quota?: TokenQuotaWire | null;
 }
 
 export interface Scope {
@@ -120,6 +122,7 @@ export const CLIENT_FIELDS = [
   'client_authentication_methods',
   'client_metadata',
   'client_secret_rotation',
+  'token_quota',
 ].join(',');
 
 /** API fields without signing_secret (the HS256 key is fetched on Reveal only). */

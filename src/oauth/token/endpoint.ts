@@ -1,7 +1,7 @@
 // POST /oauth/token: count the request against its address (before the body is even read), then
 // run the steps (steps.ts) in order: read the parameters, choose the grant, authenticate the client
 // as the grant requires, count it against the client's own limit, check that it may use the grant,
-// let the grant issue the tokens, answer, and record the exchange in the tenant log (seccft /
+// let the grant issue the tokens, count them against the client's token quota, answer, and record the exchange in the tenant log (seccft /
 // feccft ...) without waiting for the write. Framework-free: http/auth-api.ts adapts the request and
 // sends the answer; http/errors.ts renders a refusal.
 import { ipKey, rateLimitHeaders } from '../../ratelimit/limiter.ts';

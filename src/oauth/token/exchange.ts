@@ -5,6 +5,7 @@ import type { AuditLog } from '../../audit/audit-log.ts';
 import type { Tenant } from '../../domain/tenant.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { RateLimiter } from '../../ratelimit/limiter.ts';
+import type { TokenQuotaCounter } from '../../ratelimit/token-quota-counter.ts';
 import type { Params } from '../params.ts';
 import type { IdentifiedClient } from './client-auth.ts';
 import type { Grant, GrantDeps, GrantOutcome, TokenSuccess } from './grants/grant.ts';
@@ -21,6 +22,8 @@ export interface TokenRequest {
 
 export interface TokenDeps extends GrantDeps {
   limiter: RateLimiter;
+  /** Token quotas (quota.ts), counted across instances. */
+  quotas: TokenQuotaCounter;
   audit: AuditLog;
   secretUsage: SecretUsage;
   /** Tokens issued and refusals by reason (absent: off). */
@@ -42,7 +45,7 @@ export interface TokenExchange {
   grant?: Grant;
   /** authenticate-client */
   client?: IdentifiedClient;
-  /** limit-client: x-ratelimit-* of the client's bucket, which replace the address bucket's on every answer from then on. */
+  /** limit-client: x-ratelimit-* of the client's bucket, which replace the address bucket's on every answer from then on; token-quota adds Auth0-Client-Quota-Limit. */
   headers: Record<string, string>;
   /** grant */
   outcome?: GrantOutcome;

@@ -8,6 +8,7 @@ import { authenticateClient, claimedClientId, identifyClient } from './client-au
 import type { TokenDeps, TokenExchange, TokenStep } from './exchange.ts';
 import type { Grant } from './grants/grant.ts';
 import { GRANTS } from './grants/index.ts';
+import { applyTokenQuota } from './quota.ts';
 
 /** The parameters strictly (RFC 6749 §3.1, §3.2: each once, strings only). */
 const readParameters: TokenStep = {
@@ -98,6 +99,13 @@ const runGrant: TokenStep = {
   },
 };
 
+/** Auth0's token quotas on client-credentials tokens (quota.ts): counted once issued; logs its own refusals. */
+const tokenQuota: TokenStep = {
+  name: 'token-quota',
+  logsRefusal: false,
+  run: applyTokenQuota,
+};
+
 /** RFC 6749 §5.1: never cached; the client's x-ratelimit-* replace the address bucket's. */
 const answer: TokenStep = {
   name: 'answer',
@@ -129,7 +137,7 @@ const record: TokenStep = {
   },
 };
 
-export const TOKEN_STEPS: readonly TokenStep[] = [readParameters, chooseGrant, authenticate, limitClient, checkGrantType, runGrant, answer, record];
+export const TOKEN_STEPS: readonly TokenStep[] = [readParameters, chooseGrant, authenticate, limitClient, checkGrantType, runGrant, tokenQuota, answer, record];
 
 /**
  * A refusal in the tenant log. The client id is logged only when it names a client of this tenant:

@@ -16,6 +16,7 @@ import { signingKeyStore } from './signing-keys.ts';
 import { tenantStore } from './tenants.ts';
 import { userStore } from './users.ts';
 import { denylistStore } from './denylist.ts';
+import { tokenQuotaCounterStore } from './token-quotas.ts';
 import { logStore } from './logs.ts';
 import { logStreamStore } from './log-streams.ts';
 import { loginFailureStore, loginSessionStore, loginTransactionStore } from './login-sessions.ts';
@@ -74,6 +75,7 @@ function build(db: Kysely<Database>, dialect: Storage['dialect'], root: Kysely<D
     logStreams: mapped(logStreamStore(db)),
     clientCredentials: mapped(clientCredentialStore(db)),
     assertionJtis: mapped(assertionJtiStore(db)),
+    tokenQuotaCounters: mapped(tokenQuotaCounterStore(db)),
     async transaction(work) {
       if (db !== root) return work(storage); // already inside one: join it
       try {

@@ -280,6 +280,7 @@ export interface Database {
   log_stream_outbox: LogStreamOutboxTable;
   client_credentials: ClientCredentialsTable;
   assertion_jtis: AssertionJtisTable;
+  token_quota_counters: TokenQuotaCountersTable;
 }
 
 export interface ClientCredentialsTable {
@@ -300,5 +301,13 @@ export interface AssertionJtisTable {
   tenant_id: string;
   client_id: string;
   jti: string;
+  expires_at: string;
+}
+
+export interface TokenQuotaCountersTable {
+  tenant_id: string;
+  bucket: string;
+  window_start: string;
+  issued: number;
   expires_at: string;
 }

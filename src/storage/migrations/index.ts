@@ -12,9 +12,10 @@ import * as m0003 from './0003_users.ts';
 import * as m0004 from './0004_login.ts';
 import * as m0005 from './0005_dashboard.ts';
 import * as m0006 from './0006_search_guard.ts';
+import * as m0008 from './0008_client_list.ts';
 import * as m0009 from './0009_log_streams.ts';
 import * as m0010 from './0010_client_credentials.ts';
-import * as m0008 from './0008_client_list.ts';
+import * as m0011 from './0011_token_quotas.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -23,9 +24,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_login': m0004,
   '0005_dashboard': m0005,
   '0006_search_guard': m0006,
+  '0008_client_list': m0008,
   '0009_log_streams': m0009,
   '0010_client_credentials': m0010,
-  '0008_client_list': m0008,
+  '0011_token_quotas': m0011,
 };
 
 /** Every migration this version knows, in order (a restore refuses a database made by a newer one). */
