@@ -12,6 +12,7 @@ import * as m0003 from './0003_users.ts';
 import * as m0004 from './0004_login.ts';
 import * as m0005 from './0005_dashboard.ts';
 import * as m0006 from './0006_search_guard.ts';
+import * as m0007 from './0007_scale_indexes.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_login': m0004,
   '0005_dashboard': m0005,
   '0006_search_guard': m0006,
+  '0007_scale_indexes': m0007,
 };
 
 /** Every migration this version knows, in order (a restore refuses a database made by a newer one). */
