@@ -92,6 +92,14 @@ export function querySpecs(seed: SeedInfo, totalClients: number): QuerySpec[] {
     { key: 'users-metadata', label: 'users: user_metadata field', pages: deepUsers(`search_engine=v3&q=${q(`user_metadata.team:"${seededTeam(7)}"`)}`) },
     { key: 'users-sorted', label: 'users: all, sort=email:1', pages: deepUsers(`search_engine=v3&sort=${q('email:1')}`) },
     { key: 'users-prefix-sorted', label: 'users: name:jo*, sort=email:1', pages: deepUsers(`search_engine=v3&q=${q('name:jo*')}&sort=${q('email:1')}`) },
+    {
+      key: 'totals',
+      label: 'include_totals=true (counts every match)',
+      pages: [
+        { label: 'first: users name:jo*', path: `/api/v2/users?search_engine=v3&q=${q('name:jo*')}&include_totals=true&per_page=${PER_PAGE}` },
+        { label: 'logs type:seccft', path: `/api/v2/logs?q=${q('type:seccft')}&include_totals=true&per_page=${PER_PAGE}` },
+      ],
+    },
     { key: 'logs-all', label: 'logs: all, newest first', pages: deepLogs('') },
     { key: 'logs-type', label: 'logs: type:seccft', pages: deepLogs(`q=${q('type:seccft')}&`) },
     { key: 'logs-type-rare', label: 'logs: type:fapi (2 %)', pages: deepLogs(`q=${q('type:fapi')}&`) },
