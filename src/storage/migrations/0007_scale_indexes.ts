@@ -37,6 +37,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Both: the hourly retention prune deletes by date across tenants (`date < ?`, no tenant), which
   // logs_date (tenant_id, date) cannot bound; and a date range listed newest first.
   await db.schema.createIndex('logs_prune_date').ifNotExists().on('logs').column('date').execute();
+  // A date range: its log_ids without reading a single event (the page is then fetched by key).
+  // It does all that 0002's logs_date (tenant_id, date) did, which goes.
+  await db.schema.createIndex('logs_date_id').ifNotExists().on('logs').columns(['tenant_id', 'date', 'log_id']).execute();
+  await db.schema.dropIndex('logs_date').ifExists().execute();
   // SQLite plans from sqlite_stat1: an index without a row there looks more selective than any
   // (a search then sorted the whole tenant through users_name_sort). Sampled (analysis_limit, set
   // at open), so this is quick on a large file; PostgreSQL's autovacuum analyzes on its own.
@@ -46,4 +50,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const [name] of [...POSTGRES, ...SQLITE]) await db.schema.dropIndex(name).ifExists().execute();
   await db.schema.dropIndex('logs_prune_date').ifExists().execute();
+  await db.schema.createIndex('logs_date').ifNotExists().on('logs').columns(['tenant_id', 'date']).execute();
+  await db.schema.dropIndex('logs_date_id').ifExists().execute();
 }
