@@ -5,6 +5,7 @@
 // credentials tokens/s (the two servers' load runs interleaved), and single-request p50/p99 of
 // the Management API reads that page through the big tables. See bench/README.md, "Scale".
 // Knobs: bench/scale/settings.ts (SCALE=0.01 for a quick run).
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -206,6 +207,11 @@ async function main(): Promise<void> {
   console.log(`bench:scale at SCALE=${settings.scale}: ${JSON.stringify(settings.sizes)}; databases ${settings.dialects.join(', ')}; ${pinned ? 'servers on cpu 0, load generator on cpu 1' : 'UNPINNED'}`);
   console.log(`machine: ${String(host.cpuModel)}, ${String(host.cpus)} cpus, load average ${JSON.stringify(host.loadAverageAtStart)}`);
   const reports: DialectReport[] = [];
+  if (!settings.seedOnly) {
+    // Measure the compiled build users run (bin/scopeward.js falls back to the sources when dist/ is stale).
+    const build = spawnSync('npm', ['run', 'build'], { cwd: path.join(BENCH, '..'), encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  }
   try {
     if (settings.seedOnly) {
       for (const d of settings.dialects) {
