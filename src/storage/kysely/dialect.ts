@@ -30,6 +30,17 @@ function adaptNodeSqlite(file: string): SqliteDatabase {
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
+  // Statistics for the query planner, as SQLite advises for long-lived connections: analyze, on a
+  // sample of 1,000 rows per index, the tables whose statistics are missing or far out of date
+  // (without them it may walk the wrong index of a large tenant; issue 13).
+  // Only an optimization: another process holding the write lock longer than the busy timeout
+  // (`--workers` starting together) must not stop this one from opening.
+  db.exec('PRAGMA analysis_limit = 1000');
+  try {
+    db.exec('PRAGMA optimize = 0x10002');
+  } catch {
+    // The next open (or migration 0007's ANALYZE) gathers them.
+  }
   const cache = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
     let stmt = cache.get(sql);

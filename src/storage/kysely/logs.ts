@@ -90,7 +90,11 @@ export function logStore(db: Kysely<Database>): LogStore {
     async list(tenantId, where, page) {
       const q = base(tenantId, where);
       const direction = page.ascending ? 'asc' : 'desc';
-      const rows = await q.selectAll().orderBy('log_id', direction).limit(page.limit).offset(page.offset).execute();
+      // The page's keys first, then its events: an index answers the keys (logs_type, the primary
+      // key, or logs_date_id for a date range, which must still be sorted by log_id), so the sort
+      // and the skipped offset handle ids, never whole events (issue 13, decision 0010).
+      const keys = q.select('log_id').orderBy('log_id', direction).limit(page.limit).offset(page.offset);
+      const rows = await db.selectFrom('logs').selectAll().where('tenant_id', '=', tenantId).where('log_id', 'in', keys).orderBy('log_id', direction).execute();
       const result: { items: LogRecord[]; total?: number } = { items: rows.map(toRecord) };
       if (page.withTotal) {
         const { n } = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();

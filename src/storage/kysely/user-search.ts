@@ -82,13 +82,40 @@ function matchesInJs(actual: string, op: Leaf['op'], value: string): boolean {
 
 const COMPARE = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
+/**
+ * The smallest string greater than every string that starts with `prefix` (its last code point
+ * plus one, past the surrogate range), or undefined when there is none to give.
+ */
+function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix];
+  const last = points.pop()?.codePointAt(0);
+  if (last === undefined || last >= 0x10ffff) return undefined;
+  return points.join('') + String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1);
+}
+
+/**
+ * PostgreSQL: a prefix as a code-point range on the column, ANDed to the LIKE (which stays the
+ * definition): every string starting with the prefix lies in [prefix, prefixEnd), so the range
+ * only lets an index find the candidates. LIKE 'jo%' alone uses no index under a database
+ * collation other than C; the range reads the `collate "C"` indexes of migration 0007.
+ */
+function prefixRange(col: RawBuilder<unknown>, value: string): Bool {
+  const end = prefixEnd(value);
+  if (value === '' || end === undefined) return TRUE;
+  return sql<SqlBool>`(${col} collate "C" >= ${value} and ${col} collate "C" < ${end})`;
+}
+
 function columnLeaf(field: keyof typeof COLUMNS, kind: UserFieldKind, c: Leaf, dialect: SearchDialect): Bool {
   const col = sql.ref(`users.${COLUMNS[field]}`);
   switch (kind) {
     case 'text':
     case 'folded': {
       if (typeof c.value !== 'string') throw invalid(`${field} takes a string`);
-      return textMatch(col, c.op, kind === 'folded' ? fold(c.value) : c.value, dialect, kind === 'text');
+      const value = kind === 'folded' ? fold(c.value) : c.value;
+      const match = textMatch(col, c.op, value, dialect, kind === 'text');
+      // SQLite keeps the bare LIKE: without histograms its planner takes any range for selective
+      // and sorts every match of a common prefix, where walking the order index stops at the page.
+      return c.op === 'prefix' && dialect === 'postgres' ? sql<SqlBool>`(${prefixRange(col, value)} and ${match})` : match;
     }
     case 'boolean': {
       if (typeof c.value !== 'boolean' || c.op !== 'eq') throw invalid(`${field} takes eq with a boolean`);
@@ -156,14 +183,39 @@ function metadataCandidates(value: string): { text: string; number: number | und
   return { text: value, number, bool };
 }
 
+/**
+ * PostgreSQL: documents that can match `path = one of literals`, as containment of the whole
+ * document, which the GIN index of migration 0007 on scopeward_jsonb(column) answers. A value at
+ * the path matches a literal when it is that literal or an array holding it; the path reaches it
+ * through objects only (`#>` would index an array by a numeric segment, which METADATA_KEY
+ * refuses, and is not tried here), so such a document contains {path: literal} or
+ * {path: [literal]}. The filter never drops a match; the exact condition still decides.
+ */
+function containmentFilter(path: MetadataPath, literals: unknown[]): Bool {
+  if (path.segments.some((s) => /^\s*[+-]?\d+\s*$/.test(s))) return TRUE;
+  const nest = (leaf: unknown): string => JSON.stringify(path.segments.reduceRight<unknown>((inner, key) => ({ [key]: inner }), leaf));
+  const documents = literals.flatMap((l) => [nest(l), nest([l])]);
+  return sql<SqlBool>`(${sql.join(
+    documents.map((d) => sql<SqlBool>`${pgJson(path.column)} @> ${d}::jsonb`),
+    sql` or `,
+  )})`;
+}
+
 function metadataEq(path: MetadataPath, raw: string | number | boolean, dialect: SearchDialect): Bool {
   const { text, number, bool } = metadataCandidates(String(raw));
   if (dialect === 'postgres') {
     const at = sql`(${pgJson(path.column)} #> ${path.segments}::text[])`;
     const parts = [sql<SqlBool>`${at} @> ${JSON.stringify(text)}::jsonb`];
-    if (number !== undefined) parts.push(sql<SqlBool>`${at} @> ${JSON.stringify(number)}::jsonb`);
-    if (bool !== undefined) parts.push(sql<SqlBool>`${at} @> ${String(bool)}::jsonb`);
-    return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+    const literals: unknown[] = [text];
+    if (number !== undefined) {
+      parts.push(sql<SqlBool>`${at} @> ${JSON.stringify(number)}::jsonb`);
+      literals.push(number);
+    }
+    if (bool !== undefined) {
+      parts.push(sql<SqlBool>`${at} @> ${String(bool)}::jsonb`);
+      literals.push(bool);
+    }
+    return sql<SqlBool>`(${containmentFilter(path, literals)} and (${sql.join(parts, sql` or `)}))`;
   }
   // json_each over a scalar yields that scalar; over an array, its elements; an object is excluded.
   const p = sqlitePath(path.segments);

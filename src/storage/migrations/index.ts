@@ -12,6 +12,7 @@ import * as m0003 from './0003_users.ts';
 import * as m0004 from './0004_login.ts';
 import * as m0005 from './0005_dashboard.ts';
 import * as m0006 from './0006_search_guard.ts';
+import * as m0007 from './0007_scale_indexes.ts';
 import * as m0008 from './0008_client_list.ts';
 import * as m0009 from './0009_log_streams.ts';
 import * as m0010 from './0010_client_credentials.ts';
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_login': m0004,
   '0005_dashboard': m0005,
   '0006_search_guard': m0006,
+  '0007_scale_indexes': m0007,
   '0008_client_list': m0008,
   '0009_log_streams': m0009,
   '0010_client_credentials': m0010,
