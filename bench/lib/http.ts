@@ -9,6 +9,8 @@ export interface Endpoint {
   port: number;
   /** PEM of the CA that signed the server certificate (HTTPS only). */
   ca?: string;
+  /** The port in the tenant's domain, when the server listens on another one (default: port). */
+  hostPort?: number;
 }
 
 export interface Reply {
@@ -16,7 +18,7 @@ export interface Reply {
   body: string;
 }
 
-export const hostHeader = (e: Endpoint): string => `localhost:${e.port}`;
+export const hostHeader = (e: Endpoint): string => `localhost:${e.hostPort ?? e.port}`;
 export const loopbackUrl = (e: Endpoint, path: string): string => `${e.scheme}://127.0.0.1:${e.port}${path}`;
 
 export function request(e: Endpoint, method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {

@@ -62,9 +62,9 @@ export async function prepareTls(dataDir: string): Promise<{ caPem: string; oidc
   return { caPem: ca.certPem, oidcCertFile, keyFile };
 }
 
-export async function startScopeward(o: { dataDir: string; port: number; transport: Transport; workers: number; cpus?: string }): Promise<Child> {
+export async function startScopeward(o: { dataDir: string; port: number; transport: Transport; workers: number; cpus?: string; domainPort?: number }): Promise<Child> {
   // The V8 flag is the one `npm start` and bin/scopeward.js's shebang pass: measure what users run.
-  const args = ['--max-semi-space-size=4', BIN, 'serve', '--host', '127.0.0.1', '--port', String(o.port), '--domain', `localhost:${o.port}`, '--data-dir', o.dataDir, '--log-level', 'warn'];
+  const args = ['--max-semi-space-size=4', BIN, 'serve', '--host', '127.0.0.1', '--port', String(o.port), '--domain', `localhost:${o.domainPort ?? o.port}`, '--data-dir', o.dataDir, '--log-level', 'warn'];
   if (o.transport === 'http') args.push('--http');
   if (o.workers > 1) args.push('--workers', String(o.workers));
   const child = startNode(`scopeward (${o.transport}, workers=${o.workers})`, args, { env: devEnv(), ...(o.cpus ? { cpus: o.cpus } : {}) });

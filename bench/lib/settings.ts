@@ -60,6 +60,7 @@ export const measuresWorkers = (s: Settings, t: Transport): boolean => t === 'ht
 /** A rough duration, from the settings and what start-up and process launches cost here. */
 export function estimateSeconds(s: Settings): number {
   const scenario = s.warmup + 1 + s.runs * (s.duration + 1);
-  const perTransport = (t: Transport): number => 3 * scenario + 15 + (measuresWorkers(s, t) ? 2 * scenario + 10 : 0);
+  // Tokens, oidc-provider, clients, introspection and the ceiling; tokens on two CPUs on the first transport.
+  const perTransport = (t: Transport): number => (t === s.transports[0] ? 6 : 5) * scenario + 20 + (measuresWorkers(s, t) ? 2 * scenario + 10 : 0);
   return Math.round(s.runs * (s.signSeconds + 1) + 5 + s.transports.reduce((sum, t) => sum + perTransport(t), 0));
 }

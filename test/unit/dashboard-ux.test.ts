@@ -36,6 +36,15 @@ describe('rotation facts', () => {
     ]);
     expect(rotationFacts(undefined, NOW)).toStrictEqual([]);
   });
+
+  it('when the previous secret authenticated last but the current one was used too, says when the current one was', () => {
+    const rotation = { last_used_secret: 'previous' as const, last_used_at: '2026-12-08T15:30:00Z', current_secret_last_used_at: '2026-12-08T15:10:00Z', previous_secret_last_used_at: '2026-12-08T15:30:00Z', previous_secret_expires_at: '2026-12-08T17:00:00Z' };
+    expect(rotationFacts(rotation, NOW, 'UTC')).toStrictEqual([
+      'Last authenticated with the previous secret (the one replaced by the last rotation) on 2026-12-08 15:30:00 UTC: a service still uses it; update it before the old secret stops working.',
+      'The current secret last authenticated on 2026-12-08 15:10:00 UTC.',
+      'The previous secret is still accepted until 2026-12-08 17:00:00 UTC.',
+    ]);
+  });
 });
 
 describe('API addresses', () => {

@@ -23,7 +23,7 @@ export interface Client {
   /** Private Key JWT (issue 15): the credentials enabled for it. */
   client_authentication_methods?: { private_key_jwt?: { credentials: { id: string }[] } };
   client_metadata?: Record<string, string>;
-  client_secret_rotation?: { previous_secret_expires_at?: string; last_used_secret?: 'current' | 'previous'; last_used_at?: string };
+  client_secret_rotation?: { previous_secret_expires_at?: string; last_used_secret?: 'current' | 'previous'; last_used_at?: string; current_secret_last_used_at?: string; previous_secret_last_used_at?: string };
   token_quota?: TokenQuotaWire | null;
 }
 
