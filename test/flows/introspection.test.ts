@@ -260,6 +260,6 @@ describe('RFC 7662 §2.1 / RFC 6749 §5.2: refusals, exact bodies', () => {
 
   test('discovery lists the endpoint and its client authentication methods', async () => {
     const doc = (await s.inject({ method: 'GET', url: '/.well-known/openid-configuration' })).json<Record<string, unknown>>();
-    expect([doc.introspection_endpoint, doc.introspection_endpoint_auth_methods_supported]).toEqual([`https://${DOMAIN}/oauth/introspect`, ['client_secret_basic', 'client_secret_post']]);
+    expect([doc.introspection_endpoint, doc.introspection_endpoint_auth_methods_supported]).toEqual([`https://${DOMAIN}/oauth/introspect`, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']]);
   });
 });

@@ -156,7 +156,7 @@ describe('E5: Auth0 resources Scopeward does not serve', () => {
   });
 
   it('any other unknown path → 404 Not Found, as before', async () => {
-    for (const path of ['/nothing-here', '/rulesx', '/clients/x/credentials', '/users-by-email']) {
+    for (const path of ['/nothing-here', '/rulesx', '/clients/x/keys', '/users-by-email']) {
       expectMgmtError(await s.inject({ method: 'GET', url: `/api/v2${path}`, headers: { authorization: api.authorization } }), 404, TEXT.notFoundRoute);
     }
   });

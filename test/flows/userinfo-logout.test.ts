@@ -173,7 +173,7 @@ describe('spec §2.7: discovery', () => {
       jwks_uri: `${base}.well-known/jwks.json`,
       revocation_endpoint: `${base}oauth/revoke`,
       introspection_endpoint: `${base}oauth/introspect`,
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'offline_access'],
       response_types_supported: ['code', 'token', 'id_token', 'token id_token'],
       response_modes_supported: ['query', 'fragment', 'form_post', 'web_message'],

@@ -138,6 +138,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           expect((await api.request('PATCH', '/api/v2/tenants/settings', { json: settings, token: admin })).status).toBe(200);
           const before = { writes: ledger.writes, keyRotations: ledger.keyRotations };
           const writing = writeUntilKilled(api, admin, server.init.audience, ledger);
+          // The random moment counts from the first acknowledged write of this run, so that a slow
+          // machine (a loaded CI host, a cold PostgreSQL) still kills in the middle of writing.
+          await expect.poll(() => ledger.writes > before.writes, { timeout: 30_000, interval: 20 }).toBe(true);
           await sleep(killAfterMs);
           await server.stop('SIGKILL');
           await writing;
