@@ -5,9 +5,9 @@
 // checked through the Management API and at /oauth/token, not only on the page.
 import { AuthenticationClient } from 'auth0/legacy';
 import { ManagementClient } from 'auth0';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchChromium, STEP_TIMEOUT_MS } from '../helpers/chromium.ts';
+import { launchChromium, signedInDashboard } from '../helpers/chromium.ts';
 import { postToken } from '../helpers/oauth-http.ts';
 import { rsaKeyPair, type KeyPair } from '../helpers/private-key-jwt.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
@@ -16,7 +16,6 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let server: RealServer;
-let context: BrowserContext;
 let page: Page;
 let mgmt: ManagementClient;
 let keys: KeyPair;
@@ -37,16 +36,7 @@ beforeAll(async () => {
   clientId = app.client_id!;
   clientSecret = app.client_secret!;
   await mgmt.clientGrants.create({ client_id: clientId, audience: server.init.audience, scope: ['read:clients'] });
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const admin = (server.init as unknown as { admin: { email: string; password: string } }).admin;
-  await page.goto(`${server.baseUrl}/dashboard/`);
-  await page.locator('#username').fill(admin.email);
-  await page.locator('#password').fill(admin.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+  ({ page } = await signedInDashboard(browser, server, problems));
   await page.getByRole('link', { name: 'Applications', exact: true }).click();
   await page.getByRole('link', { name: 'Keyed worker' }).click();
   await section().waitFor();

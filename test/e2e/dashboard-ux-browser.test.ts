@@ -7,9 +7,9 @@
 // Screenshots go to test-results/ (or $SCOPEWARD_SHOTS_DIR), named dashboard-ux-*.png.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchChromium, STEP_TIMEOUT_MS } from '../helpers/chromium.ts';
+import { launchChromium, signedInDashboard } from '../helpers/chromium.ts';
 import { ROOT, startRealServer, type RealServer } from '../helpers/real-server.ts';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -41,7 +41,6 @@ const label = (v: View) => `${v.width}-${v.scheme}`;
 
 let browser: Browser;
 let server: RealServer;
-let context: BrowserContext;
 let page: Page;
 let token: string;
 const problems: string[] = [];
@@ -99,17 +98,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
   server = await startRealServer();
-  const admin = (server.init as unknown as { admin: { email: string; password: string } }).admin;
   token = ((await (await clientToken(server.init.client_id, server.init.client_secret)).json()) as { access_token: string }).access_token;
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, timezoneId: ZONE });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${server.baseUrl}/dashboard/`);
-  await page.locator('#username').fill(admin.email);
-  await page.locator('#password').fill(admin.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+  ({ page } = await signedInDashboard(browser, server, problems, { timezoneId: ZONE }));
 });
 
 afterAll(async () => {

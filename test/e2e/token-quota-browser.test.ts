@@ -2,16 +2,15 @@
 // application's quota on its page and the tenant default in Tenant settings; what they saved is
 // what the Management API answers, and the token endpoint enforces it (429 and Auth0's header).
 import { ManagementClient } from 'auth0';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { launchChromium, STEP_TIMEOUT_MS } from '../helpers/chromium.ts';
+import { launchChromium, signedInDashboard } from '../helpers/chromium.ts';
 import { startRealServer, type RealServer } from '../helpers/real-server.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let browser: Browser;
 let server: RealServer;
-let context: BrowserContext;
 let page: Page;
 let mgmt: ManagementClient;
 const problems: string[] = [];
@@ -20,16 +19,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   server = await startRealServer();
   mgmt = new ManagementClient({ domain: server.domain, clientId: server.init.client_id, clientSecret: server.init.client_secret });
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(STEP_TIMEOUT_MS);
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  const admin = (server.init as unknown as { admin: { email: string; password: string } }).admin;
-  await page.goto(`${server.baseUrl}/dashboard/`);
-  await page.locator('#username').fill(admin.email);
-  await page.locator('#password').fill(admin.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+  ({ page } = await signedInDashboard(browser, server, problems));
 });
 
 afterAll(async () => {

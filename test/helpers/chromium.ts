@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { localCaHttps } from '../../src/http/tls.ts';
 import { ROOT } from './real-server.ts';
 
@@ -43,6 +43,29 @@ export async function newBrowserContext(browser: Browser): Promise<BrowserContex
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
   return context;
+}
+
+/**
+ * A 1280×900 page on the dashboard of `server`, signed in as the administrator `scopeward init`
+ * made; the page's uncaught errors are pushed onto `problems` (the tests assert none).
+ */
+export async function signedInDashboard(
+  browser: Browser,
+  server: { baseUrl: string; init: object },
+  problems: string[],
+  options: { timezoneId?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, ...(options.timezoneId && { timezoneId: options.timezoneId }) });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { admin } = server.init as { admin: { email: string; password: string } };
+  await page.goto(`${server.baseUrl}/dashboard/`);
+  await page.locator('#username').fill(admin.email);
+  await page.locator('#password').fill(admin.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).waitFor();
+  return { context, page };
 }
 
 export interface SiteResponse {

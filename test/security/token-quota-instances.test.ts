@@ -1,5 +1,5 @@
-// Issue 15: a token quota is counted across instances, never per process. Two apps built as
-// `scopeward serve` builds them (runtime.ts) share one database (a PostgreSQL schema; a SQLite
+// Issue 15: a token quota is counted across instances, never per process. Two test servers
+// (runtime.ts and app.ts, as `scopeward serve` builds them) share one database (a PostgreSQL schema; a SQLite
 // file), or one database and Redis: requests alternated between them, and a burst fired at both at
 // once, get exactly the quota between them. Where the count lives is checked too: rows in the
 // database without Redis, none with it.
@@ -7,33 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localBus } from '../../src/cache/bus.ts';
-import { createEnvelope } from '../../src/crypto/envelope.ts';
 import { sealClientSecret } from '../../src/domain/secret-locations.ts';
-import { tenantFrom, type Tenant } from '../../src/domain/tenant.ts';
-import { createApp, type App } from '../../src/http/app.ts';
-import { createLogger } from '../../src/http/logger.ts';
-import { ensureDefaultTenant } from '../../src/provisioning/default-tenant.ts';
-import { createRuntime, type Runtime } from '../../src/runtime.ts';
-import { createStorage } from '../../src/storage/kysely/index.ts';
-import type { Storage } from '../../src/storage/ports.ts';
+import type { Tenant } from '../../src/domain/tenant.ts';
 import { frozenClock } from '../helpers/clock.ts';
 import { createPgSchema, type PgSchema } from '../helpers/pg.ts';
-import { DOMAIN, UNLIMITED } from '../helpers/test-server.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { clientData, clientRecord, grantRecord } from '../storage/records.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUOTA = 4;
-const envelope = createEnvelope(randomBytes(32));
-
-interface Instance {
-  raw: Storage;
-  runtime: Runtime;
-  app: App;
-  inject(options: InjectOptions): Promise<LightMyRequestResponse>;
-}
+const masterKey = randomBytes(32);
 
 interface Setup {
   name: string;
@@ -71,45 +56,36 @@ const SETUPS: Setup[] = [
 
 describe.each(SETUPS)('issue 15: token quotas across two instances: $name', (setup) => {
   let db: Awaited<ReturnType<Setup['open']>>;
-  let a: Instance;
-  let b: Instance;
+  let a: TestServer;
+  let b: TestServer;
   let tenant: Tenant;
   const clock = frozenClock();
 
-  const instance = async (): Promise<Instance> => {
-    const raw = await createStorage(db.url, db.pgSchema ? { pgSchema: db.pgSchema, pgPoolSize: 3 } : {});
-    const logger = createLogger('silent');
-    const runtime = await createRuntime({ raw, bus: localBus(), envelope, clock, logger, defaultRateLimits: UNLIMITED, ...(setup.redis && { redisUrl: REDIS_URL }) });
-    await runtime.registry.start();
-    const app = await createApp({ ...runtime, envelope, clock, logger, trustProxy: [] });
-    return { raw, runtime, app, inject: (o) => app.fastify.inject({ ...o, headers: { host: DOMAIN, ...o.headers } }) };
-  };
+  /** One instance on the shared database (and Redis), as `scopeward serve` would run it. */
+  const instance = (): Promise<TestServer> =>
+    startTestServer({ databaseUrl: db.url, ...(db.pgSchema && { pgSchema: db.pgSchema }), masterKey, clock, ...(setup.redis && { redisUrl: REDIS_URL }) });
 
   /** A client with a quota of QUOTA tokens an hour and a Management API grant, written before either instance caches anything. */
   const seedClient = async (): Promise<{ id: string; secret: string }> => {
     const c = clientRecord(tenant.id);
     const secret = randomBytes(32).toString('base64url');
     const data = clientData(c.clientId, { token_quota: { client_credentials: { enforce: true, per_hour: QUOTA } } });
-    await a.runtime.storage.clients.create({ ...c, data, ...sealClientSecret(envelope, tenant.id, c.clientId, secret) });
-    await a.runtime.storage.grants.create(grantRecord(tenant.id, c.clientId, { audience: tenant.managementAudience, scope: ['read:clients'] }));
+    await a.storage.clients.create({ ...c, data, ...sealClientSecret(a.envelope, tenant.id, c.clientId, secret) });
+    await a.storage.grants.create(grantRecord(tenant.id, c.clientId, { audience: tenant.managementAudience, scope: ['read:clients'] }));
     return { id: c.clientId, secret };
   };
-  const token = (on: Instance, c: { id: string; secret: string }) =>
+  const token = (on: TestServer, c: { id: string; secret: string }) =>
     on.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: c.id, client_secret: c.secret, audience: tenant.managementAudience } });
   const remaining = (res: LightMyRequestResponse) => /r=(\d+)/.exec(String(res.headers['auth0-client-quota-limit']))?.[1];
 
   beforeAll(async () => {
     db = await setup.open();
     a = await instance();
-    tenant = tenantFrom(await ensureDefaultTenant(a.runtime.storage, envelope, clock, DOMAIN));
+    tenant = a.tenant;
     b = await instance();
   });
   afterAll(async () => {
-    for (const i of [a, b]) {
-      await i?.app.fastify.close();
-      await i?.runtime.close();
-      await i?.raw.close();
-    }
+    for (const i of [a, b]) await i?.close();
     await db?.drop();
   });
 
@@ -135,7 +111,7 @@ describe.each(SETUPS)('issue 15: token quotas across two instances: $name', (set
 
   it(setup.redis ? 'the count lives in Redis: no counter rows in the database' : 'the count lives in the database: one row per client and window', async () => {
     // prune with an instant far in the future deletes (and counts) every counter row.
-    const rows = await a.raw.tokenQuotaCounters.prune('9999-12-31T00:00:00.000Z');
+    const rows = await a.storage.tokenQuotaCounters.prune('9999-12-31T00:00:00.000Z');
     expect(rows).toBe(setup.redis ? 0 : 2);
   });
 });
