@@ -1,9 +1,11 @@
 // APIs (resource servers) by identifier, with their HS256 key opened: what a token request and a
-// bearer check read. A change drops the identifiers it names.
+// bearer check read. A change drops the identifiers it names. Identifiers looked up and not found
+// are kept apart, as client ids are (client-cache.ts): /authorize looks up any `audience=` an
+// anonymous caller sends, and a flood of made-up ones must not evict the real APIs.
 import { MANAGEMENT_SCOPES } from '../domain/scopes.ts';
 import { apiSecretLocation } from '../domain/secret-locations.ts';
 import type { ResourceServerRecord } from '../storage/ports.ts';
-import { always, MAX_ENTRIES, unavailable, type CacheContext } from './cache-context.ts';
+import { MAX_ENTRIES, unavailable, type CacheContext } from './cache-context.ts';
 import { LoadingCache } from './loading-cache.ts';
 
 export interface CachedApi {
@@ -21,26 +23,35 @@ export interface CachedApi {
   record: ResourceServerRecord;
 }
 
+/** Identifiers looked up and not found, per tenant. */
+const MISSING_ENTRIES = 10_000;
+
 export class ApiCache {
   readonly #ctx: CacheContext;
   readonly #apis: LoadingCache<string, CachedApi | null>;
+  readonly #missing: LoadingCache<string, true>;
 
   constructor(ctx: CacheContext) {
     this.#apis = new LoadingCache(MAX_ENTRIES, { counter: ctx.counter?.('apis') });
+    this.#missing = new LoadingCache(MISSING_ENTRIES, { counter: ctx.counter?.('missing_apis') });
     this.#ctx = ctx;
   }
 
-  get(identifier: string): Promise<CachedApi | null> {
+  async get(identifier: string): Promise<CachedApi | null> {
+    if (this.#missing.has(identifier)) return null;
+    const generation = this.#missing.generation;
     const { storage, tenantId } = this.#ctx;
-    return this.#apis.get(
+    const found = await this.#apis.get(
       identifier,
       async () => {
         const r = await storage.resourceServers.getByIdentifier(tenantId, identifier);
         return r ? this.#cached(r) : null;
       },
-      always,
+      (value) => value !== null,
       unavailable,
     );
+    if (found === null) this.#missing.setIfCurrent(identifier, true, generation);
+    return found;
   }
 
   #cached(r: ResourceServerRecord): CachedApi {
@@ -65,15 +76,20 @@ export class ApiCache {
 
   /** A `resource_servers` change: these identifiers, or every API. */
   changed(identifiers: readonly string[] | undefined): void {
-    if (!identifiers) return this.#apis.clear();
-    for (const identifier of identifiers) this.#apis.delete(identifier);
+    if (!identifiers) return this.clear();
+    for (const identifier of identifiers) {
+      this.#apis.delete(identifier);
+      this.#missing.delete(identifier);
+    }
   }
 
   clear(): void {
     this.#apis.clear();
+    this.#missing.clear();
   }
 
   markStale(): void {
     this.#apis.markStale();
+    this.#missing.markStale();
   }
 }

@@ -75,7 +75,12 @@ export class OrderedIndex<E extends OrderKey> {
 
   /** A change named these ids (or what `named` reads): settled by the next read. */
   changed(ids: readonly string[]): void {
+    // Nothing held and nothing loading: the next read loads everything anyway.
+    if (this.#keys === null && !this.#busy) return;
     for (const id of ids) this.#pending.set(id, ++this.#changes);
+    // Unread for long (a tenant whose list nobody asks for) the noted ids would only grow; past
+    // the point where the next read reloads everything anyway, forget the keys instead.
+    if (!this.#busy && this.#pending.size > MAX_REFRESH) this.clear();
   }
 
   /** Forgets everything (a change too broad to name, or missed changes). */

@@ -203,4 +203,17 @@ describe('OrderedIndex', () => {
     await index.keys();
     expect(seen).toEqual([1, 2]);
   });
+
+  it('changes to an index nobody reads do not pile up: past 500 noted ids it forgets its keys, and the next read loads them all, current', async () => {
+    const t = table([{ createdAt: '2026-01-01', id: 'a' }]);
+    const index = new OrderedIndex(t.source);
+    await index.keys();
+    for (let i = 0; i < 2_000; i++) {
+      t.rows.push({ createdAt: `2026-02-${String(1 + (i % 28)).padStart(2, '0')}`, id: `n${i}` });
+      index.changed([`n${i}`]);
+    }
+    expect(index.size).toBe(0); // forgotten, not 2,000 ids held for a read that may never come
+    expect((await index.keys()).length).toBe(2_001);
+    expect([t.calls.all, t.calls.some.length]).toEqual([2, 0]);
+  });
 });

@@ -103,6 +103,19 @@ describe('ApiCache', () => {
     await cache.get('https://y/');
     expect(reads.api).toBe(3);
   });
+
+  it('unknown identifiers are remembered apart: 60,000 made-up audiences (an anonymous /authorize flood) evict no real API, and one created later is found', async () => {
+    await storage.resourceServers.create(apiRecord(tenant.id, { identifier: 'https://real/' }));
+    const cache = new ApiCache(ctx);
+    await cache.get('https://real/');
+    for (let i = 0; i < 60_000; i++) expect(await cache.get(`https://made-up-${i}/`)).toBeNull();
+    const before = reads.api;
+    expect((await cache.get('https://real/'))?.identifier).toBe('https://real/');
+    expect(reads.api).toBe(before); // still in memory
+    await storage.resourceServers.create(apiRecord(tenant.id, { identifier: 'https://made-up-59999/' }));
+    cache.changed(['https://made-up-59999/']);
+    expect((await cache.get('https://made-up-59999/'))?.identifier).toBe('https://made-up-59999/');
+  });
 });
 
 describe('DenylistCache', () => {
