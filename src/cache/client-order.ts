@@ -23,7 +23,7 @@ const toKey = (k: ClientListKey): ClientKey => ({
 });
 
 /** The storage filter, over keys (the same columns the query filters on). */
-export function keyMatches(filter: ClientFilter): ((k: ClientKey) => boolean) | undefined {
+function keyMatches(filter: ClientFilter): ((k: ClientKey) => boolean) | undefined {
   if (filter.isGlobal === undefined && filter.isFirstParty === undefined && filter.appTypes === undefined) return undefined;
   const types = filter.appTypes && new Set(filter.appTypes);
   return (k) =>

@@ -7,7 +7,7 @@ import { always, MAX_ENTRIES, unavailable, type CacheContext } from './cache-con
 import { LoadingCache } from './loading-cache.ts';
 
 /** The grants cache key: one client-credentials grant (client, audience). */
-export function grantKey(clientId: string, audience: string): string {
+function grantKey(clientId: string, audience: string): string {
   return `${clientId}\n${audience}`;
 }
 

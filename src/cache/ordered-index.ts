@@ -37,7 +37,7 @@ export interface OrderSource<E extends OrderKey> {
 /** Past this many changed ids, a full reload is cheaper than settling them one by one. */
 const MAX_REFRESH = 500;
 
-export const before = (a: OrderKey, b: OrderKey): boolean => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+const before = (a: OrderKey, b: OrderKey): boolean => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
 
 export class OrderedIndex<E extends OrderKey> {
   readonly #source: OrderSource<E>;
@@ -187,7 +187,7 @@ export function pagePlan<E extends OrderKey>(keys: readonly E[], keep: ((k: E) =
 }
 
 /** Where `key` goes in the ordered `keys` (binary search). */
-export function insertionPoint(keys: readonly OrderKey[], key: OrderKey): number {
+function insertionPoint(keys: readonly OrderKey[], key: OrderKey): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {

@@ -18,7 +18,7 @@ import type { LegacySigning } from './legacy-key-cache.ts';
 import { TenantCaches } from './tenant-caches.ts';
 
 export type { CachedApi } from './api-cache.ts';
-export { cachedClient, type CachedClient } from './client-cache.ts';
+export type { CachedClient } from './client-cache.ts';
 export type { Denylist } from './denylist-cache.ts';
 export type { LegacySigning } from './legacy-key-cache.ts';
 
