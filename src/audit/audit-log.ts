@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock.ts';
 import { scrub } from './scrub.ts';
 import type { LogRecord, Storage } from '../storage/ports.ts';
 import { newLogId } from './log-id.ts';
+import { OutageWarning } from './outage-warning.ts';
 
 /** An Auth0 log event as recorded (spec §3.5.9; LOGS schema field names). */
 export interface LogEvent {
@@ -66,9 +67,6 @@ function scrubbed(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubbed(v)]));
 }
 
-/** How often a warning repeats while audit log writes keep failing. */
-export const FAILING_WARN_MS = 30_000;
-
 export interface AuditLogOptions {
   storage: Storage;
   clock: Clock;
@@ -91,8 +89,8 @@ export class AuditLog {
   #dropped = 0;
   /** How many events at the front of the queue the current write is carrying. */
   #inFlight = 0;
-  /** While writes fail: when the first failed, and when a warning was last logged. */
-  #failing: { since: number; warnedAt: number; failures: number } | undefined;
+  /** One warning when writes start failing, then one every 30 s, and a line when they work again. */
+  readonly #outage: OutageWarning;
 
   constructor(options: AuditLogOptions) {
     this.#storage = options.storage;
@@ -101,6 +99,11 @@ export class AuditLog {
     this.#interval = options.flushIntervalMs ?? 250;
     this.#maxBatch = options.maxBatch ?? 500;
     this.#maxQueue = options.maxQueue ?? 50_000;
+    this.#outage = new OutageWarning(this.#logger, this.#clock, {
+      failed: 'audit log write failed; keeping the events and retrying',
+      stillFailing: 'audit log writes still failing; keeping the events and retrying',
+      restored: 'audit log writes restored; the kept events are written',
+    });
   }
 
   start(): void {
@@ -175,43 +178,18 @@ export class AuditLog {
       try {
         await this.#storage.logs.insertMany(batch);
       } catch (err) {
-        this.#writeFailed(err);
+        this.#outage.failed({ err, queued: this.#queue.length });
         return;
       } finally {
         this.#inFlight = 0;
       }
       this.#queue.splice(0, batch.length);
-      this.#writeSucceeded();
+      this.#outage.succeeded();
     }
     if (this.#dropped > 0) {
       this.#logger.error({ dropped: this.#dropped }, 'audit log queue overflowed while the database was unavailable; oldest events were dropped');
       this.#dropped = 0;
     }
-  }
-
-  /**
-   * One warning when writes start failing, then one every FAILING_WARN_MS while they go on: the
-   * queue is retried every flush (250 ms), and a line per retry would bury everything else in the
-   * server's log during a database outage.
-   */
-  #writeFailed(err: unknown): void {
-    const now = this.#clock.now();
-    if (this.#failing === undefined) {
-      this.#failing = { since: now, warnedAt: now, failures: 1 };
-      this.#logger.warn({ err, queued: this.#queue.length }, 'audit log write failed; keeping the events and retrying');
-      return;
-    }
-    this.#failing.failures++;
-    if (now - this.#failing.warnedAt < FAILING_WARN_MS) return;
-    this.#failing.warnedAt = now;
-    this.#logger.warn({ err, queued: this.#queue.length, failures: this.#failing.failures, downMs: now - this.#failing.since }, 'audit log writes still failing; keeping the events and retrying');
-  }
-
-  #writeSucceeded(): void {
-    if (this.#failing === undefined) return;
-    const { since, failures } = this.#failing;
-    this.#failing = undefined;
-    this.#logger.info({ failures, downMs: this.#clock.now() - since }, 'audit log writes restored; the kept events are written');
   }
 
   get pending(): number {

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../domain/clock.ts';
 import { streamAccepts } from '../domain/log-categories.ts';
 import { openStreamSecrets } from '../domain/log-stream-secrets.ts';
 import type { LogStreamRecord, PendingEvent, Storage } from '../storage/ports.ts';
+import { OutageWarning } from './outage-warning.ts';
 import { maskPii } from './pii-mask.ts';
 
 export interface LogStreamDeliveryOptions {
@@ -46,6 +47,10 @@ export class LogStreamDelivery {
   readonly #envelope: Envelope;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  /** The streams due cannot be read (the database is down): said once, then every 30 s. */
+  readonly #outage: OutageWarning;
+  /** Delivery rounds that fail outside the receiver (the database again): likewise. */
+  readonly #roundFailed: OutageWarning;
   /** This instance's name in lease rows. */
   readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   readonly #running = new Map<string, Promise<void>>();
@@ -58,6 +63,16 @@ export class LogStreamDelivery {
     this.#envelope = options.envelope;
     this.#logger = options.logger;
     this.#clock = options.clock ?? systemClock;
+    this.#outage = new OutageWarning(this.#logger, this.#clock, {
+      failed: 'log streams: could not read the streams due; will retry',
+      stillFailing: 'log streams: still cannot read the streams due; will retry',
+      restored: 'log streams: the streams due can be read again',
+    });
+    this.#roundFailed = new OutageWarning(this.#logger, this.#clock, {
+      failed: 'log streams: delivery round failed; will retry',
+      stillFailing: 'log streams: delivery rounds still failing; will retry',
+      restored: 'log streams: delivery rounds work again',
+    });
     this.#o = {
       pollMs: options.pollMs ?? 1000,
       batchSize: options.batchSize ?? 100,
@@ -94,14 +109,16 @@ export class LogStreamDelivery {
     try {
       due = await this.#storage.logStreams.listDue(this.#iso());
     } catch (err) {
-      this.#logger.warn({ err }, 'log streams: could not read the streams due; will retry');
+      this.#outage.failed({ err });
       return;
     }
+    this.#outage.succeeded();
     for (const stream of due) {
       const key = `${stream.tenantId}/${stream.id}`;
       if (this.#running.has(key)) continue;
       const run = this.#deliver(stream.tenantId, stream.id)
-        .catch((err: unknown) => this.#logger.warn({ err, stream: stream.id }, 'log streams: delivery round failed; will retry'))
+        .then(() => this.#roundFailed.succeeded())
+        .catch((err: unknown) => this.#roundFailed.failed({ err, stream: stream.id }))
         .finally(() => this.#running.delete(key));
       this.#running.set(key, run);
     }
@@ -123,16 +140,16 @@ export class LogStreamDelivery {
         const last = wanted.at(-1)?.logId;
         const skipped = batch.filter((e) => !streamAccepts(filters, e.type) && (last === undefined || e.logId < last)).map((e) => e.logId);
         if (wanted.length === 0) {
+          // Nothing this stream wants: acknowledged as skipped, and the lease still renewed below.
           await streams.acknowledge(tenantId, id, skipped, undefined);
-          continue;
-        }
-        const outcome = await this.#send(stream, wanted);
-        if (this.#closing.signal.aborted) return; // cut short by shutdown: the events stay queued
-        if (outcome.ok) {
-          await streams.acknowledge(tenantId, id, [...skipped, ...wanted.map((e) => e.logId)], last);
         } else {
-          await this.#failed(stream, outcome.error);
-          return;
+          const outcome = await this.#send(stream, wanted);
+          if (this.#closing.signal.aborted) return; // cut short by shutdown: the events stay queued
+          if (!outcome.ok) {
+            await this.#failed(stream, outcome.error);
+            return;
+          }
+          await streams.acknowledge(tenantId, id, [...skipped, ...wanted.map((e) => e.logId)], last);
         }
         // Renews the lease and rereads the stream: a pause, a new sink or a deletion takes effect here.
         stream = await streams.acquire(tenantId, id, this.owner, this.#iso(), this.#iso(this.#leaseMs));
