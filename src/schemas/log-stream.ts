@@ -42,23 +42,26 @@ export const LogStreamFilter = Type.Object(
   { additionalProperties: false },
 );
 
+/** RFC 9110 §5.5 field values as the HTTP client sends them: tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = '^[\\t\\x20-\\x7e\\x80-\\xff]*$';
+
 const CustomHeader = Type.Object(
   {
     header: Type.String({ minLength: 1, maxLength: 256, pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", description: 'An HTTP header name.' }),
-    value: Type.String({ maxLength: 4096, pattern: '^[^\\r\\n\\u0000]*$' }),
+    value: Type.String({ maxLength: 4096, pattern: HEADER_VALUE }),
   },
   { additionalProperties: false },
 );
 
 const sinkFields = {
   httpEndpoint: Type.String({ minLength: 1, maxLength: 2048, description: 'The URL the events are POSTed to (http or https).' }),
-  httpContentType: Type.Optional(Type.String({ maxLength: 256, pattern: '^[^\\r\\n\\u0000]*$', description: 'Content-Type of the requests (default application/json).' })),
+  httpContentType: Type.Optional(Type.String({ maxLength: 256, pattern: HEADER_VALUE, description: 'Content-Type of the requests (default application/json).' })),
   httpContentFormat: Type.Optional(
     Type.Union([Type.Literal('JSONARRAY'), Type.Literal('JSONLINES'), Type.Literal('JSONOBJECT')], {
       description: 'JSONARRAY: one array per request; JSONLINES: one event per line; JSONOBJECT: one event per request. Default JSONLINES.',
     }),
   ),
-  httpAuthorization: Type.Optional(Type.String({ maxLength: 4096, pattern: '^[^\\r\\n\\u0000]*$', description: 'Sent as the Authorization header; stored sealed.' })),
+  httpAuthorization: Type.Optional(Type.String({ maxLength: 4096, pattern: HEADER_VALUE, description: 'Sent as the Authorization header; stored sealed.' })),
   httpCustomHeaders: Type.Optional(Type.Array(CustomHeader, { maxItems: 20, description: 'Extra headers on every request; stored sealed.' })),
 };
 

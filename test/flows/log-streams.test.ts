@@ -86,6 +86,11 @@ describe('POST /log-streams', () => {
       { type: 'http', status: 'paused', sink: { httpEndpoint: 'https://a.example/' } },
       { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpCustomHeaders: [{ header: 'X-A\r\nInjected', value: 'v' }] } },
       { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpAuthorization: 'Bearer a\r\nX-Injected: 1' } },
+      // Control characters the HTTP client would refuse at every send (a stream that could only fail).
+      { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpCustomHeaders: [{ header: 'X-A', value: 'v\u0001w' }] } },
+      { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpAuthorization: 'Bearer a\u007f' } },
+      { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpContentType: 'application/json\u001b' } },
+      { type: 'http', sink: { httpEndpoint: 'https://a.example/', httpCustomHeaders: [{ header: 'X-A', value: 'snowman \u2603' }] } },
     ]) {
       const got = await bad(body);
       expect([got.statusCode, got.errorCode, got.message.startsWith('Payload validation error: ')], JSON.stringify(body)).toEqual([400, 'invalid_body', true]);
