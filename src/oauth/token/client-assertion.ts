@@ -72,7 +72,7 @@ export function assertionIssuer(params: Params): string | undefined {
   if (assertion === undefined) return undefined;
   try {
     const iss = parseJws(assertion).payload.iss;
-    return typeof iss === 'string' && iss.length <= MAX_CLAIM_LENGTH ? iss : undefined;
+    return typeof iss === 'string' && iss.length <= MAX_CLAIM_LENGTH && !iss.includes('\u0000') ? iss : undefined;
   } catch {
     return undefined;
   }
@@ -104,7 +104,7 @@ function checkClaims(jws: ParsedJws, tenant: Tenant, nowSeconds: number): { jti:
   // Without iat the lifetime left is what counts: an assertion must never be good for longer.
   if (exp - (iat ?? nowSeconds) > MAX_ASSERTION_LIFETIME_SECONDS + (iat === undefined ? ASSERTION_SKEW_SECONDS : 0)) throw fail(ASSERTION_TEXT.lifetime);
   const jti = payload.jti;
-  if (typeof jti !== 'string' || jti === '') throw fail(ASSERTION_TEXT.jtiRequired);
+  if (typeof jti !== 'string' || jti === '' || jti.includes('\u0000')) throw fail(ASSERTION_TEXT.jtiRequired);
   if (jti.length > MAX_CLAIM_LENGTH) throw fail(ASSERTION_TEXT.tooLong);
   return { jti, exp };
 }
@@ -131,7 +131,9 @@ export async function checkAssertion(tenant: Tenant, params: Params, authorizati
   const alg = jws.header.alg;
   if (typeof alg !== 'string' || !ALGS.has(alg)) throw fail(ASSERTION_TEXT.alg);
   const { iss, sub } = jws.payload;
-  if (typeof iss !== 'string' || iss === '' || iss !== sub) throw fail(ASSERTION_TEXT.issSub);
+  // NUL never names a client, and PostgreSQL refuses it in a query (form parameters are refused
+  // with it already, params.ts; these come from the assertion's JSON).
+  if (typeof iss !== 'string' || iss === '' || iss !== sub || iss.includes('\u0000')) throw fail(ASSERTION_TEXT.issSub);
   if (iss.length > MAX_CLAIM_LENGTH) throw fail(ASSERTION_TEXT.tooLong);
   const named = params.get('client_id');
   if (named !== undefined && named !== iss) throw fail(ASSERTION_TEXT.clientIdMismatch);

@@ -76,11 +76,16 @@ export function parseBasic(authorization: string | undefined, realm: string): Ba
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) throw fail();
+  let credentials: BasicCredentials;
   try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    credentials = { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     throw fail();
   }
+  // `%00` decodes to NUL, which the form parameters refuse (params.ts) and PostgreSQL refuses in a
+  // query: an id or secret carrying one is a failed authentication, not a 500.
+  if (credentials.id.includes('\u0000') || credentials.secret.includes('\u0000')) throw fail();
+  return credentials;
 }
 
 /**
