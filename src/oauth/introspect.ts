@@ -12,7 +12,7 @@ import { nowSeconds } from '../domain/clock.ts';
 import { opaqueDigest } from '../domain/opaque.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Storage } from '../storage/ports.ts';
-import { looksLikeJws, type JsonObject } from '../tokens/jws.ts';
+import { looksLikeJws, parseJws, type JsonObject } from '../tokens/jws.ts';
 import { denylistMatch } from '../tokens/revocation.ts';
 import { TokenRejected, verifyToken } from '../tokens/verify.ts';
 import { invalidRequest, OAuthError, TOKEN_TEXT } from './errors.ts';
@@ -145,11 +145,9 @@ async function accessToken(tenant: Tenant, claims: JsonObject, callerId: string,
 
 /** The first audience a token names, read before verification (verification then checks it). */
 function peekAudience(token: string): string | undefined {
-  const payload = token.split('.')[1] ?? '';
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    if (typeof claims !== 'object' || claims === null) return undefined;
-    return audiencesOf((claims as JsonObject).aud)[0];
+    // The strict parser verification uses too: a token it refuses is inactive either way.
+    return audiencesOf(parseJws(token).payload.aud)[0];
   } catch {
     return undefined;
   }
